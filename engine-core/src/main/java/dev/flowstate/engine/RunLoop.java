@@ -110,8 +110,9 @@ final class RunLoop<T> {
       hooks.beforeObject(engine, obj);
       Flow<T> flow = engine.chooseDefinition(obj);
       currentFlow = flow;
-      hooks.beforeCallbacks(engine, obj);
       try {
+        // inside the try: a hook may skip the object or fail it like a task
+        hooks.beforeCallbacks(engine, obj);
         try {
           runBlock(flow, 0, obj);
         } finally {
