@@ -47,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * </table>
  *
  * <p>Loop bodies are spliced into the loop's block ({@code whileLoop(c, a, b)} is {@code [test, a,
- * b, jump]}); a {@link Flow} given as the only body is spliced too, as in the reference. Branches
- * of if/else and choice are one element each: pass {@code Flow.of(a, b)} for several tasks.
+ * b, jump]}), so a {@code breakLoop()} among them leaves the loop. A {@link Flow} in a body stays
+ * one nested element, so a pattern (itself a block) can be a loop's body without its own breaks
+ * ending the loop. Branches of if/else and choice are one element each: pass {@code Flow.of(a, b)}
+ * for several tasks.
  */
 public final class Patterns {
 
@@ -412,9 +414,6 @@ public final class Patterns {
   private static <T> List<Step<T>> splice(Step<T>[] body, String pattern) {
     if (body == null) {
       throw new DefinitionError(pattern + " needs a body, got null");
-    }
-    if (body.length == 1 && body[0] instanceof Flow<T> only) {
-      return only.steps();
     }
     for (int i = 0; i < body.length; i++) {
       if (body[i] == null) {
