@@ -44,6 +44,11 @@ final class RunLoop<T> {
   int depth = 1;
   boolean currentObjectProcessed;
   boolean running;
+  /** A jumpCall/break a task asked for on return; NONE when there is none. */
+  int pending = NONE;
+
+  static final int NONE = Integer.MIN_VALUE;
+  static final int BREAK = Integer.MIN_VALUE + 1;
   /** The definition of the object being processed, for task names; null before any object. */
   Flow<T> currentFlow;
 
@@ -54,6 +59,7 @@ final class RunLoop<T> {
   void resetPosition() {
     pos[0] = 0;
     depth = 1;
+    pending = NONE;
   }
 
   void setPosition(int[] path) {
@@ -62,14 +68,19 @@ final class RunLoop<T> {
     }
     System.arraycopy(path, 0, pos, 0, path.length);
     depth = path.length;
+    pending = NONE;
   }
 
   int[] position() {
     return Arrays.copyOf(pos, depth);
   }
 
-  /** Runs objects after tokenPos, resuming after halts/errors when asked to. */
-  void run(List<? extends T> objects, boolean stopOnError, boolean stopOnHalt) throws Exception {
+  /**
+   * Runs objects after tokenPos, resuming after halts/errors when asked to.
+   *
+   * @return the halt that ended the run (for the caller to throw), or null
+   */
+  HaltProcessing run(List<? extends T> objects, boolean stopOnError, boolean stopOnHalt) {
     running = true;
     try {
       boolean initial = true;
@@ -80,8 +91,10 @@ final class RunLoop<T> {
             resetPosition();
           }
           initial = false;
-          runObjects(objects);
-          return;
+          HaltProcessing halt = runObjects(objects);
+          if (halt == null || stopOnHalt) {
+            return halt;
+          }
         } catch (HaltProcessing halt) {
           if (stopOnHalt) {
             throw halt;
@@ -97,7 +110,8 @@ final class RunLoop<T> {
     }
   }
 
-  private void runObjects(List<? extends T> objects) throws Exception {
+  /** Returns a halt instead of throwing it when the standard table would just rethrow it. */
+  private HaltProcessing runObjects(List<? extends T> objects) {
     final WorkflowEngine<T> engine = this.engine;
     final EngineHooks<T> hooks = engine.hooks;
     this.objects = objects;
@@ -119,6 +133,13 @@ final class RunLoop<T> {
           hooks.afterCallbacks(engine, obj);
         }
       } catch (Transition transition) {
+        if (transition instanceof HaltProcessing halt
+            && engine.transitions == StandardTable.INSTANCE) {
+          // the standard table rethrows a halt: hand it up instead of unwinding more frames,
+          // which is most of what a halt costs
+          engine.listener.halted(engine, halt);
+          return halt;
+        }
         if (onTransition(transition, obj) == TransitionTable.Next.END_RUN) {
           break;
         }
@@ -141,6 +162,7 @@ final class RunLoop<T> {
     currentObjectProcessed = true;
     hooks.afterProcessing(engine, objects);
     engine.listener.finished(engine);
+    return null;
   }
 
   private TransitionTable.Next onTransition(Transition transition, T obj) {
@@ -211,15 +233,23 @@ final class RunLoop<T> {
       try {
         task.run(obj, engine);
       } catch (Transition.JumpCall jump) {
-        int n = jump.offset;
-        pos[d] = n >= 0 ? Math.min(size, pos[d] + n - 1) : Math.max(-1, pos[d] + n - 1);
+        pending = jump.offset;
       } catch (Transition.Simple simple) {
-        if (simple == Transition.BREAK_LOOP) {
-          return; // pos[d] stays on the task that broke
+        if (simple != Transition.BREAK_LOOP) {
+          throw simple;
         }
-        throw simple;
+        pending = BREAK;
       } finally {
         hooks.afterEachCallback(engine, task, obj);
+      }
+      int jump = pending;
+      if (jump != NONE) {
+        // a jump or break, thrown or asked for on return (the cheap way patterns use)
+        pending = NONE;
+        if (jump == BREAK) {
+          return; // pos[d] stays on the task that broke
+        }
+        pos[d] = jump >= 0 ? Math.min(size, pos[d] + jump - 1) : Math.max(-1, pos[d] + jump - 1);
       }
       pos[d]++;
     }

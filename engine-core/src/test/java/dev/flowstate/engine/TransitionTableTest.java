@@ -455,4 +455,54 @@ class TransitionTableTest {
     assertThat(seen(objects)).isEqualTo("A:h B:hs C:hsj D: E:hsjx F:");
     assertThat(engine.state()).isEqualTo(EngineState.of(4, 3));
   }
+
+  @Test
+  void jumpCallOnReturn_andBreakOnReturn_actWhenTheTaskReturns_likeTheirThrowingTwins() {
+    List<Item> objects = items("A");
+    WorkflowEngine<Item> engine =
+        engine(
+            Flow.of(
+                Flow.of(
+                    Task.named("j", (o, e) -> {
+                      e.jumpCallOnReturn(2);
+                      o.seen.add("j"); // still runs: nothing was thrown
+                    }),
+                    rec("skipped"),
+                    Task.named("b", (o, e) -> {
+                      e.breakCurrentLoopOnReturn();
+                      o.seen.add("b");
+                    }),
+                    rec("never")),
+                rec("after")));
+
+    engine.process(objects);
+
+    assertThat(seen(objects)).isEqualTo("A:jbafter");
+  }
+
+  @Test
+  void jumpCallOnReturn_replacedByATransitionThrownAfterIt() {
+    List<Item> objects = items("A");
+    WorkflowEngine<Item> engine =
+        engine(Flow.of(Task.named("j", (o, e) -> {
+          e.jumpCallOnReturn(5);
+          e.halt("instead");
+        }), rec("b")));
+
+    assertThatThrownBy(() -> engine.process(objects)).hasMessage("instead");
+    engine.restart(RestartPosition.CURRENT, RestartPosition.NEXT);
+
+    assertThat(seen(objects)).isEqualTo("A:b");
+  }
+
+  @Test
+  void jumpCallOnReturn_outsideARun_isRefused() {
+    WorkflowEngine<Item> engine = new WorkflowEngine<>(Flow.of(rec("a")));
+
+    assertThatThrownBy(() -> engine.jumpCallOnReturn(1))
+        .isInstanceOf(WorkflowError.class)
+        .hasMessage(
+            "jumpCallOnReturn() acts when the calling task returns; call it from a task of a"
+                + " running engine");
+  }
 }

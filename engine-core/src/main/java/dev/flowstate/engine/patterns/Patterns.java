@@ -89,7 +89,7 @@ public final class Patterns {
             (obj, engine) -> {
               // true: jumpCall(1) in the reference, which is simply the next element
               if (!condition.test(obj, engine)) {
-                engine.breakCurrentLoop();
+                engine.breakCurrentLoopOnReturn();
               }
             }),
         branch);
@@ -112,7 +112,7 @@ public final class Patterns {
             "ifNot",
             (obj, engine) -> {
               if (condition.test(obj, engine)) {
-                engine.breakCurrentLoop();
+                engine.breakCurrentLoopOnReturn();
               }
             }),
         branch);
@@ -138,7 +138,7 @@ public final class Patterns {
             "ifElse",
             (obj, engine) -> {
               if (!condition.test(obj, engine)) {
-                engine.jumpCall(3);
+                engine.jumpCallOnReturn(3);
               }
             }),
         then,
@@ -268,7 +268,7 @@ public final class Patterns {
             "whileLoop",
             (obj, engine) -> {
               if (!condition.test(obj, engine)) {
-                engine.breakCurrentLoop();
+                engine.breakCurrentLoopOnReturn();
               }
             }),
         steps,
@@ -333,10 +333,11 @@ public final class Patterns {
       throw new DefinitionError("forEach needs the extraData key of the current item, got null");
     }
     List<Step<T>> steps = splice(body, "forEach");
+    PositionKey stateKey = new PositionKey(FOR_STATE_PREFIX, 0);
     Task<T> step =
         Task.named(
             "forEach(" + key + ")",
-            (obj, engine) -> forStep(items, key, obj, engine));
+            (obj, engine) -> forStep(items, key, stateKey.of(engine), obj, engine));
     return loop(step, steps, jumpBack(steps.size(), RESUME));
   }
 
@@ -345,10 +346,10 @@ public final class Patterns {
   private static final String ITEMS = "items";
 
   @SuppressWarnings("unchecked")
-  private static <T> void forStep(Items<T> items, String key, T obj, WorkflowEngine<T> engine)
+  private static <T> void forStep(
+      Items<T> items, String key, String stateKey, T obj, WorkflowEngine<T> engine)
       throws Exception {
     Map<String, Object> extra = engine.extraData();
-    String stateKey = forStateKey(engine);
     Object stored = extra.get(stateKey);
     Map<String, Object> state = stored instanceof Map ? (Map<String, Object>) stored : null;
     if (state == null || !Boolean.TRUE.equals(state.get(RESUME))) {
@@ -372,11 +373,7 @@ public final class Patterns {
       extra.put(key, list.get(items.descending ? 0 : list.size() - 1));
     }
     extra.remove(stateKey);
-    engine.breakCurrentLoop();
-  }
-
-  private static String forStateKey(WorkflowEngine<?> engine) {
-    return FOR_STATE_PREFIX + engine.state().callbackPos();
+    engine.breakCurrentLoopOnReturn();
   }
 
   /** The last task of a loop: back to the loop's first task, marking the loop as resumed. */
@@ -384,19 +381,17 @@ public final class Patterns {
   private static <T> Task<T> jumpBack(int bodySize, String resumeFlag) {
     int offset = -(bodySize + 1);
     if (resumeFlag == null) {
-      return Task.named("jumpBack", (obj, engine) -> engine.jumpCall(offset));
+      return Task.named("jumpBack", (obj, engine) -> engine.jumpCallOnReturn(offset));
     }
+    PositionKey stepKey = new PositionKey(FOR_STATE_PREFIX, offset);
     return Task.named(
         "jumpBack",
         (obj, engine) -> {
-          List<Integer> here = engine.state().callbackPos();
-          List<Integer> stepPos = new ArrayList<>(here);
-          stepPos.set(stepPos.size() - 1, here.get(here.size() - 1) + offset);
-          Object state = engine.extraData().get(FOR_STATE_PREFIX + stepPos);
+          Object state = engine.extraData().get(stepKey.of(engine));
           if (state instanceof Map) {
             ((Map<String, Object>) state).put(resumeFlag, Boolean.TRUE);
           }
-          engine.jumpCall(offset);
+          engine.jumpCallOnReturn(offset);
         });
   }
 
@@ -455,7 +450,7 @@ public final class Patterns {
    * @return a task that leaves the innermost block
    */
   public static <T> Task<T> breakLoop() {
-    return Task.named("breakLoop", (obj, engine) -> engine.breakCurrentLoop());
+    return Task.named("breakLoop", (obj, engine) -> engine.breakCurrentLoopOnReturn());
   }
 
   /**
@@ -466,7 +461,7 @@ public final class Patterns {
    * @return the task
    */
   public static <T> Task<T> objNext() {
-    return Task.named("objNext", (obj, engine) -> engine.breakCurrentLoop());
+    return Task.named("objNext", (obj, engine) -> engine.breakCurrentLoopOnReturn());
   }
 
   /**
@@ -504,7 +499,7 @@ public final class Patterns {
       throw new DefinitionError(
           "taskJumpFwd needs a step of 0 or more, got " + step + "; use taskJumpBwd to go back");
     }
-    return Task.named("taskJumpFwd(" + step + ")", (obj, engine) -> engine.jumpCall(step));
+    return Task.named("taskJumpFwd(" + step + ")", (obj, engine) -> engine.jumpCallOnReturn(step));
   }
 
   /**
@@ -514,7 +509,7 @@ public final class Patterns {
    */
   public static <T> Task<T> taskJumpBwd(int step) {
     int offset = -Math.abs(step);
-    return Task.named("taskJumpBwd(" + step + ")", (obj, engine) -> engine.jumpCall(offset));
+    return Task.named("taskJumpBwd(" + step + ")", (obj, engine) -> engine.jumpCallOnReturn(offset));
   }
 
   /**
@@ -530,7 +525,7 @@ public final class Patterns {
         "taskJumpIf(" + step + ")",
         (obj, engine) -> {
           if (condition.test(obj, engine)) {
-            engine.jumpCall(step);
+            engine.jumpCallOnReturn(step);
           }
         });
   }
@@ -599,7 +594,7 @@ public final class Patterns {
                     value,
                     null);
               }
-              engine.jumpCall(offset);
+              engine.jumpCallOnReturn(offset);
             });
     steps.add(0, dispatch);
     return Flow.of(toArray(steps));
