@@ -46,6 +46,8 @@ final class RunLoop<T> {
   boolean running;
   /** A jumpCall/break a task asked for on return; NONE when there is none. */
   int pending = NONE;
+  /** What a task threw that its block does not handle, on its way to the object loop. */
+  Throwable escaped;
 
   static final int NONE = Integer.MIN_VALUE;
   static final int BREAK = Integer.MIN_VALUE + 1;
@@ -124,6 +126,7 @@ final class RunLoop<T> {
       hooks.beforeObject(engine, obj);
       Flow<T> flow = engine.chooseDefinition(obj);
       currentFlow = flow;
+      Throwable failure;
       try {
         // inside the try: a hook may skip the object or fail it like a task
         hooks.beforeCallbacks(engine, obj);
@@ -132,26 +135,30 @@ final class RunLoop<T> {
         } finally {
           hooks.afterCallbacks(engine, obj);
         }
-      } catch (Transition transition) {
-        if (transition instanceof HaltProcessing halt
-            && engine.transitions == StandardTable.INSTANCE) {
-          // the standard table rethrows a halt: hand it up instead of unwinding more frames,
-          // which is most of what a halt costs
-          engine.listener.halted(engine, halt);
-          return halt;
-        }
-        if (onTransition(transition, obj) == TransitionTable.Next.END_RUN) {
-          break;
-        }
-        resetPosition();
-        continue;
-      } catch (Throwable error) {
-        if (error instanceof VirtualMachineError && !(error instanceof StackOverflowError)) {
-          throw (Error) error; // out of memory: nothing sensible can run any more
-        }
-        engine.listener.error(engine, error);
-        if (engine.transitions.onError(engine, obj, error) == TransitionTable.Next.END_RUN) {
-          break;
+        failure = escaped;
+      } catch (Throwable thrown) {
+        failure = thrown; // from a hook; like a finally, it wins over what a task threw
+      }
+      escaped = null;
+      if (failure != null) {
+        if (failure instanceof Transition transition) {
+          if (transition instanceof HaltProcessing halt
+              && engine.transitions == StandardTable.INSTANCE) {
+            // the standard table would only rethrow: hand the halt up to be thrown once
+            engine.listener.halted(engine, halt);
+            return halt;
+          }
+          if (onTransition(transition, obj) == TransitionTable.Next.END_RUN) {
+            break;
+          }
+        } else {
+          if (failure instanceof VirtualMachineError && !(failure instanceof StackOverflowError)) {
+            throw (Error) failure; // out of memory: nothing sensible can run any more
+          }
+          engine.listener.error(engine, failure);
+          if (engine.transitions.onError(engine, obj, failure) == TransitionTable.Next.END_RUN) {
+            break;
+          }
         }
         resetPosition();
         continue;
@@ -203,8 +210,13 @@ final class RunLoop<T> {
     }
   }
 
+  /**
+   * Runs a block from pos[d]. A task's jump or break is applied here; anything else a task throws
+   * is left in {@link #escaped} and every enclosing block returns at once, with pos untouched:
+   * one unwinding (task to here) instead of one per level, which is what a halt mostly costs.
+   */
   @SuppressWarnings("unchecked")
-  private void runBlock(Flow<T> block, int d, T obj) throws Exception {
+  private void runBlock(Flow<T> block, int d, T obj) {
     final Object[] items = block.items;
     final int size = items.length;
     final WorkflowEngine<T> engine = this.engine;
@@ -214,6 +226,9 @@ final class RunLoop<T> {
       if (depth > d + 1) {
         // resuming inside the nested block at pos[d]
         runBlock((Flow<T>) items[pos[d]], d + 1, obj);
+        if (escaped != null) {
+          return;
+        }
         pos = this.pos;
         depth--;
         pos[d]++;
@@ -223,6 +238,9 @@ final class RunLoop<T> {
       if (item instanceof Flow) {
         push();
         runBlock((Flow<T>) item, d + 1, obj);
+        if (escaped != null) {
+          return;
+        }
         pos = this.pos;
         depth--;
         pos[d]++;
@@ -232,16 +250,18 @@ final class RunLoop<T> {
       hooks.beforeEachCallback(engine, task, obj);
       try {
         task.run(obj, engine);
-      } catch (Transition.JumpCall jump) {
-        pending = jump.offset;
-      } catch (Transition.Simple simple) {
-        if (simple != Transition.BREAK_LOOP) {
-          throw simple;
+      } catch (Throwable thrown) {
+        if (thrown instanceof Transition.JumpCall jump) {
+          pending = jump.offset;
+        } else if (thrown == Transition.BREAK_LOOP) {
+          pending = BREAK;
+        } else {
+          escaped = thrown;
+          hooks.afterEachCallback(engine, task, obj);
+          return;
         }
-        pending = BREAK;
-      } finally {
-        hooks.afterEachCallback(engine, task, obj);
       }
+      hooks.afterEachCallback(engine, task, obj);
       int jump = pending;
       if (jump != NONE) {
         // a jump or break, thrown or asked for on return (the cheap way patterns use)
