@@ -22,7 +22,7 @@ final class Counter {
    * {@code count} trivial tasks from four different lambda sites, so that the call site is
    * megamorphic in the engine and in the baseline alike, as it is for real definitions.
    */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   static Task<Counter>[] tasks(int count) {
     Task<Counter>[] tasks = new Task[count];
     for (int i = 0; i < count; i++) {

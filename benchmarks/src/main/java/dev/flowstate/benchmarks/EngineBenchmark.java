@@ -85,7 +85,7 @@ public class EngineBenchmark {
     }
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private static Flow<Counter> nested(Task<Counter>[] tasks) {
     Step<Counter>[] outer = new Step[4];
     int t = 0;

@@ -43,7 +43,7 @@ public class HaltRestartBenchmark {
   private WorkflowEngine<Counter> engine;
   private int round;
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   @Setup
   public void setUp() {
     objects = Counter.objects(OBJECTS);

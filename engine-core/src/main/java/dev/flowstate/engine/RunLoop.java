@@ -223,20 +223,12 @@ final class RunLoop<T> {
     final EngineHooks<T> hooks = engine.hooks;
     int[] pos = this.pos;
     while (pos[d] < size) {
-      if (depth > d + 1) {
-        // resuming inside the nested block at pos[d]
-        runBlock((Flow<T>) items[pos[d]], d + 1, obj);
-        if (escaped != null) {
-          return;
-        }
-        pos = this.pos;
-        depth--;
-        pos[d]++;
-        continue;
-      }
       Object item = items[pos[d]];
-      if (item instanceof Flow) {
-        push();
+      boolean resuming = depth > d + 1; // pos goes deeper: resume inside the block at pos[d]
+      if (resuming || item instanceof Flow) {
+        if (!resuming) {
+          push();
+        }
         runBlock((Flow<T>) item, d + 1, obj);
         if (escaped != null) {
           return;

@@ -167,6 +167,20 @@ class PatternsTest {
 
   // ------------------------------------------------------------------ for
 
+  /** Records extraData "x"; halts the first time it sees "b". */
+  private static Task<Doc> recordItemAndHaltOnceAtB() {
+    return Task.named(
+        "body",
+        (o, e) -> {
+          Object item = e.extraData().get("x");
+          o.seen.add("" + item);
+          if ("b".equals(item) && !o.seen.contains("halted")) {
+            o.seen.add("halted");
+            e.halt("at b");
+          }
+        });
+  }
+
   @Test
   void forEach_iteratesAscending_andLeavesLastItemUnderKey() {
     List<Object> items = new ArrayList<>();
@@ -234,17 +248,7 @@ class PatternsTest {
 
   @Test
   void forEach_haltInBody_resumesWithTheNextItemNotTheSameOne() {
-    Task<Doc> body =
-        Task.named(
-            "body",
-            (o, e) -> {
-              Object item = e.extraData().get("x");
-              o.seen.add("" + item);
-              if ("b".equals(item) && !o.seen.contains("halted")) {
-                o.seen.add("halted");
-                e.halt("at b");
-              }
-            });
+    Task<Doc> body = recordItemAndHaltOnceAtB();
     Flow<Doc> flow = Flow.of(rec("start"), forEach(List.of("a", "b", "c"), "x", body), rec("end"));
     Doc doc = new Doc("d");
     WorkflowEngine<Doc> engine = runUntilHalt(flow, doc);
@@ -259,17 +263,7 @@ class PatternsTest {
 
   @Test
   void forEach_haltedLoopRestartedFromFirstTask_startsTheLoopOver() {
-    Task<Doc> body =
-        Task.named(
-            "body",
-            (o, e) -> {
-              Object item = e.extraData().get("x");
-              o.seen.add("" + item);
-              if ("b".equals(item) && !o.seen.contains("halted")) {
-                o.seen.add("halted");
-                e.halt("at b");
-              }
-            });
+    Task<Doc> body = recordItemAndHaltOnceAtB();
     Doc doc = new Doc("d");
     WorkflowEngine<Doc> engine = runUntilHalt(Flow.of(forEach(List.of("a", "b", "c"), "x", body)), doc);
 
