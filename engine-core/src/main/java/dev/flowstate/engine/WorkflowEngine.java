@@ -247,7 +247,7 @@ public class WorkflowEngine<T> {
    * @throws RuntimeException what a task threw, as itself
    */
   public void process(List<? extends T> objects) {
-    process(objects, true, true);
+    throwIfHalted(processRun(objects, true, true));
   }
 
   /**
@@ -262,11 +262,26 @@ public class WorkflowEngine<T> {
    * @throws WorkflowError on bad input, or if a task failed and {@code stopOnError}
    */
   public void process(List<? extends T> objects, boolean stopOnError, boolean stopOnHalt) {
+    throwIfHalted(processRun(objects, stopOnError, stopOnHalt));
+  }
+
+  private HaltProcessing processRun(
+      List<? extends T> objects, boolean stopOnError, boolean stopOnHalt) {
     preflight(objects);
     requireIdle("process");
     loop.tokenPos = -1;
     loop.resetPosition();
-    run(objects, stopOnError, stopOnHalt);
+    return loop.run(objects, stopOnError, stopOnHalt);
+  }
+
+  /*
+   * The public run methods are tiny on purpose: the JIT inlines them into the caller, so the
+   * throw of a halt lands in the caller's own catch without unwinding a frame.
+   */
+  private static void throwIfHalted(HaltProcessing halt) {
+    if (halt != null) {
+      throw halt;
+    }
   }
 
   /**
@@ -280,7 +295,7 @@ public class WorkflowEngine<T> {
    * @see #restart(RestartPosition, RestartPosition, List, boolean, boolean)
    */
   public void restart(RestartPosition object, RestartPosition task) {
-    restart(object, task, null, true, true);
+    throwIfHalted(restartRun(object, task, null, true, true));
   }
 
   /**
@@ -294,7 +309,7 @@ public class WorkflowEngine<T> {
   public void restart(String object, String task) {
     RestartPosition objectPosition = RestartPosition.parse(object);
     RestartPosition taskPosition = RestartPosition.parse(task);
-    restart(objectPosition, taskPosition, null, true, true);
+    throwIfHalted(restartRun(objectPosition, taskPosition, null, true, true));
   }
 
   /**
@@ -305,7 +320,7 @@ public class WorkflowEngine<T> {
    * @param objects the objects replacing the engine's, or {@code null} to keep them
    */
   public void restart(RestartPosition object, RestartPosition task, List<? extends T> objects) {
-    restart(object, task, objects, true, true);
+    throwIfHalted(restartRun(object, task, objects, true, true));
   }
 
   /**
@@ -336,6 +351,15 @@ public class WorkflowEngine<T> {
    * @throws HaltProcessing if a task halted again and {@code stopOnHalt}
    */
   public void restart(
+      RestartPosition object,
+      RestartPosition task,
+      List<? extends T> objects,
+      boolean stopOnError,
+      boolean stopOnHalt) {
+    throwIfHalted(restartRun(object, task, objects, stopOnError, stopOnHalt));
+  }
+
+  private HaltProcessing restartRun(
       RestartPosition object,
       RestartPosition task,
       List<? extends T> objects,
@@ -431,14 +455,7 @@ public class WorkflowEngine<T> {
     LOG.debug("workflow {}: restarting at object {}, task {}", workflowId, object, task);
     loop.tokenPos = newTokenPos;
     loop.setPosition(path);
-    run(target, stopOnError, stopOnHalt);
-  }
-
-  private void run(List<? extends T> objects, boolean stopOnError, boolean stopOnHalt) {
-    HaltProcessing halt = loop.run(objects, stopOnError, stopOnHalt);
-    if (halt != null) {
-      throw halt;
-    }
+    return loop.run(target, stopOnError, stopOnHalt);
   }
 
   private void preflight(List<? extends T> objects) {
