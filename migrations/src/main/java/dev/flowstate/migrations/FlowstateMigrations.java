@@ -1,0 +1,131 @@
+package dev.flowstate.migrations;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies flowstate's schema ({@code fs_} tables and status views) with Flyway.
+ *
+ * <pre>{@code
+ * FlowstateMigrations.migrate(dataSource);                  // own history table, default schema
+ *
+ * Flyway.configure()                                        // or inside the application's Flyway
+ *     .dataSource(dataSource)
+ *     .locations("classpath:db/migration/app", FlowstateMigrations.LOCATION)
+ *     .placeholders(FlowstateMigrations.placeholders(dataSource))
+ *     .load().migrate();
+ * }</pre>
+ *
+ * <p>The migrations use one placeholder, {@value #JSON_TYPE_PLACEHOLDER}: {@code JSONB} on
+ * PostgreSQL, {@code JSON} elsewhere (H2). Stateless and thread-safe.
+ */
+public final class FlowstateMigrations {
+
+  /** Where the migrations are on the classpath. */
+  public static final String LOCATION = "classpath:db/migration/flowstate";
+
+  /** Flyway's history table for flowstate's own migrations, apart from an application's. */
+  public static final String HISTORY_TABLE = "fs_schema_history";
+
+  /** The placeholder naming the column type of JSON data. */
+  public static final String JSON_TYPE_PLACEHOLDER = "json_type";
+
+  private static final Logger LOG = LoggerFactory.getLogger(FlowstateMigrations.class);
+
+  private FlowstateMigrations() {}
+
+  /**
+   * Applies the pending migrations to the connection's default schema.
+   *
+   * @param dataSource the database
+   * @return how many migrations were applied (0 when the schema is up to date)
+   * @throws IllegalArgumentException if {@code dataSource} is null
+   * @throws MigrationException if the database cannot be reached or a migration fails; the
+   *     message says which
+   */
+  public static int migrate(DataSource dataSource) {
+    return migrate(dataSource, null);
+  }
+
+  /**
+   * Applies the pending migrations to {@code schema}, creating it if needed.
+   *
+   * @param dataSource the database
+   * @param schema the schema, or {@code null} for the connection's default
+   * @return how many migrations were applied
+   * @throws IllegalArgumentException if {@code dataSource} is null
+   * @throws MigrationException if the database cannot be reached or a migration fails
+   */
+  public static int migrate(DataSource dataSource, String schema) {
+    FluentConfiguration config = configure(Flyway.configure(), dataSource).table(HISTORY_TABLE);
+    if (schema != null) {
+      config.schemas(schema).createSchemas(true);
+    }
+    try {
+      MigrateResult result = config.load().migrate();
+      if (result.migrationsExecuted > 0) {
+        LOG.info(
+            "flowstate schema migrated to version {} ({} migrations applied{})",
+            result.targetSchemaVersion,
+            result.migrationsExecuted,
+            schema == null ? "" : " in schema " + schema);
+      }
+      return result.migrationsExecuted;
+    } catch (RuntimeException e) {
+      throw new MigrationException(
+          "could not migrate the flowstate schema: " + rootMessage(e)
+              + "; check that the database is reachable and the user may create tables",
+          e);
+    }
+  }
+
+  /** Flowstate's location and placeholder on a Flyway configuration. */
+  static FluentConfiguration configure(FluentConfiguration config, DataSource dataSource) {
+    if (dataSource == null) {
+      throw new IllegalArgumentException("dataSource must not be null");
+    }
+    return config
+        .dataSource(dataSource)
+        .locations(LOCATION)
+        .placeholders(placeholders(dataSource));
+  }
+
+  /**
+   * The placeholder values for {@code dataSource}'s database.
+   *
+   * @param dataSource the database
+   * @return {@value #JSON_TYPE_PLACEHOLDER} → {@code JSONB} on PostgreSQL, {@code JSON} elsewhere
+   * @throws MigrationException if the database cannot be reached
+   */
+  public static Map<String, String> placeholders(DataSource dataSource) {
+    if (dataSource == null) {
+      throw new IllegalArgumentException("dataSource must not be null");
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+      return Map.of(JSON_TYPE_PLACEHOLDER, product.contains("postgres") ? "JSONB" : "JSON");
+    } catch (SQLException e) {
+      throw new MigrationException(
+          "could not connect to the database to migrate the flowstate schema: "
+              + e.getMessage()
+              + "; check the JDBC URL, user and password, and that the server is running",
+          e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+  }
+}

@@ -1,0 +1,13 @@
+package dev.flowstate.migrations;
+
+/** The flowstate schema could not be migrated; the message says why and what to check. */
+public class MigrationException extends RuntimeException {
+
+  /**
+   * @param message what went wrong and what to check
+   * @param cause the underlying failure
+   */
+  public MigrationException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,68 @@
+package dev.flowstate.migrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+class H2MigrationsTest extends MigrationsContract {
+
+  @Override
+  DataSource database() {
+    return TestDatabases.h2("migrations_" + Long.toHexString(System.nanoTime()));
+  }
+
+  @Override
+  String schemaFor(String testName) {
+    return null;
+  }
+
+  @Override
+  String json(String text) {
+    return "JSON '" + text + "'";
+  }
+
+  @Override
+  void dropSchema() throws SQLException {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute("DROP ALL OBJECTS");
+    }
+  }
+
+  @Test
+  void jsonColumns_areH2JsonType() throws SQLException {
+    try (Connection c = connect();
+        var r =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
+                        + " WHERE TABLE_NAME = 'FS_WORKFLOW' AND COLUMN_NAME = 'CALLBACK_POS'")) {
+      r.next();
+      assertThat(r.getString(1)).isEqualTo("JSON");
+    }
+  }
+
+  @Test
+  void unreachableDatabase_failsWithAMessageSayingWhatToCheck() {
+    JdbcDataSource nowhere = new JdbcDataSource();
+    nowhere.setURL("jdbc:h2:tcp://127.0.0.1:1/nowhere");
+
+    assertThatThrownBy(() -> FlowstateMigrations.migrate(nowhere))
+        .isInstanceOf(MigrationException.class)
+        .hasMessageStartingWith("could not connect to the database to migrate the flowstate schema: ")
+        .hasMessageEndingWith(
+            "; check the JDBC URL, user and password, and that the server is running");
+  }
+
+  @Test
+  void nullDataSource_isRefused() {
+    assertThatThrownBy(() -> FlowstateMigrations.migrate(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("dataSource must not be null");
+  }
+}
