@@ -494,6 +494,22 @@ public class WorkflowEngine<T> {
     }
   }
 
+  /**
+   * Gives the engine its objects without running them, so that {@link #restart(RestartPosition,
+   * RestartPosition)} continues over them: for engines restored from storage, whose objects come
+   * from there rather than from a {@code process} call.
+   *
+   * @param objects the objects, in order
+   * @throws WorkflowError if {@code objects} is null or the engine is running
+   */
+  protected void setObjects(List<? extends T> objects) {
+    if (objects == null) {
+      throw new WorkflowError("the objects are not a list of objects (got null)");
+    }
+    requireIdle("setObjects");
+    loop.objects = objects;
+  }
+
   // ---------------------------------------------------------------- control methods
 
   /**

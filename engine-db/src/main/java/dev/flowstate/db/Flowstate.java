@@ -1,0 +1,400 @@
+package dev.flowstate.db;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.flowstate.db.internal.Fingerprint;
+import dev.flowstate.db.internal.Store;
+import dev.flowstate.db.internal.WorkflowEntity;
+import dev.flowstate.engine.EngineState;
+import dev.flowstate.engine.Flow;
+import dev.flowstate.migrations.FlowstateMigrations;
+import dev.flowstate.migrations.MigrationException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The front door of persistent workflows: a database, a registry of definitions by name, and the
+ * engines that store workflows in it.
+ *
+ * <pre>{@code
+ * Flowstate flowstate = Flowstate.builder().jdbcUrl("jdbc:postgresql://db/app").user("app").build();
+ * flowstate.register("orders", Order.class, definition);
+ *
+ * DbWorkflowEngine<Order> engine = flowstate.newWorkflow("orders", Order.class);
+ * engine.process(orders);                  // saved at every save point; halts leave a HALTED row
+ *
+ * // later, in any process:
+ * DbWorkflowEngine<Order> resumed = flowstate.load(id, Order.class);
+ * resumed.restart(RestartPosition.CURRENT, RestartPosition.NEXT);
+ * }</pre>
+ *
+ * <p>With no settings at all it uses an embedded H2 file database ({@value #DEFAULT_JDBC_URL}) and
+ * migrates it. Thread-safe; engines are not (one engine, one thread).
+ */
+public final class Flowstate implements AutoCloseable {
+
+  /** The database used when none is configured: an H2 file under the working directory. */
+  public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./flowstate-data/flowstate";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Flowstate.class);
+
+  private final Store store;
+  private final ObjectMapper mapper;
+  private final HikariDataSource ownPool;
+  private final Clock clock;
+  private final Map<String, Registered<?>> registry = new LinkedHashMap<>();
+
+  private record Registered<T>(String name, Class<T> type, Flow<T> definition, String fingerprint) {}
+
+  private Flowstate(Store store, ObjectMapper mapper, HikariDataSource ownPool, Clock clock) {
+    this.store = store;
+    this.mapper = mapper;
+    this.ownPool = ownPool;
+    this.clock = clock;
+  }
+
+  /**
+   * @return a builder with every default
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Registers a definition under a name; stored workflows refer to it by that name.
+   *
+   * @param name the name, not blank
+   * @param type the class of the objects, read and written with Jackson
+   * @param definition the definition
+   * @param <T> the object type
+   * @return this
+   * @throws IllegalArgumentException if an argument is missing or the name is taken
+   */
+  public synchronized <T> Flowstate register(String name, Class<T> type, Flow<T> definition) {
+    if (name == null || name.isBlank() || type == null || definition == null) {
+      throw new IllegalArgumentException(
+          "register needs a name, an object type and a definition, got "
+              + name + ", " + type + ", " + definition);
+    }
+    if (registry.containsKey(name)) {
+      throw new IllegalArgumentException("a definition is already registered as '" + name + "'");
+    }
+    registry.put(name, new Registered<>(name, type, definition, Fingerprint.of(definition)));
+    return this;
+  }
+
+  /**
+   * A new workflow of a registered definition; its row is written when it first runs.
+   *
+   * @param name the definition's name
+   * @param type the class of the objects
+   * @param <T> the object type
+   * @return an engine for the new workflow ({@link DbWorkflowEngine#id()} is its id)
+   * @throws StoreException if no definition has that name or it is for another type
+   */
+  public <T> DbWorkflowEngine<T> newWorkflow(String name, Class<T> type) {
+    Registered<T> registered = registered(name, type, null);
+    SavePoints<T> saves =
+        new SavePoints<>(
+            UUID.randomUUID(), name, registered.fingerprint(), store, mapper, clock);
+    return new DbWorkflowEngine<>(saves, registered.definition());
+  }
+
+  /**
+   * Loads a stored workflow to restart it: positions and extra data restored, objects read page by
+   * page in order. Then call {@code restart(obj, task)}.
+   *
+   * @param id the workflow's id
+   * @param type the class of the objects
+   * @param <T> the object type
+   * @return the engine, ready to restart
+   * @throws StoreException if there is no such workflow (one is never created here), its
+   *     definition is not registered or has changed, or it has completed
+   */
+  public <T> DbWorkflowEngine<T> load(UUID id, Class<T> type) {
+    return load(id, type, false);
+  }
+
+  /**
+   * {@link #load(UUID, Class)}, optionally accepting a definition whose fingerprint changed since
+   * the workflow was stored, for changes known to keep every stored position meaningful (a task
+   * renamed, say).
+   *
+   * @param id the workflow's id
+   * @param type the class of the objects
+   * @param allowChangedDefinition whether to accept a changed definition
+   * @param <T> the object type
+   * @return the engine, ready to restart
+   */
+  public <T> DbWorkflowEngine<T> load(UUID id, Class<T> type, boolean allowChangedDefinition) {
+    if (id == null) {
+      throw new IllegalArgumentException("workflow id must not be null");
+    }
+    WorkflowEntity wf = store.inTransaction(em -> em.find(WorkflowEntity.class, id));
+    if (wf == null) {
+      throw new StoreException(
+          "no workflow with id " + id + "; load never creates one, use newWorkflow(name, type)");
+    }
+    Registered<T> registered = registered(wf.definitionName, type, id);
+    if (!allowChangedDefinition && !registered.fingerprint().equals(wf.definitionFingerprint)) {
+      throw new StoreException(
+          "definition '"
+              + wf.definitionName
+              + "' changed since workflow "
+              + id
+              + " was stored (stored fingerprint "
+              + wf.definitionFingerprint
+              + ", current "
+              + registered.fingerprint()
+              + "): its positions may point at other tasks. If the change keeps them meaningful,"
+              + " load with allowChangedDefinition = true");
+    }
+    if (wf.status == WorkflowStatus.COMPLETED) {
+      throw new StoreException(
+          "workflow " + id + " is COMPLETED: every object was processed, there is nothing to resume");
+    }
+    long count =
+        store.inTransaction(
+            em ->
+                em.createQuery(
+                        "select count(o) from ObjectEntity o where o.workflowId = :id", Long.class)
+                    .setParameter("id", id)
+                    .getSingleResult());
+    SavePoints<T> saves =
+        new SavePoints<>(id, wf.definitionName, wf.definitionFingerprint, store, mapper, clock);
+    saves.version = wf.version;
+    DbWorkflowEngine<T> engine = new DbWorkflowEngine<>(saves, registered.definition());
+    engine.restore(
+        new EngineState(wf.tokenPos, wf.callbackPos),
+        wf.extraData,
+        new StoredObjects<>(store, mapper, id, type, (int) count));
+    return engine;
+  }
+
+  /**
+   * The stored status of a workflow.
+   *
+   * @param id the workflow's id
+   * @return its status, empty if there is no such workflow
+   */
+  public Optional<WorkflowStatus> status(UUID id) {
+    return Optional.ofNullable(store.inTransaction(em -> em.find(WorkflowEntity.class, id)))
+        .map(wf -> wf.status);
+  }
+
+  @SuppressWarnings("unchecked")
+  private synchronized <T> Registered<T> registered(String name, Class<T> type, UUID workflow) {
+    Registered<?> registered = registry.get(name);
+    if (registered == null) {
+      throw new StoreException(
+          (workflow == null ? "" : "workflow " + workflow + " uses ")
+              + "definition '"
+              + name
+              + "', which is not registered; registered definitions: "
+              + registry.keySet()
+              + ". Register it with register(name, type, definition)");
+    }
+    if (!registered.type().equals(type)) {
+      throw new StoreException(
+          "definition '" + name + "' is registered for objects of " + registered.type().getName()
+              + ", not " + type.getName());
+    }
+    return (Registered<T>) registered;
+  }
+
+  /** Closes the entity manager factory and, if the builder made it, the connection pool. */
+  @Override
+  public void close() {
+    store.close();
+    if (ownPool != null) {
+      ownPool.close();
+    }
+  }
+
+  /** Settings of a {@link Flowstate}; every one has a default. Not thread-safe. */
+  public static final class Builder {
+    private DataSource dataSource;
+    private String jdbcUrl;
+    private String user;
+    private String password;
+    private String schema;
+    private boolean migrate = true;
+    private ObjectMapper mapper;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /**
+     * @param dataSource the database; the caller keeps ownership and closes it
+     * @return this
+     */
+    public Builder dataSource(DataSource dataSource) {
+      if (dataSource == null) {
+        throw new IllegalArgumentException("dataSource must not be null");
+      }
+      if (jdbcUrl != null) {
+        throw new IllegalStateException("jdbcUrl is already set; give a DataSource or a JDBC URL, not both");
+      }
+      this.dataSource = dataSource;
+      return this;
+    }
+
+    /**
+     * @param jdbcUrl the database URL; a HikariCP pool is made and closed with the Flowstate
+     * @return this
+     */
+    public Builder jdbcUrl(String jdbcUrl) {
+      if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
+        throw new IllegalArgumentException("a JDBC URL starts with 'jdbc:', got " + jdbcUrl);
+      }
+      if (dataSource != null) {
+        throw new IllegalStateException("dataSource is already set; give a DataSource or a JDBC URL, not both");
+      }
+      this.jdbcUrl = jdbcUrl;
+      return this;
+    }
+
+    /**
+     * @param user the database user for {@link #jdbcUrl}
+     * @return this
+     */
+    public Builder user(String user) {
+      this.user = user;
+      return this;
+    }
+
+    /**
+     * @param password the password for {@link #jdbcUrl}; never logged
+     * @return this
+     */
+    public Builder password(String password) {
+      this.password = password;
+      return this;
+    }
+
+    /**
+     * @param schema the schema of flowstate's tables (created by the migrations), or null for the
+     *     connection's default
+     * @return this
+     */
+    public Builder schema(String schema) {
+      this.schema = schema;
+      return this;
+    }
+
+    /**
+     * @param migrate whether {@link #build()} applies pending migrations (default true)
+     * @return this
+     */
+    public Builder migrate(boolean migrate) {
+      this.migrate = migrate;
+      return this;
+    }
+
+    /**
+     * @param mapper the Jackson mapper for object data and extra data; JavaTimeModule is
+     *     registered on a copy
+     * @return this
+     */
+    public Builder objectMapper(ObjectMapper mapper) {
+      this.mapper = mapper;
+      return this;
+    }
+
+    /**
+     * @param clock the clock of the timestamps (for tests)
+     * @return this
+     */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Opens the database, migrates it unless told not to, and builds the entity manager factory.
+     *
+     * @return the Flowstate
+     * @throws StoreException if the database is unreachable or not migrated; the message says
+     *     which and how to fix it
+     */
+    public Flowstate build() {
+      HikariDataSource pool = null;
+      DataSource ds = dataSource;
+      String url = jdbcUrl != null ? jdbcUrl : dataSource == null ? DEFAULT_JDBC_URL : null;
+      if (ds == null) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setPoolName("flowstate");
+        config.setMaximumPoolSize(4);
+        config.setInitializationFailTimeout(-1);
+        pool = new HikariDataSource(config);
+        ds = pool;
+      }
+      try {
+        if (migrate) {
+          FlowstateMigrations.migrate(ds, schema);
+        } else {
+          requireSchema(ds);
+        }
+        ObjectMapper json =
+            (mapper != null ? mapper.copy() : new ObjectMapper())
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        Store store = Store.open(ds, schema, json);
+        LOG.info(
+            "flowstate ready: database {}, schema {}, migrations {}",
+            url != null ? url : "(given DataSource)",
+            schema == null ? "(default)" : schema,
+            migrate ? "applied" : "not run");
+        return new Flowstate(store, json, pool, clock);
+      } catch (MigrationException e) {
+        closeQuietly(pool);
+        throw new StoreException(e.getMessage(), e);
+      } catch (RuntimeException e) {
+        closeQuietly(pool);
+        throw e;
+      }
+    }
+
+    private void requireSchema(DataSource ds) {
+      try (var connection = ds.getConnection()) {
+        if (schema != null) {
+          connection.setSchema(schema);
+        }
+        try (var tables =
+            connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+          while (tables.next()) {
+            if (tables.getString("TABLE_NAME").equalsIgnoreCase("fs_workflow")) {
+              return;
+            }
+          }
+        }
+      } catch (java.sql.SQLException e) {
+        throw new StoreException(
+            "the database is unreachable: " + e.getMessage()
+                + "; check the JDBC URL, user and password, and that the server is running",
+            e);
+      }
+      throw new StoreException(
+          "the database has no flowstate schema (table fs_workflow is missing) and migrate(false)"
+              + " was set; run FlowstateMigrations.migrate(dataSource) or build with migrate(true)");
+    }
+
+    private static void closeQuietly(HikariDataSource pool) {
+      if (pool != null) {
+        pool.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.flowstate.db.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.persistence.EntityManager;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.hibernate.SessionFactory;
+import org.hibernate.boot.MetadataSources;
+import org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy;
+import org.hibernate.boot.registry.StandardServiceRegistry;
+import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.type.format.jackson.JacksonJsonFormatMapper;
+
+/** The Hibernate session factory over flowstate's entities, built in code (no persistence.xml). */
+public final class Store implements AutoCloseable {
+
+  /** Rows per JDBC batch. */
+  public static final int BATCH_SIZE = 50;
+
+  private final SessionFactory sessions;
+
+  private Store(SessionFactory sessions) {
+    this.sessions = sessions;
+  }
+
+  /**
+   * @param dataSource the database, already migrated
+   * @param schema the schema of flowstate's tables, or null for the default
+   * @param mapper the Jackson mapper for JSON columns (with JavaTimeModule registered)
+   * @return the store
+   */
+  public static Store open(DataSource dataSource, String schema, ObjectMapper mapper) {
+    StandardServiceRegistryBuilder settings =
+        new StandardServiceRegistryBuilder()
+            .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
+            .applySetting(AvailableSettings.JSON_FORMAT_MAPPER, new JacksonJsonFormatMapper(mapper))
+            .applySetting(
+                AvailableSettings.PHYSICAL_NAMING_STRATEGY,
+                CamelCaseToUnderscoresNamingStrategy.class.getName())
+            .applySetting(AvailableSettings.STATEMENT_BATCH_SIZE, BATCH_SIZE)
+            .applySetting(AvailableSettings.ORDER_INSERTS, true)
+            .applySetting(AvailableSettings.ORDER_UPDATES, true)
+            .applySetting(AvailableSettings.HBM2DDL_AUTO, "none")
+            .applySetting(AvailableSettings.SHOW_SQL, false);
+    if (schema != null) {
+      settings.applySetting(AvailableSettings.DEFAULT_SCHEMA, schema);
+    }
+    StandardServiceRegistry registry = settings.build();
+    try {
+      SessionFactory sessions =
+          new MetadataSources(registry)
+              .addAnnotatedClass(WorkflowEntity.class)
+              .addAnnotatedClass(ObjectEntity.class)
+              .buildMetadata()
+              .buildSessionFactory();
+      return new Store(sessions);
+    } catch (RuntimeException e) {
+      StandardServiceRegistryBuilder.destroy(registry);
+      throw e;
+    }
+  }
+
+  /** A new entity manager; the caller closes it. */
+  public EntityManager open() {
+    return sessions.createEntityManager();
+  }
+
+  /** Runs {@code work} in a transaction of its own on a new entity manager. */
+  public <R> R inTransaction(Function<EntityManager, R> work) {
+    try (EntityManager em = open()) {
+      em.getTransaction().begin();
+      try {
+        R result = work.apply(em);
+        em.getTransaction().commit();
+        return result;
+      } catch (RuntimeException e) {
+        if (em.getTransaction().isActive()) {
+          em.getTransaction().rollback();
+        }
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    sessions.close();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.flowstate.db.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowstate.db.WorkflowStatus;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** A row of {@code fs_workflow}. */
+@Entity
+@Table(name = "fs_workflow")
+public class WorkflowEntity {
+  @Id public UUID id;
+  public String definitionName;
+  public String definitionFingerprint;
+
+  @Enumerated(EnumType.STRING)
+  public WorkflowStatus status;
+
+  public int tokenPos;
+
+  @JdbcTypeCode(SqlTypes.JSON)
+  public List<Integer> callbackPos;
+
+  @JdbcTypeCode(SqlTypes.JSON)
+  public Map<String, Object> extraData;
+
+  public String haltMessage;
+  public String haltAction;
+
+  @JdbcTypeCode(SqlTypes.JSON)
+  public JsonNode haltPayload;
+
+  public String lastError;
+  public String owner;
+  public Instant leaseUntil;
+
+  @Version public long version;
+
+  @Column(updatable = false)
+  public Instant createdAt;
+
+  public Instant modifiedAt;
+}

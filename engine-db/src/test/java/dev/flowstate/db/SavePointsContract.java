@@ -1,0 +1,280 @@
+package dev.flowstate.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.HaltProcessing;
+import dev.flowstate.engine.RestartPosition;
+import dev.flowstate.engine.Task;
+import dev.flowstate.engine.WorkflowError;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The save points of SEMANTICS §7 on every database: one subclass per database. */
+abstract class SavePointsContract {
+
+  TestDatabase db;
+  Flowstate flowstate;
+
+  abstract TestDatabase database();
+
+  static Task<Doc> rec(String label) {
+    return Task.named(label, (d, e) -> d.seen.add(label));
+  }
+
+  static Task<Doc> on(String name, String label, Task<Doc> action) {
+    return Task.named(
+        label,
+        (d, e) -> {
+          d.seen.add(label);
+          if (d.name.equals(name)) {
+            action.run(d, e);
+          }
+        });
+  }
+
+  /** Halts on B the first time only (B's data says whether it was halted before). */
+  static final Flow<Doc> HALTING =
+      Flow.of(
+          rec("a"),
+          Flow.of(
+              Task.named("h", (d, e) -> {
+                d.seen.add("h");
+                if (d.name.equals("B") && d.n++ == 0) {
+                  e.extraData().put("haltedOn", d.name);
+                  e.halt("needs review", "review", Map.of("reason", "amount"));
+                }
+              }),
+              rec("b")),
+          rec("c"));
+
+  @BeforeEach
+  void open() {
+    db = database();
+    flowstate = db.flowstate().build();
+    flowstate.register("halting", Doc.class, HALTING);
+  }
+
+  @AfterEach
+  void close() throws SQLException {
+    if (flowstate != null) {
+      flowstate.close();
+    }
+    if (db != null) {
+      db.drop();
+    }
+  }
+
+  List<String> rows(String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      int columns = r.getMetaData().getColumnCount();
+      while (r.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= columns; i++) {
+          if (i > 1) {
+            row.append(" | ");
+          }
+          row.append(r.getString(i));
+        }
+        rows.add(row.toString().replace(" ", "").replace("|", " | "));
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void completedRun_recordsCompletedWorkflowAndEveryObjectWithItsData() throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(rec("a"), Task.named("inc", (d, e) -> d.n += 10)));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
+
+    engine.process(Doc.docs("A", "B"));
+
+    assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.COMPLETED);
+    assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("COMPLETED | 1");
+    assertThat(rows("SELECT pos, status, data, source_data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":10,\"name\":\"A\",\"seen\":[\"a\"]} | {\"n\":0,\"name\":\"A\",\"seen\":[]}",
+            "1 | COMPLETED | {\"n\":10,\"name\":\"B\",\"seen\":[\"a\"]} | {\"n\":0,\"name\":\"B\",\"seen\":[]}");
+  }
+
+  @Test
+  void halt_recordsHaltedWorkflowAndObject_withPositionsMessageActionPayload() throws SQLException {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(HaltProcessing.class)
+        .hasMessage("needs review");
+
+    assertThat(rows("SELECT status, token_pos, callback_pos, halt_message, halt_action, halt_payload,"
+            + " extra_data FROM fs_workflow"))
+        .containsExactly(
+            "HALTED | 1 | [1,0] | needsreview | review | {\"reason\":\"amount\"} | {\"haltedOn\":\"B\"}");
+    assertThat(rows("SELECT pos, status, callback_pos FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED | null", "1 | HALTED | [1,0]", "2 | INITIAL | null");
+    assertThat(rows("SELECT position, status_label FROM fs_object_status ORDER BY position"))
+        .containsExactly("0 | Done", "1 | Needaction", "2 | New");
+  }
+
+  @Test
+  void resume_inAFreshFlowstate_continuesRightAfterTheHaltAndCompletes() throws SQLException {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+    UUID id = engine.id();
+    flowstate.close();
+
+    flowstate = db.flowstate().build();
+    flowstate.register("halting", Doc.class, HALTING);
+    DbWorkflowEngine<Doc> resumed = flowstate.load(id, Doc.class);
+    assertThat(resumed.state().tokenPos()).isEqualTo(1);
+    assertThat(resumed.state().callbackPos()).containsExactly(1, 0);
+    assertThat(resumed.extraData()).containsEntry("haltedOn", "B");
+
+    resumed.restart(RestartPosition.CURRENT, RestartPosition.NEXT);
+
+    assertThat(resumed.hasCompleted()).isTrue();
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":0,\"name\":\"A\",\"seen\":[\"a\",\"h\",\"b\",\"c\"]}",
+            "1 | COMPLETED | {\"n\":1,\"name\":\"B\",\"seen\":[\"a\",\"h\",\"b\",\"c\"]}",
+            "2 | COMPLETED | {\"n\":0,\"name\":\"C\",\"seen\":[\"a\",\"h\",\"b\",\"c\"]}");
+  }
+
+  @Test
+  void taskException_recordsErrorRows_andReachesCallerAsWorkflowErrorWithCause() throws SQLException {
+    flowstate.register(
+        "failing", Doc.class, Flow.of(rec("a"), on("B", "x", (d, e) -> {
+          throw new IllegalStateException("bad data");
+        })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("failing", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
+        .isInstanceOfSatisfying(
+            WorkflowError.class,
+            e -> {
+              assertThat(e.workflowId()).isEqualTo(engine.id().toString());
+              assertThat(e.objectIndex()).isEqualTo(1);
+              assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("bad data");
+            })
+        .hasMessage("workflow " + engine.id() + " failed at object 1, task x: java.lang.IllegalStateException: bad data");
+
+    assertThat(rows("SELECT status, last_error FROM fs_workflow"))
+        .containsExactly("ERROR | taskxonobject1:java.lang.IllegalStateException:baddata");
+    assertThat(rows("SELECT pos, status, error_text, callback_pos FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED | null | null", "1 | ERROR | java.lang.IllegalStateException:baddata | [1]");
+  }
+
+  @Test
+  void skipAbortStop_saveTheObjectAsSemanticsSays() throws SQLException {
+    flowstate.register(
+        "mixed", Doc.class,
+        Flow.of(
+            Task.named("inc", (d, e) -> d.n++),
+            on("A", "skip", (d, e) -> e.skipToken()),
+            on("B", "stop", (d, e) -> e.stop())));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("mixed", Doc.class);
+
+    engine.process(Doc.docs("A", "B", "C"));
+
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | SKIPPED | {\"n\":0,\"name\":\"A\",\"seen\":[]}",
+            "1 | COMPLETED | {\"n\":1,\"name\":\"B\",\"seen\":[\"skip\",\"stop\"]}",
+            "2 | INITIAL | {\"n\":0,\"name\":\"C\",\"seen\":[]}");
+    assertThat(rows("SELECT status, halt_message FROM fs_workflow"))
+        .containsExactly("HALTED | stoppedbytaskstoponobject1");
+
+    flowstate.register("aborting", Doc.class, Flow.of(Task.named("inc", (d, e) -> d.n++), on("A", "abort", (d, e) -> e.abort())));
+    DbWorkflowEngine<Doc> aborting = flowstate.newWorkflow("aborting", Doc.class);
+    aborting.process(Doc.docs("A"));
+    assertThat(rows("SELECT o.status, o.data, w.halt_message FROM fs_object o JOIN fs_workflow w ON w.id = o.workflow_id"
+            + " WHERE w.definition_name = 'aborting'"))
+        .containsExactly("INITIAL | {\"n\":0,\"name\":\"A\",\"seen\":[]} | abortedbytaskabortonobject0");
+  }
+
+  @Test
+  void load_unknownId_failsAndCreatesNothing() throws SQLException {
+    UUID unknown = UUID.fromString("00000000-0000-0000-0000-000000000042");
+
+    assertThatThrownBy(() -> flowstate.load(unknown, Doc.class))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("no workflow with id " + unknown + "; load never creates one, use newWorkflow(name, type)");
+    assertThat(rows("SELECT COUNT(*) FROM fs_workflow")).containsExactly("0");
+  }
+
+  @Test
+  void load_unregisteredDefinition_namesItAndTheRegisteredOnes() {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("B"))).isInstanceOf(HaltProcessing.class);
+    flowstate.close();
+    flowstate = db.flowstate().build();
+    flowstate.register("other", Doc.class, Flow.of(rec("x")));
+
+    assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("workflow " + engine.id() + " uses definition 'halting', which is not registered;"
+            + " registered definitions: [other]. Register it with register(name, type, definition)");
+  }
+
+  @Test
+  void load_changedDefinition_isRefusedNamingBothFingerprints_unlessAllowed() {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("B"))).isInstanceOf(HaltProcessing.class);
+    flowstate.close();
+    flowstate = db.flowstate().build();
+    flowstate.register("halting", Doc.class, HALTING.then(rec("new")));
+
+    assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("definition 'halting' changed since workflow " + engine.id() + " was stored (stored fingerprint ")
+        .hasMessageEndingWith("load with allowChangedDefinition = true");
+    assertThat(flowstate.load(engine.id(), Doc.class, true).state().tokenPos()).isZero();
+  }
+
+  @Test
+  void load_completedWorkflow_isRefused() {
+    flowstate.register("plain", Doc.class, Flow.of(rec("a")));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
+    engine.process(Doc.docs("A"));
+
+    assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("workflow " + engine.id() + " is COMPLETED: every object was processed, there is nothing to resume");
+  }
+
+  @Test
+  void twoEnginesSavingTheSameWorkflow_theLaterGetsAConflictAndWritesNothing() throws SQLException {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+    DbWorkflowEngine<Doc> first = flowstate.load(engine.id(), Doc.class);
+    DbWorkflowEngine<Doc> second = flowstate.load(engine.id(), Doc.class);
+    first.restart(RestartPosition.CURRENT, RestartPosition.NEXT);
+
+    assertThatThrownBy(() -> second.restart(RestartPosition.CURRENT, RestartPosition.NEXT))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("workflow " + engine.id() + " was saved by another engine since this one last saved it;"
+            + " this engine's changes were not written. Load the workflow again to continue from what is stored");
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+  }
+
+  @Test
+  void objectDataJacksonCannotWrite_failsClearly() {
+    flowstate.register("self", Object.class, Flow.of(Task.named("a", (o, e) -> {})));
+    DbWorkflowEngine<Object> engine = flowstate.newWorkflow("self", Object.class);
+
+    assertThatThrownBy(() -> engine.process(List.of(new Object())))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("object 0 of workflow " + engine.id() + " cannot be written as JSON: ");
+  }
+}

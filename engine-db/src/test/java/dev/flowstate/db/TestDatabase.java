@@ -1,0 +1,59 @@
+package dev.flowstate.db;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Assumptions;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A database for one test: an H2 file in a temporary folder, or a fresh schema of the PostgreSQL
+ * named by {@code FLOWSTATE_TEST_JDBC_URL} (required when {@code FLOWSTATE_REQUIRE_PG=1}).
+ */
+record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
+
+  static TestDatabase h2(Path folder) {
+    String url = "jdbc:h2:file:" + folder.resolve("flowstate").toAbsolutePath();
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL(url);
+    return new TestDatabase(ds, url, null);
+  }
+
+  static TestDatabase postgres() {
+    String url = System.getenv("FLOWSTATE_TEST_JDBC_URL");
+    if (url == null || url.isBlank()) {
+      if ("1".equals(System.getenv("FLOWSTATE_REQUIRE_PG"))) {
+        fail("FLOWSTATE_REQUIRE_PG=1 but FLOWSTATE_TEST_JDBC_URL is not set: PostgreSQL is required");
+      }
+      Assumptions.abort(
+          "PostgreSQL tests skipped: set FLOWSTATE_TEST_JDBC_URL"
+              + " (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres)");
+    }
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setURL(url);
+    return new TestDatabase(ds, url, "fs_db_" + Long.toHexString(System.nanoTime()));
+  }
+
+  Flowstate.Builder flowstate() {
+    return Flowstate.builder().dataSource(dataSource).schema(schema);
+  }
+
+  Connection connect() throws SQLException {
+    Connection c = dataSource.getConnection();
+    if (schema != null) {
+      c.setSchema(schema);
+    }
+    return c;
+  }
+
+  void drop() throws SQLException {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute(schema != null ? "DROP SCHEMA IF EXISTS " + schema + " CASCADE" : "DROP ALL OBJECTS");
+    }
+  }
+}
