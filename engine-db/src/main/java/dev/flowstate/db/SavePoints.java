@@ -66,6 +66,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   public void beforeProcessing(WorkflowEngine<T> engine, List<? extends T> objects) {
     endedBy = null;
     aborted = false;
+    int first = engine.state().tokenPos() + 1;
+    if (objects instanceof StoredObjects && first >= 0 && first < objects.size()) {
+      objects.get(first); // a row that cannot be read fails here, before anything is written
+    }
     Instant now = clock.instant();
     save(
         engine,
