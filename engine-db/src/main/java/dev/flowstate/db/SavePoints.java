@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +150,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   public void afterProcessing(WorkflowEngine<T> engine, List<? extends T> objects) {
     // an abort puts its object back as it was, so even on the last object the run is not complete
     boolean completed = engine.hasCompleted() && !aborted;
+    Map<String, Object> extra = extraData(engine);
     save(
         engine,
         em -> {
@@ -156,7 +158,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           wf.status = completed ? WorkflowStatus.COMPLETED : WorkflowStatus.HALTED;
           wf.haltMessage = completed ? null : endedBy;
           positions(wf, engine);
-          wf.extraData = extraData(engine);
+          wf.extraData = extra;
           wf.modifiedAt = clock.instant();
           return wf;
         });
@@ -170,23 +172,16 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     String task = engine.currentTaskName();
     JsonNode data = json(obj, index);
     JsonNode payload = payload(halt.payload());
-    save(
+    saveStuck(
         engine,
-        em -> {
-          WorkflowEntity wf = workflow(em);
-          ObjectEntity o = object(em, index);
-          o.status = ObjectStatus.HALTED;
-          o.data = data;
-          o.callbackPos = engine.state().callbackPos();
-          o.modifiedAt = clock.instant();
-          wf.status = WorkflowStatus.HALTED;
-          positions(wf, engine);
-          wf.extraData = extraData(engine);
+        index,
+        ObjectStatus.HALTED,
+        WorkflowStatus.HALTED,
+        o -> o.data = data,
+        wf -> {
           wf.haltMessage = halt.message();
           wf.haltAction = halt.action();
           wf.haltPayload = payload;
-          wf.modifiedAt = o.modifiedAt;
-          return wf;
         });
     LOG.warn(
         "workflow {} halted at object {}, task {} {}: {}",
@@ -203,22 +198,13 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     int index = engine.state().tokenPos();
     String task = engine.currentTaskName();
     String text = String.valueOf(error);
-    save(
+    saveStuck(
         engine,
-        em -> {
-          WorkflowEntity wf = workflow(em);
-          ObjectEntity o = object(em, index);
-          o.status = ObjectStatus.ERROR;
-          o.errorText = text;
-          o.callbackPos = engine.state().callbackPos();
-          o.modifiedAt = clock.instant();
-          wf.status = WorkflowStatus.ERROR;
-          wf.lastError = "task " + task + " on object " + index + ": " + text;
-          positions(wf, engine);
-          wf.extraData = extraData(engine);
-          wf.modifiedAt = o.modifiedAt;
-          return wf;
-        });
+        index,
+        ObjectStatus.ERROR,
+        WorkflowStatus.ERROR,
+        o -> o.errorText = text,
+        wf -> wf.lastError = "task " + task + " on object " + index + ": " + text);
     if (error instanceof WorkflowError known && id.toString().equals(known.workflowId())) {
       throw known;
     }
@@ -264,6 +250,37 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /**
+   * The halt and error save point: object and workflow get their status, the position of the task
+   * that raised it and the extra data; {@code object} and {@code workflow} add what differs.
+   */
+  private void saveStuck(
+      WorkflowEngine<T> engine,
+      int index,
+      ObjectStatus objectStatus,
+      WorkflowStatus workflowStatus,
+      Consumer<ObjectEntity> object,
+      Consumer<WorkflowEntity> workflow) {
+    List<Integer> callbackPos = engine.state().callbackPos();
+    Map<String, Object> extra = extraData(engine); // checked before the transaction opens
+    save(
+        engine,
+        em -> {
+          WorkflowEntity wf = workflow(em);
+          ObjectEntity o = object(em, index);
+          o.status = objectStatus;
+          o.callbackPos = callbackPos;
+          o.modifiedAt = clock.instant();
+          object.accept(o);
+          wf.status = workflowStatus;
+          positions(wf, engine);
+          wf.extraData = extra;
+          wf.modifiedAt = o.modifiedAt;
+          workflow.accept(wf);
+          return wf;
+        });
+  }
 
   /** Saves the current object with {@code status}, and its data (or the data before the run). */
   private void saveObject(WorkflowEngine<T> engine, T obj, ObjectStatus status, boolean newData) {
