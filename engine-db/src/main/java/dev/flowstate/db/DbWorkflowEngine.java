@@ -43,6 +43,40 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
     return saves.definitionName;
   }
 
+  /**
+   * How often runs commit. 1 (the default, "durable"): at every save point of SEMANTICS §7, with
+   * the end of one object and the start of the next in one commit; a crash replays at most the
+   * object whose tasks were running. N &gt; 1 ("checkpoint every N"): a commit after every N ended
+   * objects and at halt, error and run end, and objects are not marked RUNNING; a crash replays
+   * every object ended since the last checkpoint (at most N, plus the one running), whose stored
+   * data is still as before those runs.
+   *
+   * <p>After a crash the workflow row still says {@code RUNNING}: if the object at its {@code
+   * token_pos} is {@code RUNNING}, resume with {@code restart(CURRENT, FIRST)}, otherwise with
+   * {@code restart(NEXT, FIRST)}.
+   *
+   * @param objects commit after this many objects, at least 1
+   * @throws IllegalArgumentException if {@code objects} is less than 1
+   * @throws IllegalStateException while the engine runs
+   */
+  public void setCheckpointEvery(int objects) {
+    if (objects < 1) {
+      throw new IllegalArgumentException(
+          "checkpointEvery must be at least 1 (1 = commit at every save point), got " + objects);
+    }
+    if (isRunning()) {
+      throw new IllegalStateException("setCheckpointEvery cannot be called while the engine runs");
+    }
+    saves.checkpointEvery = objects;
+  }
+
+  /**
+   * @return after how many objects a run commits (1: at every save point)
+   */
+  public int checkpointEvery() {
+    return saves.checkpointEvery;
+  }
+
   void restore(EngineState state, java.util.Map<String, Object> extraData, List<T> objects) {
     try {
       setState(state);

@@ -51,15 +51,18 @@ public final class Flowstate implements AutoCloseable {
   private final ObjectMapper mapper;
   private final HikariDataSource ownPool;
   private final Clock clock;
+  private final boolean history;
   private final Map<String, Registered<?>> registry = new LinkedHashMap<>();
 
   private record Registered<T>(String name, Class<T> type, Flow<T> definition, String fingerprint) {}
 
-  private Flowstate(Store store, ObjectMapper mapper, HikariDataSource ownPool, Clock clock) {
+  private Flowstate(
+      Store store, ObjectMapper mapper, HikariDataSource ownPool, Clock clock, boolean history) {
     this.store = store;
     this.mapper = mapper;
     this.ownPool = ownPool;
     this.clock = clock;
+    this.history = history;
   }
 
   /**
@@ -103,9 +106,11 @@ public final class Flowstate implements AutoCloseable {
    */
   public <T> DbWorkflowEngine<T> newWorkflow(String name, Class<T> type) {
     Registered<T> registered = registered(name, type, null);
-    SavePoints<T> saves =
-        new SavePoints<>(
-            UUID.randomUUID(), name, registered.fingerprint(), store, mapper, clock);
+    WorkflowEntity row = new WorkflowEntity();
+    row.id = UUID.randomUUID();
+    row.definitionName = name;
+    row.definitionFingerprint = registered.fingerprint();
+    SavePoints<T> saves = new SavePoints<>(row, false, store, mapper, clock, history);
     return new DbWorkflowEngine<>(saves, registered.definition());
   }
 
@@ -169,14 +174,11 @@ public final class Flowstate implements AutoCloseable {
                         "select count(o) from ObjectEntity o where o.workflowId = :id", Long.class)
                     .setParameter("id", id)
                     .getSingleResult());
-    SavePoints<T> saves =
-        new SavePoints<>(id, wf.definitionName, wf.definitionFingerprint, store, mapper, clock);
-    saves.version = wf.version;
+    SavePoints<T> saves = new SavePoints<>(wf, true, store, mapper, clock, history);
     DbWorkflowEngine<T> engine = new DbWorkflowEngine<>(saves, registered.definition());
-    engine.restore(
-        new EngineState(wf.tokenPos, wf.callbackPos),
-        wf.extraData,
-        new StoredObjects<>(store, mapper, id, type, (int) count));
+    StoredObjects<T> objects = new StoredObjects<>(store, mapper, id, type, (int) count);
+    objects.onUnreadable(saves::unreadable);
+    engine.restore(new EngineState(wf.tokenPos, wf.callbackPos), wf.extraData, objects);
     return engine;
   }
 
@@ -230,6 +232,7 @@ public final class Flowstate implements AutoCloseable {
     private boolean migrate = true;
     private ObjectMapper mapper;
     private Clock clock = Clock.systemUTC();
+    private boolean history = true;
 
     private Builder() {}
 
@@ -311,6 +314,16 @@ public final class Flowstate implements AutoCloseable {
     }
 
     /**
+     * @param history whether every object run leaves a row in {@code fs_object_run} (start, end,
+     *     outcome); default true. The row is written in the commit that saves the object anyway
+     * @return this
+     */
+    public Builder history(boolean history) {
+      this.history = history;
+      return this;
+    }
+
+    /**
      * @param clock the clock of the timestamps (for tests)
      * @return this
      */
@@ -357,7 +370,7 @@ public final class Flowstate implements AutoCloseable {
             url != null ? url : "(given DataSource)",
             schema == null ? "(default)" : schema,
             migrate ? "applied" : "not run");
-        return new Flowstate(store, json, pool, clock);
+        return new Flowstate(store, json, pool, clock, history);
       } catch (MigrationException e) {
         closeQuietly(pool);
         throw new StoreException(e.getMessage(), e);

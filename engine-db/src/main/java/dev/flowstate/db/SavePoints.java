@@ -3,7 +3,9 @@ package dev.flowstate.db;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.flowstate.db.internal.ObjectEntity;
+import dev.flowstate.db.internal.ObjectRunEntity;
 import dev.flowstate.db.internal.Store;
 import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.engine.EngineHooks;
@@ -12,53 +14,93 @@ import dev.flowstate.engine.TransitionTable;
 import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * The save points of SEMANTICS §7, as hooks and a transition table of the core engine. Each save
- * point is one transaction: it reads the workflow row (and the object row), checks that nobody
- * else saved the workflow since this engine last did (the version it remembers), changes them,
- * commits. The object's status and data before its run are remembered at "before object", so
- * that skip and abort can put them back.
+ * The save points of SEMANTICS §7, as hooks and a transition table of the core engine.
+ *
+ * How an object ended is first noted in `pending`; a commit writes the pending objects, the
+ * workflow row (always, with a version check: that is what detects a second engine) and, in
+ * durable mode, marks the next object RUNNING. Durable mode (checkpointEvery = 1) commits at every
+ * save point, except that "after object i" and "before object i+1" are one commit: nothing runs
+ * between them. Checkpoint mode (checkpointEvery = N > 1) commits every N ended objects, and at
+ * halt, error and run end; objects are not marked RUNNING.
  */
 final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SavePoints.class);
+  private static final List<Integer> FIRST_TASK = List.of(0);
+
+  private static final String UPDATE_WORKFLOW =
+      "update WorkflowEntity w set w.status = :status, w.tokenPos = :tokenPos,"
+          + " w.callbackPos = :callbackPos, w.extraData = :extraData,"
+          + " w.haltMessage = :haltMessage, w.haltAction = :haltAction,"
+          + " w.haltPayload = :haltPayload, w.lastError = :lastError,"
+          + " w.modifiedAt = :modifiedAt, w.version = w.version + 1"
+          + " where w.id = :id and w.version = :version";
+
+  /** How one object's run ended, until a commit writes it. Null status or data: keep the stored. */
+  private record Ended(
+      int pos,
+      ObjectStatus status,
+      JsonNode data,
+      List<Integer> callbackPos,
+      String errorText,
+      Instant startedAt,
+      Instant endedAt,
+      String outcome) {}
 
   final UUID id;
   final String definitionName;
-  private final String fingerprint;
   private final Store store;
   private final ObjectMapper mapper;
   private final Clock clock;
+  private final boolean history;
 
-  /** The workflow row's version after this engine's last save; -1 before the row exists. */
-  long version = -1;
+  /** The workflow row as this engine last stored it, or is about to. */
+  final WorkflowEntity row;
 
+  /** Whether {@link #row} is in the database. */
+  private boolean stored;
+
+  int checkpointEvery = 1;
+
+  private final ArrayList<Ended> pending = new ArrayList<>();
+  private List<? extends T> objects = List.of();
+  private WorkflowEngine<T> engine;
+  private boolean inRun;
+  /** The object that the last commit marked RUNNING ahead of its "before object" (durable mode). */
+  private int markedRunning = -1;
+  /** The status of the current object before this run marked it RUNNING. */
   private ObjectStatus statusBefore;
-  private JsonNode dataBefore;
+  private Instant startedAt;
   private String endedBy;
   private boolean aborted;
 
   SavePoints(
-      UUID id, String definitionName, String fingerprint, Store store, ObjectMapper mapper,
-      Clock clock) {
-    this.id = id;
-    this.definitionName = definitionName;
-    this.fingerprint = fingerprint;
+      WorkflowEntity row,
+      boolean stored,
+      Store store,
+      ObjectMapper mapper,
+      Clock clock,
+      boolean history) {
+    this.row = row;
+    this.stored = stored;
+    this.id = row.id;
+    this.definitionName = row.definitionName;
     this.store = store;
     this.mapper = mapper;
     this.clock = clock;
+    this.history = history;
   }
 
   // ------------------------------------------------------------------ hooks
@@ -67,144 +109,114 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   public void beforeProcessing(WorkflowEngine<T> engine, List<? extends T> objects) {
     endedBy = null;
     aborted = false;
+    markedRunning = -1;
+    pending.clear();
     int first = engine.state().tokenPos() + 1;
     if (objects instanceof StoredObjects && first >= 0 && first < objects.size()) {
       objects.get(first); // a row that cannot be read fails here, before anything is written
     }
+    Map<String, Object> extra = extraData(engine);
     Instant now = clock.instant();
+    row.status = WorkflowStatus.RUNNING;
+    row.haltMessage = null;
+    row.haltAction = null;
+    row.haltPayload = null;
+    row.lastError = null;
+    row.extraData = extra;
+    positions(engine);
+    row.modifiedAt = now;
     save(
         engine,
         em -> {
-          WorkflowEntity wf = em.find(WorkflowEntity.class, id);
-          if (wf == null) {
-            wf = new WorkflowEntity();
-            wf.id = id;
-            wf.definitionName = definitionName;
-            wf.definitionFingerprint = fingerprint;
-            wf.createdAt = now;
-            wf.status = WorkflowStatus.NEW;
+          if (stored) {
+            updateWorkflow(em);
           } else {
-            checkVersion(wf);
-          }
-          wf.status = WorkflowStatus.RUNNING;
-          wf.haltMessage = null;
-          wf.haltAction = null;
-          wf.haltPayload = null;
-          wf.lastError = null;
-          positions(wf, engine);
-          wf.modifiedAt = now;
-          if (version < 0) {
-            em.persist(wf);
+            row.createdAt = now;
+            em.persist(row);
+            em.flush();
           }
           if (!(objects instanceof StoredObjects)) {
-            long stored =
-                em.createQuery(
-                        "select count(o) from ObjectEntity o where o.workflowId = :id", Long.class)
-                    .setParameter("id", id)
-                    .getSingleResult();
-            for (int i = (int) stored; i < objects.size(); i++) {
-              ObjectEntity o = new ObjectEntity();
-              o.workflowId = id;
-              o.pos = i;
-              o.status = ObjectStatus.INITIAL;
-              o.data = json(objects.get(i), i);
-              o.sourceData = o.data;
-              o.createdAt = now;
-              o.modifiedAt = now;
-              em.persist(o);
-              if ((i + 1) % Store.BATCH_SIZE == 0) {
-                em.flush();
-                em.clear();
-                wf = em.find(WorkflowEntity.class, id);
-              }
-            }
+            insertNewObjects(em, objects, now);
           }
-          return wf;
         });
+    stored = true;
+    this.objects = objects;
+    this.engine = engine;
+    inRun = true;
   }
 
   @Override
   public void beforeObject(WorkflowEngine<T> engine, T obj) {
+    startedAt = clock.instant();
+    if (checkpointEvery > 1) {
+      return;
+    }
     int index = engine.state().tokenPos();
-    save(
-        engine,
-        em -> {
-          WorkflowEntity wf = workflow(em);
-          ObjectEntity o = object(em, index);
-          statusBefore = o.status;
-          dataBefore = o.data;
-          o.status = ObjectStatus.RUNNING;
-          o.modifiedAt = clock.instant();
-          wf.tokenPos = index;
-          wf.modifiedAt = o.modifiedAt;
-          return wf;
-        });
+    if (markedRunning == index) {
+      markedRunning = -1; // saved by the commit after the previous object
+      return;
+    }
+    positions(engine);
+    commit(engine, index);
   }
 
   @Override
   public void afterObject(WorkflowEngine<T> engine, T obj) {
-    saveObject(engine, obj, ObjectStatus.COMPLETED, true);
+    int index = engine.state().tokenPos();
+    movedOn(engine, ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, "COMPLETED"));
   }
 
   @Override
   public void afterProcessing(WorkflowEngine<T> engine, List<? extends T> objects) {
+    inRun = false;
     // an abort puts its object back as it was, so even on the last object the run is not complete
     boolean completed = engine.hasCompleted() && !aborted;
-    Map<String, Object> extra = extraData(engine);
-    save(
-        engine,
-        em -> {
-          WorkflowEntity wf = workflow(em);
-          wf.status = completed ? WorkflowStatus.COMPLETED : WorkflowStatus.HALTED;
-          wf.haltMessage = completed ? null : endedBy;
-          positions(wf, engine);
-          wf.extraData = extra;
-          wf.modifiedAt = clock.instant();
-          return wf;
-        });
+    row.status = completed ? WorkflowStatus.COMPLETED : WorkflowStatus.HALTED;
+    row.haltMessage = completed ? null : endedBy;
+    row.extraData = extraData(engine);
+    positions(engine);
+    commit(engine, -1);
   }
 
   // ------------------------------------------------------------------ transitions
 
   @Override
   public Next onHalt(WorkflowEngine<T> engine, T obj, HaltProcessing halt) {
+    inRun = false;
     int index = engine.state().tokenPos();
     String task = engine.currentTaskName();
-    JsonNode data = json(obj, index);
+    List<Integer> callbackPos = engine.state().callbackPos();
     JsonNode payload = payload(halt.payload());
-    saveStuck(
-        engine,
-        index,
-        ObjectStatus.HALTED,
-        WorkflowStatus.HALTED,
-        o -> o.data = data,
-        wf -> {
-          wf.haltMessage = halt.message();
-          wf.haltAction = halt.action();
-          wf.haltPayload = payload;
-        });
+    pending.add(ended(index, ObjectStatus.HALTED, json(obj, index), callbackPos, null, "HALTED"));
+    row.status = WorkflowStatus.HALTED;
+    row.haltMessage = halt.message();
+    row.haltAction = halt.action();
+    row.haltPayload = payload;
+    row.extraData = extraData(engine);
+    positions(engine);
+    commit(engine, -1);
     LOG.warn(
         "workflow {} halted at object {}, task {} {}: {}",
         id,
         index,
         task,
-        engine.state().callbackPos(),
+        callbackPos,
         halt.message());
     throw halt;
   }
 
   @Override
   public Next onError(WorkflowEngine<T> engine, T obj, Throwable error) {
+    inRun = false;
     int index = engine.state().tokenPos();
     String task = engine.currentTaskName();
     String text = String.valueOf(error);
-    saveStuck(
-        engine,
-        index,
-        ObjectStatus.ERROR,
-        WorkflowStatus.ERROR,
-        o -> o.errorText = text,
-        wf -> wf.lastError = "task " + task + " on object " + index + ": " + text);
+    pending.add(ended(index, ObjectStatus.ERROR, null, engine.state().callbackPos(), text, "ERROR"));
+    row.status = WorkflowStatus.ERROR;
+    row.lastError = "task " + task + " on object " + index + ": " + text;
+    row.extraData = extraData(engine);
+    positions(engine);
+    commit(engine, -1);
     if (error instanceof WorkflowError known && id.toString().equals(known.workflowId())) {
       throw known;
     }
@@ -218,107 +230,288 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   @Override
   public Next onStop(WorkflowEngine<T> engine, T obj) {
-    endedBy = "stopped by task " + engine.currentTaskName() + " on object " + engine.state().tokenPos();
-    saveObject(engine, obj, ObjectStatus.COMPLETED, true);
+    int index = engine.state().tokenPos();
+    endedBy = "stopped by task " + engine.currentTaskName() + " on object " + index;
+    pending.add(ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, "STOPPED"));
+    endRun(engine);
     return Next.END_RUN;
   }
 
   @Override
   public Next onAbort(WorkflowEngine<T> engine, T obj) {
+    int index = engine.state().tokenPos();
     aborted = true;
-    endedBy = "aborted by task " + engine.currentTaskName() + " on object " + engine.state().tokenPos();
-    saveObject(engine, obj, statusBefore, false);
+    endedBy = "aborted by task " + engine.currentTaskName() + " on object " + index;
+    // checkpoint mode never marked it RUNNING: its stored status is the one before this run
+    ObjectStatus back = checkpointEvery > 1 ? null : statusBefore;
+    pending.add(ended(index, back, null, null, null, "ABORTED"));
+    endRun(engine);
     return Next.END_RUN;
   }
 
   @Override
   public Next onContinueNextToken(WorkflowEngine<T> engine, T obj) {
-    saveObject(engine, obj, ObjectStatus.COMPLETED, true);
+    int index = engine.state().tokenPos();
+    movedOn(engine, ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, "CONTINUED"));
     return Next.NEXT_OBJECT;
   }
 
   @Override
   public Next onJumpToken(WorkflowEngine<T> engine, T obj, int offset) {
-    saveObject(engine, obj, ObjectStatus.COMPLETED, true);
+    int index = engine.state().tokenPos();
+    pending.add(ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, "JUMPED"));
+    if (checkpointEvery == 1) {
+      positions(engine);
+      commit(engine, -1); // the next object is elsewhere: its own "before object" commit marks it
+    }
     return Next.NEXT_OBJECT;
   }
 
   @Override
   public Next onSkipToken(WorkflowEngine<T> engine, T obj) {
-    saveObject(engine, obj, ObjectStatus.SKIPPED, false);
+    int index = engine.state().tokenPos();
+    movedOn(engine, ended(index, ObjectStatus.SKIPPED, null, null, null, "SKIPPED"));
     return Next.NEXT_OBJECT;
+  }
+
+  /**
+   * A stored object that cannot be read was met mid-run: the workflow becomes ERROR at it, so that
+   * no object stays RUNNING; the caller gets the exception.
+   */
+  void unreadable(StoreException problem, int index) {
+    if (!inRun || engine.state().tokenPos() != index) {
+      return; // not the object the run moves to (before the run, or a task's own read)
+    }
+    inRun = false;
+    pending.add(ended(index, ObjectStatus.ERROR, null, null, problem.getMessage(), "ERROR"));
+    row.status = WorkflowStatus.ERROR;
+    row.lastError = problem.getMessage();
+    row.tokenPos = index;
+    row.callbackPos = FIRST_TASK;
+    commit(null, -1);
   }
 
   // ------------------------------------------------------------------ helpers
 
-  /**
-   * The halt and error save point: object and workflow get their status, the position of the task
-   * that raised it and the extra data; {@code object} and {@code workflow} add what differs.
-   */
-  private void saveStuck(
-      WorkflowEngine<T> engine,
+  private Ended ended(
       int index,
-      ObjectStatus objectStatus,
-      WorkflowStatus workflowStatus,
-      Consumer<ObjectEntity> object,
-      Consumer<WorkflowEntity> workflow) {
-    List<Integer> callbackPos = engine.state().callbackPos();
-    Map<String, Object> extra = extraData(engine); // checked before the transaction opens
-    save(
-        engine,
-        em -> {
-          WorkflowEntity wf = workflow(em);
-          ObjectEntity o = object(em, index);
-          o.status = objectStatus;
-          o.callbackPos = callbackPos;
-          o.modifiedAt = clock.instant();
-          object.accept(o);
-          wf.status = workflowStatus;
-          positions(wf, engine);
-          wf.extraData = extra;
-          wf.modifiedAt = o.modifiedAt;
-          workflow.accept(wf);
-          return wf;
-        });
+      ObjectStatus status,
+      JsonNode data,
+      List<Integer> callbackPos,
+      String errorText,
+      String outcome) {
+    return new Ended(
+        index, status, data, callbackPos, errorText, startedAt, clock.instant(), outcome);
   }
 
-  /** Saves the current object with {@code status}, and its data (or the data before the run). */
-  private void saveObject(WorkflowEngine<T> engine, T obj, ObjectStatus status, boolean newData) {
-    int index = engine.state().tokenPos();
-    JsonNode data = newData ? json(obj, index) : dataBefore;
-    save(
-        engine,
-        em -> {
-          WorkflowEntity wf = workflow(em);
-          ObjectEntity o = object(em, index);
-          o.status = status;
-          o.data = data;
-          o.callbackPos = null;
-          o.errorText = null;
-          o.modifiedAt = clock.instant();
-          return wf;
-        });
+  /**
+   * The object ended and the next one follows: durable mode commits it together with marking the
+   * next object RUNNING; checkpoint mode commits when N objects are pending.
+   */
+  private void movedOn(WorkflowEngine<T> engine, Ended ended) {
+    pending.add(ended);
+    int index = ended.pos();
+    if (checkpointEvery > 1) {
+      if (pending.size() >= checkpointEvery) {
+        row.tokenPos = index;
+        row.callbackPos = FIRST_TASK;
+        commit(engine, -1);
+      }
+      return;
+    }
+    int next = index + 1;
+    if (next < objects.size()) {
+      row.tokenPos = next;
+      row.callbackPos = FIRST_TASK;
+      commit(engine, next);
+      markedRunning = next;
+    } else {
+      row.tokenPos = index;
+      row.callbackPos = FIRST_TASK;
+      commit(engine, -1);
+    }
   }
 
-  /** One save point: one transaction; remembers the workflow version it leaves behind. */
-  private void save(WorkflowEngine<T> engine, java.util.function.Function<EntityManager, WorkflowEntity> work) {
+  /** Stop and abort: durable mode commits now; checkpoint mode leaves it to the run's end. */
+  private void endRun(WorkflowEngine<T> engine) {
+    if (checkpointEvery == 1) {
+      positions(engine);
+      commit(engine, -1);
+    }
+  }
+
+  /** One transaction: the workflow row, the pending objects, the object to mark RUNNING. */
+  private void commit(WorkflowEngine<T> engine, int markRunning) {
+    row.modifiedAt = clock.instant();
     try {
-      WorkflowEntity wf =
-          store.inTransaction(
-              em -> {
-                WorkflowEntity saved = work.apply(em);
-                em.flush();
-                return saved;
-              });
-      version = wf.version;
-    } catch (OptimisticLockException e) {
-      throw conflict(e);
+      save(
+          engine,
+          em -> {
+            updateWorkflow(em);
+            if (!pending.isEmpty() || markRunning >= 0) {
+              writeObjects(em, markRunning);
+            }
+          });
+    } finally {
+      pending.clear();
+    }
+  }
+
+  private void updateWorkflow(EntityManager em) {
+    int updated =
+        em.createQuery(UPDATE_WORKFLOW)
+            .setParameter("status", row.status)
+            .setParameter("tokenPos", row.tokenPos)
+            .setParameter("callbackPos", row.callbackPos)
+            .setParameter("extraData", row.extraData)
+            .setParameter("haltMessage", row.haltMessage)
+            .setParameter("haltAction", row.haltAction)
+            .setParameter("haltPayload", row.haltPayload)
+            .setParameter("lastError", row.lastError)
+            .setParameter("modifiedAt", row.modifiedAt)
+            .setParameter("id", id)
+            .setParameter("version", row.version)
+            .executeUpdate();
+    if (updated == 0) {
+      Long stored =
+          em.createQuery("select w.version from WorkflowEntity w where w.id = :id", Long.class)
+              .setParameter("id", id)
+              .getResultStream()
+              .findFirst()
+              .orElse(null);
+      if (stored == null) {
+        throw new StoreException("workflow " + id + " is no longer in the database");
+      }
+      throw conflict(null);
+    }
+  }
+
+  private void writeObjects(EntityManager em, int markRunning) {
+    int from = markRunning >= 0 ? markRunning : Integer.MAX_VALUE;
+    int to = markRunning;
+    for (Ended e : pending) {
+      from = Math.min(from, e.pos());
+      to = Math.max(to, e.pos());
+    }
+    int count = pending.size() + (markRunning >= 0 ? 1 : 0);
+    List<ObjectEntity> rows;
+    if (to - from < 2 * count + 8) {
+      rows =
+          em.createQuery(
+                  "select o from ObjectEntity o where o.workflowId = :id"
+                      + " and o.pos between :from and :to",
+                  ObjectEntity.class)
+              .setParameter("id", id)
+              .setParameter("from", from)
+              .setParameter("to", to)
+              .getResultList();
+    } else { // jumps made the positions sparse
+      List<Integer> positions = new ArrayList<>(count);
+      pending.forEach(e -> positions.add(e.pos()));
+      if (markRunning >= 0) {
+        positions.add(markRunning);
+      }
+      rows =
+          em.createQuery(
+                  "select o from ObjectEntity o where o.workflowId = :id and o.pos in :positions",
+                  ObjectEntity.class)
+              .setParameter("id", id)
+              .setParameter("positions", positions)
+              .getResultList();
+    }
+    ObjectEntity[] byPos = new ObjectEntity[to - from + 1];
+    for (ObjectEntity o : rows) {
+      byPos[o.pos - from] = o;
+    }
+    for (Ended e : pending) {
+      ObjectEntity o = row(byPos, from, e.pos());
+      if (e.status() != null) {
+        o.status = e.status();
+      }
+      if (e.data() != null) {
+        o.data = e.data();
+      }
+      o.callbackPos = e.callbackPos();
+      o.errorText = e.errorText();
+      o.modifiedAt = e.endedAt();
+      if (history) {
+        ObjectRunEntity run = new ObjectRunEntity();
+        run.workflowId = id;
+        run.pos = e.pos();
+        run.startedAt = e.startedAt() != null ? e.startedAt() : e.endedAt();
+        run.endedAt = e.endedAt();
+        run.outcome = e.outcome();
+        run.callbackPos = e.callbackPos();
+        run.message = e.errorText() != null ? truncate(e.errorText()) : null;
+        em.persist(run);
+      }
+    }
+    if (markRunning >= 0) {
+      ObjectEntity o = row(byPos, from, markRunning);
+      statusBefore = o.status;
+      o.status = ObjectStatus.RUNNING;
+      o.modifiedAt = row.modifiedAt;
+    }
+  }
+
+  private ObjectEntity row(ObjectEntity[] byPos, int from, int pos) {
+    ObjectEntity o = byPos[pos - from];
+    if (o == null) {
+      throw new StoreException(
+          "workflow " + id + " has no stored object at position " + pos
+              + "; were the objects replaced by a longer list in restart(...)?");
+    }
+    return o;
+  }
+
+  private void insertNewObjects(EntityManager em, List<? extends T> objects, Instant now) {
+    long storedCount =
+        em.createQuery("select count(o) from ObjectEntity o where o.workflowId = :id", Long.class)
+            .setParameter("id", id)
+            .getSingleResult();
+    for (int i = (int) storedCount; i < objects.size(); i++) {
+      ObjectEntity o = new ObjectEntity();
+      o.workflowId = id;
+      o.pos = i;
+      o.status = ObjectStatus.INITIAL;
+      o.data = json(objects.get(i), i);
+      o.sourceData = o.data;
+      o.createdAt = now;
+      o.modifiedAt = now;
+      em.persist(o);
+      if ((i + 1) % Store.BATCH_SIZE == 0) {
+        em.flush();
+        em.clear();
+      }
+    }
+  }
+
+  private interface Work {
+    void run(EntityManager em);
+  }
+
+  /** One save point: one transaction; on success the version this engine now expects. */
+  private void save(WorkflowEngine<T> engine, Work work) {
+    boolean update = stored;
+    try {
+      store.inTransaction(
+          em -> {
+            work.run(em);
+            em.flush();
+            return null;
+          });
+      if (update) {
+        row.version++;
+      }
+    } catch (StoreException e) {
+      throw e;
     } catch (PersistenceException e) {
       if (e.getCause() instanceof org.hibernate.StaleStateException) {
         throw conflict(e);
       }
       throw new StoreException(
-          "workflow " + id + ": could not save at object " + engine.state().tokenPos() + ": "
+          "workflow " + id + ": could not save"
+              + (engine == null ? "" : " at object " + engine.state().tokenPos()) + ": "
               + e.getMessage(),
           e);
     }
@@ -333,46 +526,15 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         e);
   }
 
-  private WorkflowEntity workflow(EntityManager em) {
-    WorkflowEntity wf = em.find(WorkflowEntity.class, id);
-    if (wf == null) {
-      throw new StoreException("workflow " + id + " is no longer in the database");
-    }
-    checkVersion(wf);
-    return wf;
-  }
-
-  private void checkVersion(WorkflowEntity wf) {
-    if (version >= 0 && wf.version != version) {
-      throw new OptimisticLockException(
-          "workflow " + id + " has version " + wf.version + ", expected " + version);
-    }
-  }
-
-  private ObjectEntity object(EntityManager em, int index) {
-    List<ObjectEntity> rows =
-        em.createQuery(
-                "select o from ObjectEntity o where o.workflowId = :id and o.pos = :pos",
-                ObjectEntity.class)
-            .setParameter("id", id)
-            .setParameter("pos", index)
-            .getResultList();
-    if (rows.isEmpty()) {
-      throw new StoreException(
-          "workflow " + id + " has no stored object at position " + index
-              + "; were the objects replaced by a longer list in restart(...)?");
-    }
-    return rows.get(0);
-  }
-
-  private void positions(WorkflowEntity wf, WorkflowEngine<T> engine) {
-    wf.tokenPos = engine.state().tokenPos();
-    wf.callbackPos = engine.state().callbackPos();
+  private void positions(WorkflowEngine<T> engine) {
+    row.tokenPos = engine.state().tokenPos();
+    row.callbackPos = engine.state().callbackPos();
   }
 
   private JsonNode json(Object obj, int index) {
     try {
-      return mapper.valueToTree(obj);
+      JsonNode tree = mapper.valueToTree(obj);
+      return tree == null ? NullNode.getInstance() : tree;
     } catch (IllegalArgumentException e) {
       throw new StoreException(
           "object " + index + " of workflow " + id + " cannot be written as JSON: " + e.getMessage(),
@@ -389,9 +551,17 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     }
   }
 
+  private static String truncate(String text) {
+    return text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
+  }
+
   /** A copy of the engine's extra data, each value checked to be writable as JSON. */
   private Map<String, Object> extraData(WorkflowEngine<T> engine) {
-    Map<String, Object> copy = new HashMap<>(engine.extraData());
+    Map<String, Object> source = engine.extraData();
+    if (source.isEmpty()) {
+      return null;
+    }
+    Map<String, Object> copy = new HashMap<>(source);
     for (Map.Entry<String, Object> entry : copy.entrySet()) {
       try {
         mapper.writeValueAsString(entry.getValue());
@@ -410,5 +580,4 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     }
     return copy;
   }
-
 }

@@ -2,17 +2,18 @@ package dev.flowstate.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flowstate.db.internal.ObjectEntity;
 import dev.flowstate.db.internal.Store;
 import java.util.AbstractList;
 import java.util.List;
 import java.util.RandomAccess;
 import java.util.UUID;
+import java.util.function.ObjIntConsumer;
 
 /**
  * A stored workflow's objects, read page by page in position order, so that a workflow of a
- * million objects does not need them all in memory. The objects of the current page stay the same
- * instances while the engine works on them.
+ * million objects does not need them all in memory. Each object is made from its JSON when first
+ * asked for, so a bad row fails only when the engine reaches it; the objects of the current page
+ * stay the same instances while the engine works on them.
  */
 final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
 
@@ -23,8 +24,11 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
   private final UUID workflowId;
   private final Class<T> type;
   private final int size;
+  private ObjIntConsumer<StoreException> onUnreadable = (e, index) -> {};
   private int pageStart = -1;
+  private JsonNode[] json = new JsonNode[0];
   private Object[] page = new Object[0];
+  private boolean[] made = new boolean[0];
 
   StoredObjects(Store store, ObjectMapper mapper, UUID workflowId, Class<T> type, int size) {
     this.store = store;
@@ -32,6 +36,11 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
     this.workflowId = workflowId;
     this.type = type;
     this.size = size;
+  }
+
+  /** Told of a row that cannot be read, before the exception is thrown. */
+  void onUnreadable(ObjIntConsumer<StoreException> listener) {
+    this.onUnreadable = listener;
   }
 
   @Override
@@ -48,44 +57,69 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
     if (pageStart < 0 || index < pageStart || index >= pageStart + page.length) {
       load(index - index % PAGE);
     }
-    return (T) page[index - pageStart];
+    int i = index - pageStart;
+    if (!made[i]) {
+      page[i] = read(index, json[i]);
+      made[i] = true;
+      json[i] = null;
+    }
+    return (T) page[i];
   }
 
   private void load(int start) {
-    List<ObjectEntity> rows =
+    List<Object[]> rows =
         store.inTransaction(
             em ->
                 em.createQuery(
-                        "select o from ObjectEntity o where o.workflowId = :id"
+                        "select o.pos, o.data from ObjectEntity o where o.workflowId = :id"
                             + " and o.pos >= :from and o.pos < :to order by o.pos",
-                        ObjectEntity.class)
+                        Object[].class)
                     .setParameter("id", workflowId)
                     .setParameter("from", start)
                     .setParameter("to", start + PAGE)
                     .getResultList());
-    Object[] objects = new Object[rows.size()];
-    for (int i = 0; i < objects.length; i++) {
-      objects[i] = read(rows.get(i));
+    int length = Math.min(PAGE, size - start);
+    JsonNode[] data = new JsonNode[length];
+    int found = 0;
+    for (Object[] row : rows) {
+      int pos = (Integer) row[0];
+      if (pos - start < length) {
+        data[pos - start] = (JsonNode) row[1];
+        found++;
+      }
     }
-    page = objects;
+    if (found != length) {
+      StoreException missing =
+          new StoreException(
+              "workflow " + workflowId + " should have objects " + start + " to "
+                  + (start + length - 1) + " but only " + found + " of them are stored");
+      onUnreadable.accept(missing, start);
+      throw missing;
+    }
+    json = data;
+    page = new Object[length];
+    made = new boolean[length];
     pageStart = start;
   }
 
-  private T read(ObjectEntity row) {
-    JsonNode data = row.data;
+  private T read(int index, JsonNode data) {
     try {
       return data == null || data.isNull() ? null : mapper.treeToValue(data, type);
     } catch (Exception e) {
-      throw new StoreException(
-          "object "
-              + row.pos
-              + " of workflow "
-              + workflowId
-              + " has data that cannot be read as "
-              + type.getName()
-              + ": "
-              + e.getMessage(),
-          e);
+      StoreException unreadable =
+          new StoreException(
+              "object "
+                  + index
+                  + " of workflow "
+                  + workflowId
+                  + " has data that cannot be read as "
+                  + type.getName()
+                  + ": "
+                  + e.getMessage()
+                  + "; correct its data column (fs_object.data) and restart",
+              e);
+      onUnreadable.accept(unreadable, index);
+      throw unreadable;
     }
   }
 }

@@ -52,6 +52,7 @@ public final class Store implements AutoCloseable {
           new MetadataSources(registry)
               .addAnnotatedClass(WorkflowEntity.class)
               .addAnnotatedClass(ObjectEntity.class)
+              .addAnnotatedClass(ObjectRunEntity.class)
               .buildMetadata()
               .buildSessionFactory();
       return new Store(sessions);
