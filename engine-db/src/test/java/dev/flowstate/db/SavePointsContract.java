@@ -7,6 +7,8 @@ import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.HaltProcessing;
 import dev.flowstate.engine.RestartPosition;
 import dev.flowstate.engine.Task;
+import dev.flowstate.engine.WorkflowEngine;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.engine.WorkflowError;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,6 +21,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The save points of SEMANTICS §7 on every database: one subclass per database. */
 abstract class SavePointsContract {
@@ -276,5 +280,165 @@ abstract class SavePointsContract {
     assertThatThrownBy(() -> engine.process(List.of(new Object())))
         .isInstanceOf(StoreException.class)
         .hasMessageStartingWith("object 0 of workflow " + engine.id() + " cannot be written as JSON: ");
+  }
+
+  @Test
+  void durableRun_whileATaskRuns_earlierObjectsAreCommittedAndTheCurrentOneIsRunning() throws SQLException {
+    List<List<String>> seenByTask = new ArrayList<>();
+    flowstate.register("peek", Doc.class, Flow.of(Task.named("peek", (d, e) -> seenByTask.add(
+        rows("SELECT w.token_pos, o.pos, o.status FROM fs_object o JOIN fs_workflow w ON w.id = o.workflow_id"
+            + " ORDER BY o.pos")))));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("peek", Doc.class);
+
+    engine.process(Doc.docs("A", "B", "C"));
+
+    assertThat(seenByTask).containsExactly(
+        List.of("0 | 0 | RUNNING", "0 | 1 | INITIAL", "0 | 2 | INITIAL"),
+        List.of("1 | 0 | COMPLETED", "1 | 1 | RUNNING", "1 | 2 | INITIAL"),
+        List.of("2 | 0 | COMPLETED", "2 | 1 | COMPLETED", "2 | 2 | RUNNING"));
+  }
+
+  @Test
+  void history_leavesOneRowPerObjectRunWithItsOutcome() throws SQLException {
+    flowstate.register(
+        "mixed", Doc.class,
+        Flow.of(
+            on("A", "skip", (d, e) -> e.skipToken()),
+            on("B", "next", (d, e) -> e.continueNextToken()),
+            on("D", "fail", (d, e) -> {
+              throw new IllegalArgumentException("no D");
+            })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("mixed", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D"))).isInstanceOf(WorkflowError.class);
+
+    assertThat(rows("SELECT pos, outcome, message FROM fs_object_run ORDER BY id"))
+        .containsExactly(
+            "0 | SKIPPED | null",
+            "1 | CONTINUED | null",
+            "2 | COMPLETED | null",
+            "3 | ERROR | java.lang.IllegalArgumentException:noD");
+    assertThat(rows("SELECT COUNT(*) FROM fs_object_run WHERE started_at <= ended_at")).containsExactly("4");
+  }
+
+  @Test
+  void historyOff_writesNoRunRows() throws SQLException {
+    flowstate.close();
+    flowstate = db.flowstate().history(false).build();
+    flowstate.register("plain", Doc.class, Flow.of(rec("a")));
+
+    flowstate.newWorkflow("plain", Doc.class).process(Doc.docs("A", "B"));
+
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+    assertThat(rows("SELECT COUNT(*) FROM fs_object_run")).containsExactly("0");
+  }
+
+  @Test
+  void checkpointEvery_commitsEveryNObjectsAndAtTheHalt_withoutRunningMarks() throws SQLException {
+    List<String> seenByTask = new ArrayList<>();
+    flowstate.register("peek", Doc.class, Flow.of(
+        Task.named("peek", (d, e) -> seenByTask.add(d.name + ": " + String.join(", ",
+            rows("SELECT o.status FROM fs_object o ORDER BY o.pos")))),
+        on("D", "h", (d, e) -> {
+          if (d.n++ == 0) {
+            e.halt("check D");
+          }
+        })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("peek", Doc.class);
+    engine.setCheckpointEvery(2);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D", "E"))).isInstanceOf(HaltProcessing.class);
+
+    assertThat(seenByTask).containsExactly(
+        "A: INITIAL, INITIAL, INITIAL, INITIAL, INITIAL",
+        "B: INITIAL, INITIAL, INITIAL, INITIAL, INITIAL",
+        "C: COMPLETED, COMPLETED, INITIAL, INITIAL, INITIAL",
+        "D: COMPLETED, COMPLETED, INITIAL, INITIAL, INITIAL");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | COMPLETED", "3 | HALTED", "4 | INITIAL");
+    assertThat(rows("SELECT status, token_pos, halt_message FROM fs_workflow")).containsExactly("HALTED | 3 | checkD");
+
+    DbWorkflowEngine<Doc> resumed = flowstate.load(engine.id(), Doc.class);
+    resumed.setCheckpointEvery(2);
+    resumed.restart(RestartPosition.CURRENT, RestartPosition.NEXT);
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | COMPLETED", "3 | COMPLETED", "4 | COMPLETED");
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+  }
+
+  @Test
+  void checkpointEvery_belowOne_isRefused() {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+
+    assertThatThrownBy(() -> engine.setCheckpointEvery(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("checkpointEvery must be at least 1 (1 = commit at every save point), got 0");
+    assertThat(engine.checkpointEvery()).isEqualTo(1);
+  }
+
+  @Test
+  void unreadableRowMetMidRun_recordsErrorAtItAndLeavesNothingRunning() throws SQLException {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("B", "A", "C"))).isInstanceOf(HaltProcessing.class);
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE fs_object SET data = " + db.jsonLiteral("{\"n\": \"not a number\"}") + " WHERE pos = 2");
+    }
+    DbWorkflowEngine<Doc> resumed = flowstate.load(engine.id(), Doc.class);
+
+    assertThatThrownBy(() -> resumed.restart(RestartPosition.CURRENT, RestartPosition.NEXT))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("object 2 of workflow " + engine.id() + " has data that cannot be read as dev.flowstate.db.Doc: ")
+        .hasMessageEndingWith("; correct its data column (fs_object.data) and restart");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | ERROR");
+    assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("ERROR | 2");
+  }
+
+  /**
+   * SEMANTICS §5's 4×4 restart table through the database: halted in one Flowstate, resumed from a
+   * fresh one; stored objects and final state must equal the in-memory engine's.
+   */
+  @ParameterizedTest(name = "restart({0}, {1})")
+  @CsvSource({
+    "PREV, PREV", "PREV, CURRENT", "PREV, NEXT", "PREV, FIRST",
+    "CURRENT, PREV", "CURRENT, CURRENT", "CURRENT, NEXT", "CURRENT, FIRST",
+    "NEXT, PREV", "NEXT, CURRENT", "NEXT, NEXT", "NEXT, FIRST",
+    "FIRST, PREV", "FIRST, CURRENT", "FIRST, NEXT", "FIRST, FIRST",
+  })
+  void restartMatrix_resumedFromTheDatabase_equalsTheInMemoryEngine(
+      RestartPosition object, RestartPosition task) throws Exception {
+    Flow<Doc> flow = Flow.of(rec("0"), Flow.of(rec("1"), Task.named("2", (d, e) -> {
+      d.seen.add("2");
+      e.extraData().merge("twos", 1, (a, b) -> (Integer) a + (Integer) b);
+      if (d.name.equals("B") && d.seen.size() == 3) {
+        e.halt("stop here");
+      }
+    }), rec("3")), rec("4"));
+    List<Doc> memoryObjects = Doc.docs("A", "B", "C", "D");
+    WorkflowEngine<Doc> memory = new WorkflowEngine<>(flow);
+    assertThatThrownBy(() -> memory.process(memoryObjects)).isInstanceOf(HaltProcessing.class);
+    memory.restart(object, task);
+
+    flowstate.register("matrix", Doc.class, flow);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("matrix", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D"))).isInstanceOf(HaltProcessing.class);
+    flowstate.close();
+    flowstate = db.flowstate().build();
+    flowstate.register("matrix", Doc.class, flow);
+    DbWorkflowEngine<Doc> resumed = flowstate.load(engine.id(), Doc.class);
+    resumed.restart(object, task);
+
+    ObjectMapper json = new ObjectMapper();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < memoryObjects.size(); i++) {
+      // restart(NEXT, ...) abandons the halted B: its row keeps saying so
+      String status = i == 1 && object == RestartPosition.NEXT ? "HALTED" : "COMPLETED";
+      expected.add(i + " | " + status + " | " + json.writeValueAsString(memoryObjects.get(i)));
+    }
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos")).isEqualTo(expected);
+    assertThat(resumed.state()).isEqualTo(memory.state());
+    assertThat(resumed.extraData()).isEqualTo(memory.extraData());
+    assertThat(rows("SELECT status, token_pos, extra_data FROM fs_workflow"))
+        .containsExactly("COMPLETED | 3 | {\"twos\":" + memory.extraData().get("twos") + "}");
   }
 }

@@ -51,6 +51,11 @@ record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
     return c;
   }
 
+  /** A JSON literal in this database's SQL. */
+  String jsonLiteral(String json) {
+    return schema != null ? "'" + json + "'::jsonb" : "JSON '" + json + "'";
+  }
+
   void drop() throws SQLException {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       s.execute(schema != null ? "DROP SCHEMA IF EXISTS " + schema + " CASCADE" : "DROP ALL OBJECTS");
