@@ -42,8 +42,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Flowstate implements AutoCloseable {
 
-  /** The database used when none is configured: an H2 file under the working directory. */
-  public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./flowstate-data/flowstate";
+  /**
+   * The database used when none is configured: an H2 file under the working directory. {@code
+   * WRITE_DELAY=0} writes each commit to the file at once; H2's default (up to 1 s later) loses
+   * the last commits when the process is killed.
+   */
+  public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./flowstate-data/flowstate;WRITE_DELAY=0";
 
   private static final Logger LOG = LoggerFactory.getLogger(Flowstate.class);
 

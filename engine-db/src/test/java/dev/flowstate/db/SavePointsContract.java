@@ -25,12 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The save points of SEMANTICS §7 on every database: one subclass per database. */
-abstract class SavePointsContract {
-
-  TestDatabase db;
-  Flowstate flowstate;
-
-  abstract TestDatabase database();
+abstract class SavePointsContract extends DatabaseTest {
 
   static Task<Doc> rec(String label) {
     return Task.named(label, (d, e) -> d.seen.add(label));
@@ -67,34 +62,6 @@ abstract class SavePointsContract {
     db = database();
     flowstate = db.flowstate().build();
     flowstate.register("halting", Doc.class, HALTING);
-  }
-
-  @AfterEach
-  void close() throws SQLException {
-    if (flowstate != null) {
-      flowstate.close();
-    }
-    if (db != null) {
-      db.drop();
-    }
-  }
-
-  List<String> rows(String sql) throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      int columns = r.getMetaData().getColumnCount();
-      while (r.next()) {
-        StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= columns; i++) {
-          if (i > 1) {
-            row.append(" | ");
-          }
-          row.append(r.getString(i));
-        }
-        rows.add(row.toString().replace(" ", "").replace("|", " | "));
-      }
-    }
-    return rows;
   }
 
   @Test

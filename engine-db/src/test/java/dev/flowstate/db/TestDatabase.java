@@ -18,7 +18,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
 
   static TestDatabase h2(Path folder) {
-    String url = "jdbc:h2:file:" + folder.resolve("flowstate").toAbsolutePath();
+    String url = "jdbc:h2:file:" + folder.resolve("flowstate").toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1";
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL(url);
     return new TestDatabase(ds, url, null);

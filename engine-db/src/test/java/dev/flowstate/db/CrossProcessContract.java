@@ -1,0 +1,152 @@
+package dev.flowstate.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstate.engine.HaltProcessing;
+import dev.flowstate.engine.RestartPosition;
+import dev.flowstate.engine.WorkflowEngine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A second JVM (same classpath) stores workflows and halts or dies; this process loads them by id
+ * and finishes them. One subclass per database.
+ */
+abstract class CrossProcessContract extends DatabaseTest {
+
+  @TempDir Path logs;
+
+  @BeforeEach
+  void open() {
+    db = database();
+  }
+
+  /** Runs {@link SecondProcess} to its end; returns the ids it printed. */
+  List<UUID> secondProcess(int expectedExit, String... mode) throws IOException, InterruptedException {
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m",
+        "-Dorg.jboss.logging.provider=slf4j",
+        "-cp", classpath,
+        SecondProcess.class.getName(),
+        db.jdbcUrl(),
+        db.schema() == null ? "-" : db.schema()));
+    command.addAll(List.of(mode));
+    Path out = logs.resolve("out.txt");
+    Path err = logs.resolve("err.txt");
+    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the second process did not end in 120 s; stderr:\n" + Files.readString(err));
+    }
+    assertThat(process.exitValue())
+        .as("exit code of the second process; stderr:\n%s", Files.readString(err))
+        .isEqualTo(expectedExit);
+    List<UUID> ids = new ArrayList<>();
+    for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+      if (line.startsWith("id ")) {
+        ids.add(UUID.fromString(line.substring(3)));
+      }
+    }
+    return ids;
+  }
+
+  void openHere() {
+    flowstate = db.flowstate().build();
+    flowstate.register("cross", Doc.class, SecondProcess.FLOW);
+  }
+
+  @Test
+  void haltedInAnotherProcess_finishedHereWithEachRestart_likeTheEngineThatHalted() throws Exception {
+    RestartPosition[][] cells = {
+      {RestartPosition.CURRENT, RestartPosition.NEXT},
+      {RestartPosition.CURRENT, RestartPosition.CURRENT},
+      {RestartPosition.NEXT, RestartPosition.FIRST},
+      {RestartPosition.FIRST, RestartPosition.FIRST},
+    };
+    List<UUID> ids = secondProcess(0, "halt", String.valueOf(cells.length));
+    assertThat(ids).hasSize(cells.length);
+    openHere();
+    ObjectMapper json = new ObjectMapper();
+
+    for (int c = 0; c < cells.length; c++) {
+      UUID id = ids.get(c);
+      assertThat(rows("SELECT status, token_pos, callback_pos, halt_message FROM fs_workflow WHERE id = '" + id + "'"))
+          .containsExactly("HALTED | 1 | [1,1] | stophere");
+      List<Doc> memoryObjects = Doc.docs("A", "B", "C", "D", "E");
+      WorkflowEngine<Doc> memory = new WorkflowEngine<>(SecondProcess.FLOW);
+      assertThatThrownBy(() -> memory.process(memoryObjects)).isInstanceOf(HaltProcessing.class);
+      memory.restart(cells[c][0], cells[c][1]);
+
+      DbWorkflowEngine<Doc> engine = flowstate.load(id, Doc.class);
+      assertThat(engine.extraData()).containsEntry("haltedBy", "process 2");
+      engine.restart(cells[c][0], cells[c][1]);
+
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < memoryObjects.size(); i++) {
+        expected.add(json.writeValueAsString(memoryObjects.get(i)));
+      }
+      assertThat(rows("SELECT data FROM fs_object WHERE workflow_id = '" + id + "' ORDER BY pos"))
+          .as("objects after restart(%s, %s)", cells[c][0], cells[c][1])
+          .isEqualTo(expected.stream().map(s -> s.replace(" ", "")).toList());
+      assertThat(engine.state()).isEqualTo(memory.state());
+      assertThat(flowstate.status(id)).contains(WorkflowStatus.COMPLETED);
+    }
+  }
+
+  @Test
+  void processKilledMidObject_durable_leavesThatObjectRunning_andRestartCurrentFirstFinishesIt() throws Exception {
+    UUID id = secondProcess(42, "crash").get(0);
+    openHere();
+
+    assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("RUNNING | 2");
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":0,\"name\":\"A\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
+            "1 | COMPLETED | {\"n\":0,\"name\":\"X\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
+            "2 | RUNNING | {\"n\":0,\"name\":\"C\",\"seen\":[]}",
+            "3 | INITIAL | {\"n\":0,\"name\":\"D\",\"seen\":[]}",
+            "4 | INITIAL | {\"n\":0,\"name\":\"E\",\"seen\":[]}");
+
+    flowstate.load(id, Doc.class).restart(RestartPosition.CURRENT, RestartPosition.FIRST);
+
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+    assertThat(rows("SELECT pos, status, data FROM fs_object WHERE pos >= 2 ORDER BY pos"))
+        .containsExactly(
+            "2 | COMPLETED | {\"n\":0,\"name\":\"C\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
+            "3 | COMPLETED | {\"n\":0,\"name\":\"D\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
+            "4 | COMPLETED | {\"n\":0,\"name\":\"E\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}");
+  }
+
+  @Test
+  void processKilledMidObject_checkpointEvery2_replaysSinceTheLastCheckpointWithRestartNextFirst() throws Exception {
+    UUID id = secondProcess(42, "crash-checkpoint").get(0);
+    openHere();
+
+    // C ended after the checkpoint at X and was never written; D was running
+    assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("RUNNING | 1");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | INITIAL", "3 | INITIAL", "4 | INITIAL");
+
+    flowstate.load(id, Doc.class).restart(RestartPosition.NEXT, RestartPosition.FIRST);
+
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+    assertThat(rows("SELECT pos, status, data FROM fs_object WHERE pos >= 2 ORDER BY pos"))
+        .containsExactly(
+            "2 | COMPLETED | {\"n\":0,\"name\":\"C\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
+            "3 | COMPLETED | {\"n\":0,\"name\":\"D\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
+            "4 | COMPLETED | {\"n\":0,\"name\":\"E\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}");
+  }
+}

@@ -1,0 +1,8 @@
+package dev.flowstate.db;
+
+class PostgresCrossProcessTest extends CrossProcessContract {
+  @Override
+  TestDatabase database() {
+    return TestDatabase.postgres();
+  }
+}

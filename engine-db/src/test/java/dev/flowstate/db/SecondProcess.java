@@ -1,0 +1,75 @@
+package dev.flowstate.db;
+
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.HaltProcessing;
+import dev.flowstate.engine.Task;
+
+/**
+ * The other process of {@link CrossProcessContract}: opens the database it is given, starts
+ * workflows that halt (or crashes the JVM in the middle of one) and prints their ids.
+ *
+ * <p>Arguments: JDBC URL, schema ("-" for the default), mode: {@code halt N} (N workflows, each
+ * halted on B), {@code crash} (dies on C, durable mode) or {@code crash-checkpoint} (dies on D,
+ * checkpoint every 2).
+ */
+public final class SecondProcess {
+
+  /** The object on which the JVM dies; only the second process sets it. */
+  static volatile String crashOn;
+
+  /** Over A–E: task 2 halts on B's first pass; every task records itself in the object. */
+  static final Flow<Doc> FLOW =
+      Flow.of(
+          SavePointsContract.rec("0"),
+          Flow.of(
+              SavePointsContract.rec("1"),
+              Task.named(
+                  "2",
+                  (d, e) -> {
+                    d.seen.add("2");
+                    if (d.name.equals(crashOn)) {
+                      Runtime.getRuntime().halt(42); // no hooks, no finally: as a kill -9
+                    }
+                    if (d.name.equals("B") && d.seen.size() == 3) {
+                      e.extraData().put("haltedBy", "process 2");
+                      e.halt("stop here");
+                    }
+                  }),
+              SavePointsContract.rec("3")),
+          SavePointsContract.rec("4"));
+
+  private SecondProcess() {}
+
+  public static void main(String[] args) {
+    String schema = args[1].equals("-") ? null : args[1];
+    Flowstate flowstate =
+        Flowstate.builder().jdbcUrl(args[0]).schema(schema).build().register("cross", Doc.class, FLOW);
+    switch (args[2]) {
+      case "halt" -> {
+        for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+          DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("cross", Doc.class);
+          try {
+            engine.process(Doc.docs("A", "B", "C", "D", "E"));
+            throw new AssertionError("no halt");
+          } catch (HaltProcessing expected) {
+            System.out.println("id " + engine.id());
+          }
+        }
+      }
+      case "crash", "crash-checkpoint" -> {
+        DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("cross", Doc.class);
+        System.out.println("id " + engine.id());
+        System.out.flush();
+        crashOn = args[2].equals("crash") ? "C" : "D";
+        if (args[2].equals("crash-checkpoint")) {
+          engine.setCheckpointEvery(2);
+        }
+        engine.process(Doc.docs("A", "X", "C", "D", "E"));
+        throw new AssertionError("no crash");
+      }
+      default -> throw new IllegalArgumentException("unknown mode " + args[2]);
+    }
+    flowstate.close();
+    System.exit(0);
+  }
+}
