@@ -171,16 +171,19 @@ public final class Flowstate implements AutoCloseable {
       throw new StoreException(
           "workflow " + id + " is COMPLETED: every object was processed, there is nothing to resume");
     }
-    long count =
+    // positions are 0..n-1: max(pos) reads one index entry where count(*) would read n
+    Integer last =
         store.inTransaction(
             em ->
                 em.createQuery(
-                        "select count(o) from ObjectEntity o where o.workflowId = :id", Long.class)
+                        "select max(o.pos) from ObjectEntity o where o.workflowId = :id",
+                        Integer.class)
                     .setParameter("id", id)
                     .getSingleResult());
+    int count = last == null ? 0 : last + 1;
     SavePoints<T> saves = new SavePoints<>(wf, true, store, mapper, clock, history);
     DbWorkflowEngine<T> engine = new DbWorkflowEngine<>(saves, registered.definition());
-    StoredObjects<T> objects = new StoredObjects<>(store, mapper, id, type, (int) count);
+    StoredObjects<T> objects = new StoredObjects<>(store, mapper, id, type, count);
     objects.onUnreadable(saves::unreadable);
     engine.restore(new EngineState(wf.tokenPos, wf.callbackPos), wf.extraData, objects);
     return engine;

@@ -494,10 +494,11 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private void save(WorkflowEngine<T> engine, Work work) {
     boolean update = stored;
     try {
+      // one flush, at commit: a second one would compare JSON columns with Hibernate's copies of
+      // them (a long read back as an int is "changed") and write the rows again
       store.inTransaction(
           em -> {
             work.run(em);
-            em.flush();
             return null;
           });
       if (update) {
@@ -506,8 +507,11 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     } catch (StoreException e) {
       throw e;
     } catch (PersistenceException e) {
-      if (e.getCause() instanceof org.hibernate.StaleStateException) {
-        throw conflict(e);
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof org.hibernate.StaleStateException
+            || cause instanceof jakarta.persistence.OptimisticLockException) {
+          throw conflict(e);
+        }
       }
       throw new StoreException(
           "workflow " + id + ": could not save"

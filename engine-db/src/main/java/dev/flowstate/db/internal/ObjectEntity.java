@@ -17,9 +17,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
-/** A row of {@code fs_object}. */
+/**
+ * A row of {@code fs_object}. JSON values are immutable to Hibernate: flowstate assigns new ones
+ * and never changes them in place, so dirty checking compares references instead of deep copies
+ * (a copy made through JSON reads a long back as an int, and the row looked changed).
+ */
 @Entity
 @Table(name = "fs_object")
 public class ObjectEntity {
@@ -35,16 +41,20 @@ public class ObjectEntity {
   public ObjectStatus status;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   public JsonNode data;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   @Column(updatable = false)
   public JsonNode sourceData;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   public Map<String, Object> extraData;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   public List<Integer> callbackPos;
 
   public String errorText;

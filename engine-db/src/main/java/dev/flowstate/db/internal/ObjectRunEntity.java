@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /** A row of {@code fs_object_run}: one run of one object, written in the commit that saves how it ended. */
 @Entity
@@ -31,6 +33,7 @@ public class ObjectRunEntity {
   public String outcome;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   public List<Integer> callbackPos;
 
   public String message;

@@ -42,6 +42,12 @@ public final class Store implements AutoCloseable {
             .applySetting(AvailableSettings.ORDER_INSERTS, true)
             .applySetting(AvailableSettings.ORDER_UPDATES, true)
             .applySetting(AvailableSettings.HBM2DDL_AUTO, "none")
+            // bulk updates of our single-table entities need no id tables; never create any
+            .applySetting("hibernate.query.mutation_strategy.global_temporary.create_tables", false)
+            .applySetting("hibernate.query.mutation_strategy.global_temporary.drop_tables", false)
+            .applySetting("hibernate.query.mutation_strategy.persistent.create_tables", false)
+            .applySetting("hibernate.query.mutation_strategy.persistent.drop_tables", false)
+            .applySetting("hibernate.query.mutation_strategy.local_temporary.drop_tables", false)
             .applySetting(AvailableSettings.SHOW_SQL, false);
     if (schema != null) {
       settings.applySetting(AvailableSettings.DEFAULT_SCHEMA, schema);

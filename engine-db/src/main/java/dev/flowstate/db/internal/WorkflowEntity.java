@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
+import org.hibernate.type.descriptor.java.Immutability;
 
 /** A row of {@code fs_workflow}. */
 @Entity
@@ -30,15 +32,18 @@ public class WorkflowEntity {
   public int tokenPos;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   public List<Integer> callbackPos;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   public Map<String, Object> extraData;
 
   public String haltMessage;
   public String haltAction;
 
   @JdbcTypeCode(SqlTypes.JSON)
+  @Mutability(Immutability.class)
   public JsonNode haltPayload;
 
   public String lastError;

@@ -1,0 +1,79 @@
+package dev.flowstate.benchmarks;
+
+import dev.flowstate.db.Flowstate;
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.Task;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The PostgreSQL of the database benchmarks: {@code FLOWSTATE_BENCH_JDBC_URL}, else the local
+ * server of these machines; a schema of its own, emptied before each trial.
+ */
+final class BenchDatabase {
+
+  static final String SCHEMA = "fs_bench";
+
+  static String url() {
+    String url = System.getenv("FLOWSTATE_BENCH_JDBC_URL");
+    return url != null && !url.isBlank()
+        ? url
+        : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&reWriteBatchedInserts=true";
+  }
+
+  /** The object of the database benchmarks: a name and a counter the tasks change. */
+  public static final class Item {
+    public String name;
+    public long value;
+
+    public Item() {}
+
+    Item(String name, long value) {
+      this.name = name;
+      this.value = value;
+    }
+  }
+
+  /** Ten tasks, each a little arithmetic on the item. */
+  static final Flow<Item> TEN_TASKS = tenTasks();
+
+  private static Flow<Item> tenTasks() {
+    List<Task<Item>> tasks = new ArrayList<>();
+    for (int t = 0; t < 10; t++) {
+      int k = t;
+      tasks.add(Task.named("t" + t, (item, engine) -> item.value = item.value * 31 + k));
+    }
+    return Flow.of(new ArrayList<>(tasks));
+  }
+
+  static List<Item> items(int count) {
+    List<Item> items = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      items.add(new Item("item-" + i, i));
+    }
+    return items;
+  }
+
+  static void recreateSchema() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+    }
+  }
+
+  static Flowstate flowstate() {
+    return Flowstate.builder().jdbcUrl(url()).schema(SCHEMA).build().register("bench", Item.class, TEN_TASKS);
+  }
+
+  static Connection connect() throws SQLException {
+    Connection c = DriverManager.getConnection(url());
+    c.setSchema(SCHEMA);
+    c.setAutoCommit(false);
+    return c;
+  }
+
+  private BenchDatabase() {}
+}

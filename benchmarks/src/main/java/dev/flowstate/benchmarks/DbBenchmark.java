@@ -1,0 +1,76 @@
+package dev.flowstate.benchmarks;
+
+import dev.flowstate.benchmarks.BenchDatabase.Item;
+import dev.flowstate.db.DbWorkflowEngine;
+import dev.flowstate.db.Flowstate;
+import java.sql.Connection;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The persistent engine on PostgreSQL: one operation runs a new workflow of 10,000 objects × 10
+ * tasks from storing its objects to COMPLETED, durable (a commit per object) or checkpointing
+ * every 1,000 objects; beside each, {@link RawJdbcRun} with the same statements and commits.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = "-Dorg.jboss.logging.provider=slf4j")
+@Warmup(iterations = 2)
+@Measurement(iterations = 5)
+public class DbBenchmark {
+
+  @Param({"1", "1000"})
+  public int checkpointEvery;
+
+  static final int OBJECTS = 10_000;
+
+  private Flowstate flowstate;
+  private Connection connection;
+  private List<Item> items;
+
+  @Setup(Level.Trial)
+  public void open() throws Exception {
+    BenchDatabase.recreateSchema();
+    flowstate = BenchDatabase.flowstate();
+    connection = BenchDatabase.connect();
+  }
+
+  @Setup(Level.Invocation)
+  public void objects() {
+    items = BenchDatabase.items(OBJECTS);
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws Exception {
+    connection.close();
+    flowstate.close();
+  }
+
+  @Benchmark
+  public DbWorkflowEngine<Item> engine() {
+    DbWorkflowEngine<Item> engine = flowstate.newWorkflow("bench", Item.class);
+    engine.setCheckpointEvery(checkpointEvery);
+    engine.process(items);
+    return engine;
+  }
+
+  @Benchmark
+  public List<Item> rawJdbc() throws Exception {
+    new RawJdbcRun(checkpointEvery).run(connection, items);
+    return items;
+  }
+}

@@ -1,0 +1,238 @@
+package dev.flowstate.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstate.benchmarks.BenchDatabase.Item;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.postgresql.util.PGobject;
+
+/**
+ * The baseline of the database benchmarks: the statements and commits the DB engine issues
+ * (taken from Hibernate's SQL log, same batches, same sequence fetches), written with plain JDBC
+ * around a plain loop over the same ten tasks. What it leaves out is what the library adds: the
+ * engine, Hibernate, the connection pool.
+ */
+final class RawJdbcRun {
+
+  private static final String INSERT_WORKFLOW =
+      "insert into fs_workflow (callback_pos,created_at,definition_fingerprint,definition_name,"
+          + "extra_data,halt_action,halt_message,halt_payload,last_error,lease_until,modified_at,"
+          + "owner,status,token_pos,version,id) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String COUNT_OBJECTS =
+      "select count(oe1_0.id) from fs_object oe1_0 where oe1_0.workflow_id=?";
+  private static final String INSERT_OBJECT =
+      "insert into fs_object (callback_pos,created_at,data,error_text,extra_data,modified_at,pos,"
+          + "source_data,status,version,workflow_id,id) values (?,?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String UPDATE_WORKFLOW =
+      "update fs_workflow we1_0 set status=?,token_pos=?,callback_pos=?,extra_data=?,"
+          + "halt_message=?,halt_action=?,halt_payload=?,last_error=?,modified_at=?,"
+          + "version=(we1_0.version+1) where we1_0.id=? and we1_0.version=?";
+  private static final String SELECT_OBJECTS =
+      "select oe1_0.id,oe1_0.callback_pos,oe1_0.created_at,oe1_0.data,oe1_0.error_text,"
+          + "oe1_0.extra_data,oe1_0.modified_at,oe1_0.pos,oe1_0.source_data,oe1_0.status,"
+          + "oe1_0.version,oe1_0.workflow_id from fs_object oe1_0 where oe1_0.workflow_id=? and"
+          + " oe1_0.pos between ? and ?";
+  private static final String UPDATE_OBJECT =
+      "update fs_object set callback_pos=?,data=?,error_text=?,extra_data=?,modified_at=?,pos=?,"
+          + "status=?,version=?,workflow_id=? where id=? and version=?";
+  private static final String INSERT_RUN =
+      "insert into fs_object_run (callback_pos,ended_at,message,outcome,pos,started_at,"
+          + "workflow_id,id) values (?,?,?,?,?,?,?,?)";
+  private static final int BATCH = 50;
+
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final int checkpointEvery;
+  private UUID id;
+  private long version;
+  private long runIds;
+  private int runIdsLeft;
+
+  RawJdbcRun(int checkpointEvery) {
+    this.checkpointEvery = checkpointEvery;
+  }
+
+  void run(Connection c, List<Item> items) throws Exception {
+    id = UUID.randomUUID();
+    version = 0;
+    runIdsLeft = 0;
+    OffsetDateTime now = now();
+    try (PreparedStatement ps = c.prepareStatement(INSERT_WORKFLOW)) {
+      ps.setObject(1, json("[-1]"));
+      ps.setObject(2, now);
+      ps.setString(3, "0123456789abcdef0123456789abcdef");
+      ps.setString(4, "bench");
+      for (int p : new int[] {5, 6, 7, 8, 9, 10, 12}) {
+        ps.setObject(p, null);
+      }
+      ps.setObject(11, now);
+      ps.setString(13, "RUNNING");
+      ps.setInt(14, -1);
+      ps.setLong(15, 0);
+      ps.setObject(16, id);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(COUNT_OBJECTS)) {
+      ps.setObject(1, id);
+      try (ResultSet r = ps.executeQuery()) {
+        r.next();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(INSERT_OBJECT)) {
+      long ids = 0;
+      for (int i = 0; i < items.size(); i++) {
+        if (i % BATCH == 0) {
+          ids = nextval(c, "fs_object_seq");
+        }
+        PGobject data = json(mapper.writeValueAsString(items.get(i)));
+        ps.setObject(1, null);
+        ps.setObject(2, now);
+        ps.setObject(3, data);
+        ps.setString(4, null);
+        ps.setObject(5, null);
+        ps.setObject(6, now);
+        ps.setInt(7, i);
+        ps.setObject(8, data);
+        ps.setString(9, "INITIAL");
+        ps.setLong(10, 0);
+        ps.setObject(11, id);
+        ps.setLong(12, ids + i % BATCH);
+        ps.addBatch();
+        if ((i + 1) % BATCH == 0) {
+          ps.executeBatch();
+        }
+      }
+      ps.executeBatch();
+    }
+    c.commit();
+
+    try (PreparedStatement workflow = c.prepareStatement(UPDATE_WORKFLOW);
+        PreparedStatement select = c.prepareStatement(SELECT_OBJECTS);
+        PreparedStatement update = c.prepareStatement(UPDATE_OBJECT);
+        PreparedStatement history = c.prepareStatement(INSERT_RUN)) {
+      if (checkpointEvery == 1) {
+        commit(c, workflow, select, update, history, items, 0, -1, 0, "RUNNING", 0);
+      }
+      int pendingFrom = 0;
+      for (int i = 0; i < items.size(); i++) {
+        Item item = items.get(i);
+        for (int k = 0; k < 10; k++) {
+          item.value = item.value * 31 + k;
+        }
+        if (checkpointEvery == 1) {
+          int next = i + 1 < items.size() ? i + 1 : -1;
+          commit(c, workflow, select, update, history, items, i, i, next, "RUNNING", next < 0 ? i : next);
+        } else if (i + 1 - pendingFrom >= checkpointEvery) {
+          commit(c, workflow, select, update, history, items, pendingFrom, i, -1, "RUNNING", i);
+          pendingFrom = i + 1;
+        }
+      }
+      commit(c, workflow, select, update, history, items, 0, -1, -1, "COMPLETED", items.size() - 1);
+    }
+  }
+
+  /** One commit: the workflow row, objects from..to COMPLETED, object mark RUNNING. */
+  private void commit(
+      Connection c,
+      PreparedStatement workflow,
+      PreparedStatement select,
+      PreparedStatement update,
+      PreparedStatement history,
+      List<Item> items,
+      int from,
+      int to,
+      int mark,
+      String status,
+      int tokenPos)
+      throws Exception {
+    OffsetDateTime now = now();
+    workflow.setString(1, status);
+    workflow.setInt(2, tokenPos);
+    workflow.setObject(3, json("[0]"));
+    for (int p = 4; p <= 8; p++) {
+      workflow.setObject(p, null);
+    }
+    workflow.setObject(9, now);
+    workflow.setObject(10, id);
+    workflow.setLong(11, version);
+    if (workflow.executeUpdate() != 1) {
+      throw new IllegalStateException("conflict");
+    }
+    version++;
+    int last = Math.max(to, mark);
+    int first = to >= from ? from : mark;
+    if (last >= 0) {
+      select.setObject(1, id);
+      select.setInt(2, first);
+      select.setInt(3, last);
+      int queued = 0;
+      try (ResultSet r = select.executeQuery()) {
+        while (r.next()) {
+          int pos = r.getInt(8);
+          boolean completed = pos >= from && pos <= to;
+          update.setObject(1, null);
+          update.setObject(2, completed ? json(mapper.writeValueAsString(items.get(pos))) : json(r.getString(4)));
+          update.setString(3, null);
+          update.setObject(4, null);
+          update.setObject(5, now);
+          update.setInt(6, pos);
+          update.setString(7, completed ? "COMPLETED" : "RUNNING");
+          update.setLong(8, r.getLong(11) + 1);
+          update.setObject(9, id);
+          update.setLong(10, r.getLong(1));
+          update.setLong(11, r.getLong(11));
+          update.addBatch();
+          if (++queued % BATCH == 0) {
+            update.executeBatch();
+          }
+        }
+      }
+      update.executeBatch();
+      for (int pos = from; pos <= to; pos++) {
+        if (runIdsLeft == 0) {
+          runIds = nextval(c, "fs_object_run_seq");
+          runIdsLeft = BATCH;
+        }
+        history.setObject(1, null);
+        history.setObject(2, now);
+        history.setString(3, null);
+        history.setString(4, "COMPLETED");
+        history.setInt(5, pos);
+        history.setObject(6, now);
+        history.setObject(7, id);
+        history.setLong(8, runIds++);
+        runIdsLeft--;
+        history.addBatch();
+        if ((pos - from + 1) % BATCH == 0) {
+          history.executeBatch();
+        }
+      }
+      history.executeBatch();
+    }
+    c.commit();
+  }
+
+  private static long nextval(Connection c, String sequence) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("select nextval('" + sequence + "')");
+        ResultSet r = ps.executeQuery()) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+
+  private static PGobject json(String value) throws SQLException {
+    PGobject json = new PGobject();
+    json.setType("jsonb");
+    json.setValue(value);
+    return json;
+  }
+}
