@@ -65,7 +65,46 @@ final class BenchDatabase {
   }
 
   static Flowstate flowstate() {
-    return Flowstate.builder().jdbcUrl(url()).schema(SCHEMA).build().register("bench", Item.class, TEN_TASKS);
+    return flowstate(true);
+  }
+
+  static Flowstate flowstate(boolean history) {
+    return Flowstate.builder()
+        .jdbcUrl(url())
+        .schema(SCHEMA)
+        .history(history)
+        .build()
+        .register("bench", Item.class, TEN_TASKS);
+  }
+
+  /** Empties flowstate's tables, so that every measured run starts from the same database. */
+  static void truncate(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("TRUNCATE fs_object_run, fs_object, fs_workflow");
+    }
+    c.commit();
+  }
+
+  /**
+   * Stores a workflow of {@code count} objects as one halted on its first object, first task
+   * (set-based SQL, the same rows for the engine and the baseline).
+   */
+  static java.util.UUID storeHalted(Connection c, int count) throws SQLException {
+    java.util.UUID id = java.util.UUID.randomUUID();
+    try (Statement s = c.createStatement()) {
+      s.execute("INSERT INTO fs_workflow (id, definition_name, definition_fingerprint, status,"
+          + " token_pos, callback_pos, version, created_at, modified_at) VALUES ('" + id
+          + "', 'bench', '" + dev.flowstate.db.internal.Fingerprint.of(TEN_TASKS)
+          + "', 'HALTED', 0, '[0]', 0, now(), now())");
+      s.execute("INSERT INTO fs_object (id, workflow_id, pos, status, data, source_data, version,"
+          + " created_at, modified_at) SELECT nextval('fs_object_seq'), '" + id + "', g,"
+          + " CASE WHEN g = 0 THEN 'HALTED' ELSE 'INITIAL' END,"
+          + " jsonb_build_object('name', 'item-' || g, 'value', g),"
+          + " jsonb_build_object('name', 'item-' || g, 'value', g), 0, now(), now()"
+          + " FROM generate_series(0, " + (count - 1) + ") g");
+    }
+    c.commit();
+    return id;
   }
 
   static Connection connect() throws SQLException {

@@ -50,7 +50,8 @@ public class DbBenchmark {
   }
 
   @Setup(Level.Invocation)
-  public void objects() {
+  public void objects() throws Exception {
+    BenchDatabase.truncate(connection);
     items = BenchDatabase.items(OBJECTS);
   }
 

@@ -46,18 +46,74 @@ final class RawJdbcRun {
           + "workflow_id,id) values (?,?,?,?,?,?,?,?)";
   private static final int BATCH = 50;
 
+  private static final String SELECT_PAGE =
+      "select oe1_0.pos,oe1_0.data from fs_object oe1_0 where oe1_0.workflow_id=? and"
+          + " oe1_0.pos>=? and oe1_0.pos<? order by oe1_0.pos";
+
   private final ObjectMapper mapper = new ObjectMapper();
   private final int checkpointEvery;
+  private final boolean history;
+  private java.util.function.IntFunction<Item> itemAt;
   private UUID id;
   private long version;
   private long runIds;
   private int runIdsLeft;
 
   RawJdbcRun(int checkpointEvery) {
+    this(checkpointEvery, true);
+  }
+
+  RawJdbcRun(int checkpointEvery, boolean history) {
     this.checkpointEvery = checkpointEvery;
+    this.history = history;
+  }
+
+  /**
+   * Runs a stored workflow of {@code count} objects from its first object, as the engine does after
+   * {@code load} and {@code restart(CURRENT, FIRST)}: pages of 1,000 read and parsed, checkpoint
+   * mode only.
+   */
+  void runStored(Connection c, UUID workflow, long storedVersion, int count) throws Exception {
+    id = workflow;
+    version = storedVersion;
+    runIdsLeft = 0;
+    Item[] page = new Item[1000];
+    int[] pageStart = {0};
+    itemAt = pos -> page[pos - pageStart[0]];
+    try (PreparedStatement workflowUpdate = c.prepareStatement(UPDATE_WORKFLOW);
+        PreparedStatement select = c.prepareStatement(SELECT_OBJECTS);
+        PreparedStatement update = c.prepareStatement(UPDATE_OBJECT);
+        PreparedStatement historyInsert = c.prepareStatement(INSERT_RUN);
+        PreparedStatement pages = c.prepareStatement(SELECT_PAGE)) {
+      commit(c, workflowUpdate, select, update, historyInsert, 0, -1, -1, "RUNNING", -1);
+      int pendingFrom = 0;
+      for (int start = 0; start < count; start += 1000) {
+        pages.setObject(1, id);
+        pages.setInt(2, start);
+        pages.setInt(3, start + 1000);
+        try (ResultSet r = pages.executeQuery()) {
+          while (r.next()) {
+            page[r.getInt(1) - start] = mapper.readValue(r.getString(2), Item.class);
+          }
+        }
+        pageStart[0] = start;
+        for (int i = start; i < Math.min(count, start + 1000); i++) {
+          Item item = page[i - start];
+          for (int k = 0; k < 10; k++) {
+            item.value = item.value * 31 + k;
+          }
+          if (i + 1 - pendingFrom >= checkpointEvery) {
+            commit(c, workflowUpdate, select, update, historyInsert, pendingFrom, i, -1, "RUNNING", i);
+            pendingFrom = i + 1;
+          }
+        }
+      }
+      commit(c, workflowUpdate, select, update, historyInsert, 0, -1, -1, "COMPLETED", count - 1);
+    }
   }
 
   void run(Connection c, List<Item> items) throws Exception {
+    itemAt = items::get;
     id = UUID.randomUUID();
     version = 0;
     runIdsLeft = 0;
@@ -114,9 +170,9 @@ final class RawJdbcRun {
     try (PreparedStatement workflow = c.prepareStatement(UPDATE_WORKFLOW);
         PreparedStatement select = c.prepareStatement(SELECT_OBJECTS);
         PreparedStatement update = c.prepareStatement(UPDATE_OBJECT);
-        PreparedStatement history = c.prepareStatement(INSERT_RUN)) {
+        PreparedStatement historyInsert = c.prepareStatement(INSERT_RUN)) {
       if (checkpointEvery == 1) {
-        commit(c, workflow, select, update, history, items, 0, -1, 0, "RUNNING", 0);
+        commit(c, workflow, select, update, historyInsert, 0, -1, 0, "RUNNING", 0);
       }
       int pendingFrom = 0;
       for (int i = 0; i < items.size(); i++) {
@@ -126,13 +182,13 @@ final class RawJdbcRun {
         }
         if (checkpointEvery == 1) {
           int next = i + 1 < items.size() ? i + 1 : -1;
-          commit(c, workflow, select, update, history, items, i, i, next, "RUNNING", next < 0 ? i : next);
+          commit(c, workflow, select, update, historyInsert, i, i, next, "RUNNING", next < 0 ? i : next);
         } else if (i + 1 - pendingFrom >= checkpointEvery) {
-          commit(c, workflow, select, update, history, items, pendingFrom, i, -1, "RUNNING", i);
+          commit(c, workflow, select, update, historyInsert, pendingFrom, i, -1, "RUNNING", i);
           pendingFrom = i + 1;
         }
       }
-      commit(c, workflow, select, update, history, items, 0, -1, -1, "COMPLETED", items.size() - 1);
+      commit(c, workflow, select, update, historyInsert, 0, -1, -1, "COMPLETED", items.size() - 1);
     }
   }
 
@@ -142,8 +198,7 @@ final class RawJdbcRun {
       PreparedStatement workflow,
       PreparedStatement select,
       PreparedStatement update,
-      PreparedStatement history,
-      List<Item> items,
+      PreparedStatement historyInsert,
       int from,
       int to,
       int mark,
@@ -164,6 +219,11 @@ final class RawJdbcRun {
       throw new IllegalStateException("conflict");
     }
     version++;
+    if (mark < 0 && to >= from) {
+      bulk(c, from, to, now);
+      c.commit();
+      return;
+    }
     int last = Math.max(to, mark);
     int first = to >= from ? from : mark;
     if (last >= 0) {
@@ -176,7 +236,7 @@ final class RawJdbcRun {
           int pos = r.getInt(8);
           boolean completed = pos >= from && pos <= to;
           update.setObject(1, null);
-          update.setObject(2, completed ? json(mapper.writeValueAsString(items.get(pos))) : json(r.getString(4)));
+          update.setObject(2, completed ? json(mapper.writeValueAsString(itemAt.apply(pos))) : json(r.getString(4)));
           update.setString(3, null);
           update.setObject(4, null);
           update.setObject(5, now);
@@ -187,34 +247,106 @@ final class RawJdbcRun {
           update.setLong(10, r.getLong(1));
           update.setLong(11, r.getLong(11));
           update.addBatch();
-          if (++queued % BATCH == 0) {
+          if (++queued % batch(to - from + 1) == 0) {
             update.executeBatch();
           }
         }
       }
       update.executeBatch();
-      for (int pos = from; pos <= to; pos++) {
+      for (int pos = from; pos <= to && history; pos++) {
         if (runIdsLeft == 0) {
           runIds = nextval(c, "fs_object_run_seq");
           runIdsLeft = BATCH;
         }
-        history.setObject(1, null);
-        history.setObject(2, now);
-        history.setString(3, null);
-        history.setString(4, "COMPLETED");
-        history.setInt(5, pos);
-        history.setObject(6, now);
-        history.setObject(7, id);
-        history.setLong(8, runIds++);
+        historyInsert.setObject(1, null);
+        historyInsert.setObject(2, now);
+        historyInsert.setString(3, null);
+        historyInsert.setString(4, "COMPLETED");
+        historyInsert.setInt(5, pos);
+        historyInsert.setObject(6, now);
+        historyInsert.setObject(7, id);
+        historyInsert.setLong(8, runIds++);
         runIdsLeft--;
-        history.addBatch();
-        if ((pos - from + 1) % BATCH == 0) {
-          history.executeBatch();
+        historyInsert.addBatch();
+        if ((pos - from + 1) % batch(to - from + 1) == 0) {
+          historyInsert.executeBatch();
         }
       }
-      history.executeBatch();
+      historyInsert.executeBatch();
     }
     c.commit();
+  }
+
+  private static final String BULK_UPDATE =
+      "UPDATE fs_object o SET status = COALESCE(v.status, o.status),"
+          + " data = COALESCE(v.data::jsonb, o.data),"
+          + " callback_pos = v.callback_pos::jsonb, error_text = v.error_text,"
+          + " modified_at = v.modified_at::timestamptz, version = o.version + 1"
+          + " FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+          + " AS v(pos, status, data, callback_pos, error_text, modified_at)"
+          + " WHERE o.workflow_id = ? AND o.pos = v.pos";
+  private static final String BULK_HISTORY =
+      "INSERT INTO fs_object_run (id, workflow_id, pos, started_at, ended_at, outcome, callback_pos, message)"
+          + " SELECT v.id, ?, v.pos, v.started_at::timestamptz, v.ended_at::timestamptz,"
+          + " v.outcome, v.callback_pos::jsonb, v.message"
+          + " FROM unnest(?::int8[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+          + " AS v(id, pos, started_at, ended_at, outcome, callback_pos, message)";
+
+  /** The DB engine's PostgreSQL checkpoint: one UPDATE and one INSERT for all the objects. */
+  private void bulk(Connection c, int from, int to, OffsetDateTime now) throws Exception {
+    int n = to - from + 1;
+    Integer[] pos = new Integer[n];
+    String[] status = new String[n];
+    String[] data = new String[n];
+    String[] nulls = new String[n];
+    String[] time = new String[n];
+    String at = now.toInstant().toString();
+    for (int i = 0; i < n; i++) {
+      pos[i] = from + i;
+      status[i] = "COMPLETED";
+      data[i] = mapper.writeValueAsString(itemAt.apply(from + i));
+      time[i] = at;
+    }
+    try (PreparedStatement update = c.prepareStatement(BULK_UPDATE)) {
+      update.setArray(1, c.createArrayOf("int4", pos));
+      update.setArray(2, c.createArrayOf("text", status));
+      update.setArray(3, c.createArrayOf("text", data));
+      update.setArray(4, c.createArrayOf("text", nulls));
+      update.setArray(5, c.createArrayOf("text", nulls));
+      update.setArray(6, c.createArrayOf("text", time));
+      update.setObject(7, id);
+      update.executeUpdate();
+    }
+    if (!history) {
+      return;
+    }
+    Long[] ids = new Long[n];
+    String[] outcome = new String[n];
+    for (int i = 0; i < n; i++) {
+      if (runIdsLeft == 0) {
+        runIds = nextval(c, "fs_object_run_seq");
+        runIdsLeft = BATCH;
+      }
+      ids[i] = runIds++;
+      runIdsLeft--;
+      outcome[i] = "COMPLETED";
+    }
+    try (PreparedStatement insert = c.prepareStatement(BULK_HISTORY)) {
+      insert.setObject(1, id);
+      insert.setArray(2, c.createArrayOf("int8", ids));
+      insert.setArray(3, c.createArrayOf("int4", pos));
+      insert.setArray(4, c.createArrayOf("text", time));
+      insert.setArray(5, c.createArrayOf("text", time));
+      insert.setArray(6, c.createArrayOf("text", outcome));
+      insert.setArray(7, c.createArrayOf("text", nulls));
+      insert.setArray(8, c.createArrayOf("text", nulls));
+      insert.executeUpdate();
+    }
+  }
+
+  /** Hibernate's batch size: 50, raised to the row count (at most 1,000) for a checkpoint. */
+  private static int batch(int rows) {
+    return rows > BATCH ? Math.min(rows, 1000) : BATCH;
   }
 
   private static long nextval(Connection c, String sequence) throws SQLException {

@@ -3,7 +3,6 @@ package dev.flowstate.db;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
 import dev.flowstate.db.internal.ObjectEntity;
 import dev.flowstate.db.internal.ObjectRunEntity;
 import dev.flowstate.db.internal.Store;
@@ -49,10 +48,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           + " where w.id = :id and w.version = :version";
 
   /** How one object's run ended, until a commit writes it. Null status or data: keep the stored. */
-  private record Ended(
+  record Ended(
       int pos,
       ObjectStatus status,
-      JsonNode data,
+      String data,
       List<Integer> callbackPos,
       String errorText,
       Instant startedAt,
@@ -296,7 +295,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private Ended ended(
       int index,
       ObjectStatus status,
-      JsonNode data,
+      String data,
       List<Integer> callbackPos,
       String errorText,
       String outcome) {
@@ -387,6 +386,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   }
 
   private void writeObjects(EntityManager em, int markRunning) {
+    if (markRunning < 0 && store.postgres()) {
+      BulkWrites.write(em, store, id, pending, history);
+      return;
+    }
     int from = markRunning >= 0 ? markRunning : Integer.MAX_VALUE;
     int to = markRunning;
     for (Ended e : pending) {
@@ -394,6 +397,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       to = Math.max(to, e.pos());
     }
     int count = pending.size() + (markRunning >= 0 ? 1 : 0);
+    if (count > Store.BATCH_SIZE) {
+      // a checkpoint: its updates and history rows go out in as few batches as possible
+      em.unwrap(org.hibernate.Session.class).setJdbcBatchSize(Math.min(count, 1000));
+    }
     List<ObjectEntity> rows;
     if (to - from < 2 * count + 8) {
       rows =
@@ -442,7 +449,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         run.endedAt = e.endedAt();
         run.outcome = e.outcome();
         run.callbackPos = e.callbackPos();
-        run.message = e.errorText() != null ? truncate(e.errorText()) : null;
+        run.message = truncate(e.errorText());
         em.persist(run);
       }
     }
@@ -535,11 +542,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     row.callbackPos = engine.state().callbackPos();
   }
 
-  private JsonNode json(Object obj, int index) {
+  private String json(Object obj, int index) {
     try {
-      JsonNode tree = mapper.valueToTree(obj);
-      return tree == null ? NullNode.getInstance() : tree;
-    } catch (IllegalArgumentException e) {
+      return mapper.writeValueAsString(obj);
+    } catch (JsonProcessingException e) {
       throw new StoreException(
           "object " + index + " of workflow " + id + " cannot be written as JSON: " + e.getMessage(),
           e);
@@ -555,8 +561,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     }
   }
 
-  private static String truncate(String text) {
-    return text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
+  static String truncate(String text) {
+    return text == null || text.length() <= 4000 ? text : text.substring(0, 3997) + "...";
   }
 
   /** A copy of the engine's extra data, each value checked to be writable as JSON. */

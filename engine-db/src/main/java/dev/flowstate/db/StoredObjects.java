@@ -1,6 +1,5 @@
 package dev.flowstate.db;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.Store;
 import java.util.AbstractList;
@@ -26,7 +25,7 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
   private final int size;
   private ObjIntConsumer<StoreException> onUnreadable = (e, index) -> {};
   private int pageStart = -1;
-  private JsonNode[] json = new JsonNode[0];
+  private String[] json = new String[0];
   private Object[] page = new Object[0];
   private boolean[] made = new boolean[0];
 
@@ -79,12 +78,12 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
                     .setParameter("to", start + PAGE)
                     .getResultList());
     int length = Math.min(PAGE, size - start);
-    JsonNode[] data = new JsonNode[length];
+    String[] data = new String[length];
     int found = 0;
     for (Object[] row : rows) {
       int pos = (Integer) row[0];
       if (pos - start < length) {
-        data[pos - start] = (JsonNode) row[1];
+        data[pos - start] = (String) row[1];
         found++;
       }
     }
@@ -102,9 +101,9 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
     pageStart = start;
   }
 
-  private T read(int index, JsonNode data) {
+  private T read(int index, String data) {
     try {
-      return data == null || data.isNull() ? null : mapper.treeToValue(data, type);
+      return data == null ? null : mapper.readValue(data, type);
     } catch (Exception e) {
       StoreException unreadable =
           new StoreException(

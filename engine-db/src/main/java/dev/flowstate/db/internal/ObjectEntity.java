@@ -1,6 +1,5 @@
 package dev.flowstate.db.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowstate.db.ObjectStatus;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -22,7 +21,8 @@ import org.hibernate.type.SqlTypes;
 import org.hibernate.type.descriptor.java.Immutability;
 
 /**
- * A row of {@code fs_object}. JSON values are immutable to Hibernate: flowstate assigns new ones
+ * A row of {@code fs_object}. Object data is JSON text in Java, written and read by Jackson
+ * straight from and to the object (no tree in between). JSON values are immutable to Hibernate: flowstate assigns new ones
  * and never changes them in place, so dirty checking compares references instead of deep copies
  * (a copy made through JSON reads a long back as an int, and the row looked changed).
  */
@@ -42,12 +42,12 @@ public class ObjectEntity {
 
   @JdbcTypeCode(SqlTypes.JSON)
   @Mutability(Immutability.class)
-  public JsonNode data;
+  public String data;
 
   @JdbcTypeCode(SqlTypes.JSON)
   @Mutability(Immutability.class)
   @Column(updatable = false)
-  public JsonNode sourceData;
+  public String sourceData;
 
   @JdbcTypeCode(SqlTypes.JSON)
   @Mutability(Immutability.class)

@@ -19,9 +19,27 @@ public final class Store implements AutoCloseable {
   public static final int BATCH_SIZE = 50;
 
   private final SessionFactory sessions;
+  private final String qualifier;
+  private final boolean postgres;
 
-  private Store(SessionFactory sessions) {
+  private Store(SessionFactory sessions, String schema) {
     this.sessions = sessions;
+    this.qualifier = schema == null ? "" : schema + ".";
+    this.postgres =
+        sessions.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class)
+                .getJdbcServices()
+                .getDialect()
+            instanceof org.hibernate.dialect.PostgreSQLDialect;
+  }
+
+  /** Whether the database is PostgreSQL (which takes set-based writes of many objects). */
+  public boolean postgres() {
+    return postgres;
+  }
+
+  /** A table's name for native SQL, with the configured schema. */
+  public String table(String name) {
+    return qualifier + name;
   }
 
   /**
@@ -61,7 +79,7 @@ public final class Store implements AutoCloseable {
               .addAnnotatedClass(ObjectRunEntity.class)
               .buildMetadata()
               .buildSessionFactory();
-      return new Store(sessions);
+      return new Store(sessions, schema);
     } catch (RuntimeException e) {
       StandardServiceRegistryBuilder.destroy(registry);
       throw e;
