@@ -214,6 +214,20 @@ abstract class SavePointsContract extends DatabaseTest {
   }
 
   @Test
+  void load_storedCallbackPosThatDoesNotFitTheDefinition_isRefused() throws SQLException {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE fs_workflow SET callback_pos = " + db.jsonLiteral("[7, 3]"));
+    }
+
+    assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("workflow " + engine.id() + " cannot be resumed: its stored ");
+    assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("HALTED | 1");
+  }
+
+  @Test
   void load_completedWorkflow_isRefused() {
     flowstate.register("plain", Doc.class, Flow.of(rec("a")));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
