@@ -16,8 +16,9 @@ import org.hibernate.generator.BeforeExecutionGenerator;
 import org.hibernate.generator.EventType;
 
 /*
- * PostgreSQL: the objects of a commit (a checkpoint's thousand, or the one of a halt) in one
- * UPDATE ... FROM unnest(arrays) and their history rows in one INSERT ... SELECT, instead of a
+ * PostgreSQL: the objects of a commit (a checkpoint's thousand; or the object that ended and the
+ * next one marked RUNNING) in one UPDATE ... FROM unnest(arrays) ... RETURNING the status each
+ * had before, and their history rows in one INSERT ... SELECT, instead of a select and a
  * statement per row. A batch of row statements still costs PostgreSQL a plan and an executor per
  * row, which made a checkpoint three times slower. History ids come from Hibernate's own pooled
  * generator, so they never collide with rows Hibernate inserts.
@@ -26,16 +27,28 @@ final class BulkWrites {
 
   private BulkWrites() {}
 
-  static void write(EntityManager em, Store store, UUID id, List<Ended> pending, boolean history) {
-    if (pending.isEmpty()) {
-      return;
-    }
+  /**
+   * @return the status that object {@code markRunning} had before it was marked, or null if none
+   *     was marked
+   */
+  static ObjectStatus write(
+      EntityManager em,
+      Store store,
+      UUID id,
+      List<Ended> pending,
+      boolean history,
+      int markRunning,
+      java.time.Instant now) {
     // the last end of each object wins (a backward jump can end one object twice)
     Map<Integer, Ended> last = new HashMap<>();
     for (Ended e : pending) {
       last.put(e.pos(), e);
     }
-    int n = last.size();
+    int n = last.size() + (markRunning >= 0 ? 1 : 0);
+    if (n == 0) {
+      return null;
+    }
+    Boolean[] mark = new Boolean[n];
     Integer[] pos = new Integer[n];
     String[] status = new String[n];
     String[] data = new String[n];
@@ -45,6 +58,7 @@ final class BulkWrites {
     int i = 0;
     for (Ended e : last.values()) {
       pos[i] = e.pos();
+      mark[i] = false;
       status[i] = e.status() == null ? null : e.status().name();
       data[i] = e.data();
       callbackPos[i] = json(e.callbackPos());
@@ -52,8 +66,16 @@ final class BulkWrites {
       modifiedAt[i] = e.endedAt().toString();
       i++;
     }
+    if (markRunning >= 0) {
+      pos[i] = markRunning;
+      mark[i] = true;
+      status[i] = ObjectStatus.RUNNING.name();
+      modifiedAt[i] = now.toString();
+    }
+    ObjectStatus[] before = new ObjectStatus[1];
+    int rows = n;
     Session session = em.unwrap(Session.class);
-    Object[][] runs = history ? runs(em, pending) : null;
+    Object[][] runs = history && !pending.isEmpty() ? runs(em, pending) : null;
     session.doWork(
         connection -> {
           try (PreparedStatement update =
@@ -61,23 +83,37 @@ final class BulkWrites {
                   "UPDATE " + store.table("fs_object") + " o SET"
                       + " status = COALESCE(v.status, o.status),"
                       + " data = COALESCE(v.data::jsonb, o.data),"
-                      + " callback_pos = v.callback_pos::jsonb, error_text = v.error_text,"
+                      + " callback_pos = CASE WHEN v.mark THEN o.callback_pos"
+                      + " ELSE v.callback_pos::jsonb END,"
+                      + " error_text = CASE WHEN v.mark THEN o.error_text ELSE v.error_text END,"
                       + " modified_at = v.modified_at::timestamptz, version = o.version + 1"
-                      + " FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-                      + " AS v(pos, status, data, callback_pos, error_text, modified_at)"
-                      + " WHERE o.workflow_id = ? AND o.pos = v.pos")) {
+                      + " FROM unnest(?::int[], ?::boolean[], ?::text[], ?::text[], ?::text[],"
+                      + " ?::text[], ?::text[])"
+                      + " AS v(pos, mark, status, data, callback_pos, error_text, modified_at),"
+                      + " " + store.table("fs_object") + " old"
+                      + " WHERE o.workflow_id = ? AND o.pos = v.pos AND old.id = o.id"
+                      + " RETURNING v.mark, old.status")) {
             update.setArray(1, connection.createArrayOf("int4", pos));
-            update.setArray(2, connection.createArrayOf("text", status));
-            update.setArray(3, connection.createArrayOf("text", data));
-            update.setArray(4, connection.createArrayOf("text", callbackPos));
-            update.setArray(5, connection.createArrayOf("text", errorText));
-            update.setArray(6, connection.createArrayOf("text", modifiedAt));
-            update.setObject(7, id);
-            int updated = update.executeUpdate();
-            if (updated != n) {
+            update.setArray(2, connection.createArrayOf("bool", mark));
+            update.setArray(3, connection.createArrayOf("text", status));
+            update.setArray(4, connection.createArrayOf("text", data));
+            update.setArray(5, connection.createArrayOf("text", callbackPos));
+            update.setArray(6, connection.createArrayOf("text", errorText));
+            update.setArray(7, connection.createArrayOf("text", modifiedAt));
+            update.setObject(8, id);
+            int updated = 0;
+            try (java.sql.ResultSet returned = update.executeQuery()) {
+              while (returned.next()) {
+                updated++;
+                if (returned.getBoolean(1)) {
+                  before[0] = ObjectStatus.valueOf(returned.getString(2));
+                }
+              }
+            }
+            if (updated != rows) {
               throw new StoreException(
-                  "workflow " + id + " has " + (n - updated) + " of " + n + " objects missing"
-                      + " among positions " + last.keySet() + "; were the objects replaced by a"
+                  "workflow " + id + " has no stored object at some of the positions "
+                      + java.util.Arrays.toString(pos) + "; were the objects replaced by a"
                       + " longer list in restart(...)?");
             }
           }
@@ -101,6 +137,7 @@ final class BulkWrites {
             }
           }
         });
+    return before[0];
   }
 
   /** History columns, one array each: id, pos, started, ended, outcome, callbackPos, message. */

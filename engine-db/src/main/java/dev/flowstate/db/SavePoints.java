@@ -386,8 +386,11 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   }
 
   private void writeObjects(EntityManager em, int markRunning) {
-    if (markRunning < 0 && store.postgres()) {
-      BulkWrites.write(em, store, id, pending, history);
+    if (store.postgres()) {
+      ObjectStatus before = BulkWrites.write(em, store, id, pending, history, markRunning, row.modifiedAt);
+      if (markRunning >= 0) {
+        statusBefore = before;
+      }
       return;
     }
     int from = markRunning >= 0 ? markRunning : Integer.MAX_VALUE;
