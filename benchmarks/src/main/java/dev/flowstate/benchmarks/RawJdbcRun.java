@@ -219,8 +219,8 @@ final class RawJdbcRun {
       throw new IllegalStateException("conflict");
     }
     version++;
-    if (mark < 0 && to >= from) {
-      bulk(c, from, to, now);
+    if (to >= from || mark >= 0) {
+      bulk(c, from, to, mark, now);
       c.commit();
       return;
     }
@@ -280,11 +280,14 @@ final class RawJdbcRun {
   private static final String BULK_UPDATE =
       "UPDATE fs_object o SET status = COALESCE(v.status, o.status),"
           + " data = COALESCE(v.data::jsonb, o.data),"
-          + " callback_pos = v.callback_pos::jsonb, error_text = v.error_text,"
+          + " callback_pos = CASE WHEN v.mark THEN o.callback_pos ELSE v.callback_pos::jsonb END,"
+          + " error_text = CASE WHEN v.mark THEN o.error_text ELSE v.error_text END,"
           + " modified_at = v.modified_at::timestamptz, version = o.version + 1"
-          + " FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-          + " AS v(pos, status, data, callback_pos, error_text, modified_at)"
-          + " WHERE o.workflow_id = ? AND o.pos = v.pos";
+          + " FROM unnest(?::int[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+          + " AS v(pos, mark, status, data, callback_pos, error_text, modified_at)";
+  private static final String MARKING = ", fs_object old WHERE o.workflow_id = ? AND o.pos = v.pos"
+      + " AND old.id = o.id RETURNING v.mark, old.status";
+  private static final String NOT_MARKING = " WHERE o.workflow_id = ? AND o.pos = v.pos";
   private static final String BULK_HISTORY =
       "INSERT INTO fs_object_run (id, workflow_id, pos, started_at, ended_at, outcome, callback_pos, message)"
           + " SELECT v.id, ?, v.pos, v.started_at::timestamptz, v.ended_at::timestamptz,"
@@ -293,33 +296,53 @@ final class RawJdbcRun {
           + " AS v(id, pos, started_at, ended_at, outcome, callback_pos, message)";
 
   /** The DB engine's PostgreSQL checkpoint: one UPDATE and one INSERT for all the objects. */
-  private void bulk(Connection c, int from, int to, OffsetDateTime now) throws Exception {
-    int n = to - from + 1;
-    Integer[] pos = new Integer[n];
-    String[] status = new String[n];
-    String[] data = new String[n];
-    String[] nulls = new String[n];
-    String[] time = new String[n];
+  private void bulk(Connection c, int from, int to, int mark, OffsetDateTime now) throws Exception {
+    int ended = Math.max(0, to - from + 1);
+    int rows = ended + (mark >= 0 ? 1 : 0);
+    Integer[] pos = new Integer[rows];
+    Boolean[] marks = new Boolean[rows];
+    String[] status = new String[rows];
+    String[] data = new String[rows];
+    String[] nulls = new String[rows];
+    String[] time = new String[rows];
     String at = now.toInstant().toString();
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < ended; i++) {
       pos[i] = from + i;
+      marks[i] = false;
       status[i] = "COMPLETED";
       data[i] = mapper.writeValueAsString(itemAt.apply(from + i));
       time[i] = at;
     }
-    try (PreparedStatement update = c.prepareStatement(BULK_UPDATE)) {
-      update.setArray(1, c.createArrayOf("int4", pos));
-      update.setArray(2, c.createArrayOf("text", status));
-      update.setArray(3, c.createArrayOf("text", data));
-      update.setArray(4, c.createArrayOf("text", nulls));
-      update.setArray(5, c.createArrayOf("text", nulls));
-      update.setArray(6, c.createArrayOf("text", time));
-      update.setObject(7, id);
-      update.executeUpdate();
+    if (mark >= 0) {
+      pos[ended] = mark;
+      marks[ended] = true;
+      status[ended] = "RUNNING";
+      time[ended] = at;
     }
-    if (!history) {
+    try (PreparedStatement update =
+        c.prepareStatement(BULK_UPDATE + (mark >= 0 ? MARKING : NOT_MARKING))) {
+      update.setArray(1, c.createArrayOf("int4", pos));
+      update.setArray(2, c.createArrayOf("bool", marks));
+      update.setArray(3, c.createArrayOf("text", status));
+      update.setArray(4, c.createArrayOf("text", data));
+      update.setArray(5, c.createArrayOf("text", nulls));
+      update.setArray(6, c.createArrayOf("text", nulls));
+      update.setArray(7, c.createArrayOf("text", time));
+      update.setObject(8, id);
+      if (mark < 0) {
+        update.executeUpdate();
+      } else {
+        try (ResultSet returned = update.executeQuery()) {
+          while (returned.next()) {
+            returned.getString(2);
+          }
+        }
+      }
+    }
+    if (!history || ended == 0) {
       return;
     }
+    int n = ended;
     Long[] ids = new Long[n];
     String[] outcome = new String[n];
     for (int i = 0; i < n; i++) {
@@ -334,12 +357,14 @@ final class RawJdbcRun {
     try (PreparedStatement insert = c.prepareStatement(BULK_HISTORY)) {
       insert.setObject(1, id);
       insert.setArray(2, c.createArrayOf("int8", ids));
-      insert.setArray(3, c.createArrayOf("int4", pos));
-      insert.setArray(4, c.createArrayOf("text", time));
-      insert.setArray(5, c.createArrayOf("text", time));
+      insert.setArray(3, c.createArrayOf("int4", java.util.Arrays.copyOf(pos, n)));
+      String[] times = java.util.Arrays.copyOf(time, n);
+      String[] none = new String[n];
+      insert.setArray(4, c.createArrayOf("text", times));
+      insert.setArray(5, c.createArrayOf("text", times));
       insert.setArray(6, c.createArrayOf("text", outcome));
-      insert.setArray(7, c.createArrayOf("text", nulls));
-      insert.setArray(8, c.createArrayOf("text", nulls));
+      insert.setArray(7, c.createArrayOf("text", none));
+      insert.setArray(8, c.createArrayOf("text", none));
       insert.executeUpdate();
     }
   }
