@@ -2,10 +2,12 @@ package dev.flowstate.db;
 
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.RestartPosition;
 import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * A {@link WorkflowEngine} whose every save point is a committed transaction: the workflow row
@@ -21,10 +23,12 @@ import java.util.UUID;
 public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
 
   private final SavePoints<T> saves;
+  private final IntFunction<List<T>> stored;
 
-  DbWorkflowEngine(SavePoints<T> saves, Flow<T> definition) {
+  DbWorkflowEngine(SavePoints<T> saves, Flow<T> definition, IntFunction<List<T>> stored) {
     super(saves, saves);
     this.saves = saves;
+    this.stored = stored;
     setDefinition(definition);
     setWorkflowId(saves.id.toString());
   }
@@ -75,6 +79,30 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
    */
   public int checkpointEvery() {
     return saves.checkpointEvery;
+  }
+
+  /**
+   * Runs the workflow again from its first object and task, every object starting from its
+   * source data (as first given to {@code process}) instead of what earlier runs made of it: a
+   * clean rerun after a definition or input problem was fixed. The reset of every object row is
+   * one transaction; then this is {@code restart(FIRST, FIRST)} over the stored objects. Extra
+   * data is kept.
+   *
+   * @throws IllegalStateException while the engine runs, or if no object was processed yet (use
+   *     {@code process})
+   * @throws StoreException if the reset cannot be saved (nothing is changed then)
+   */
+  public void restartFromSourceData() {
+    if (isRunning()) {
+      throw new IllegalStateException("restartFromSourceData cannot be called while the engine runs");
+    }
+    if (state().tokenPos() < 0) {
+      throw new IllegalStateException(
+          "workflow " + saves.id + " has not processed any object yet; start it with process(objects)");
+    }
+    saves.resetToSource(this);
+    setObjects(stored.apply(objects().size()));
+    restart(RestartPosition.FIRST, RestartPosition.FIRST);
   }
 
   void restore(EngineState state, java.util.Map<String, Object> extraData, List<T> objects) {

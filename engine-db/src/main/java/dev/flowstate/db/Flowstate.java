@@ -115,7 +115,8 @@ public final class Flowstate implements AutoCloseable {
     row.definitionName = name;
     row.definitionFingerprint = registered.fingerprint();
     SavePoints<T> saves = new SavePoints<>(row, false, store, mapper, clock, history);
-    return new DbWorkflowEngine<>(saves, registered.definition());
+    return new DbWorkflowEngine<>(
+        saves, registered.definition(), size -> storedObjects(saves, type, size));
   }
 
   /**
@@ -182,11 +183,20 @@ public final class Flowstate implements AutoCloseable {
                     .getSingleResult());
     int count = last == null ? 0 : last + 1;
     SavePoints<T> saves = new SavePoints<>(wf, true, store, mapper, clock, history);
-    DbWorkflowEngine<T> engine = new DbWorkflowEngine<>(saves, registered.definition());
-    StoredObjects<T> objects = new StoredObjects<>(store, mapper, id, type, count);
-    objects.onUnreadable(saves::unreadable);
-    engine.restore(new EngineState(wf.tokenPos, wf.callbackPos), wf.extraData, objects);
+    DbWorkflowEngine<T> engine =
+        new DbWorkflowEngine<>(
+            saves, registered.definition(), size -> storedObjects(saves, type, size));
+    engine.restore(
+        new EngineState(wf.tokenPos, wf.callbackPos),
+        wf.extraData,
+        storedObjects(saves, type, count));
     return engine;
+  }
+
+  private <T> StoredObjects<T> storedObjects(SavePoints<T> saves, Class<T> type, int size) {
+    StoredObjects<T> objects = new StoredObjects<>(store, mapper, saves.id, type, size);
+    objects.onUnreadable(saves::unreadable);
+    return objects;
   }
 
   /**

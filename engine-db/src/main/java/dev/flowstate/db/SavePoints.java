@@ -290,6 +290,25 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     commit(null, -1);
   }
 
+  /** Every object back to its source data and INITIAL, with the workflow row: one transaction. */
+  void resetToSource(WorkflowEngine<T> engine) {
+    Instant now = clock.instant();
+    row.modifiedAt = now;
+    save(
+        engine,
+        em -> {
+          updateWorkflow(em);
+          em.createQuery(
+                  "update ObjectEntity o set o.data = o.sourceData, o.status = :initial,"
+                      + " o.callbackPos = null, o.errorText = null, o.modifiedAt = :now,"
+                      + " o.version = o.version + 1 where o.workflowId = :id")
+              .setParameter("initial", ObjectStatus.INITIAL)
+              .setParameter("now", now)
+              .setParameter("id", id)
+              .executeUpdate();
+        });
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private Ended ended(

@@ -348,6 +348,37 @@ abstract class SavePointsContract extends DatabaseTest {
   }
 
   @Test
+  void restartFromSourceData_rerunsEveryObjectFromItsDataAsFirstGiven() throws SQLException {
+    flowstate.register("review", Doc.class, Flow.of(
+        Task.named("inc", (d, e) -> d.n += 10),
+        on("B", "h", (d, e) -> {
+          if (e.extraData().putIfAbsent("reviewed", true) == null) {
+            e.halt("review B");
+          }
+        })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("review", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+
+    engine.restartFromSourceData();
+
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":10,\"name\":\"A\",\"seen\":[\"h\"]}",
+            "1 | COMPLETED | {\"n\":10,\"name\":\"B\",\"seen\":[\"h\"]}",
+            "2 | COMPLETED | {\"n\":10,\"name\":\"C\",\"seen\":[\"h\"]}");
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+  }
+
+  @Test
+  void restartFromSourceData_beforeAnyRun_isRefused() {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+
+    assertThatThrownBy(engine::restartFromSourceData)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("workflow " + engine.id() + " has not processed any object yet; start it with process(objects)");
+  }
+
+  @Test
   void checkpointEvery_belowOne_isRefused() {
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
 
