@@ -108,6 +108,13 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /** Runs {@code work} on a new entity manager without a transaction: for single reads. */
+  public <R> R withoutTransaction(Function<EntityManager, R> work) {
+    try (EntityManager em = open()) {
+      return work.apply(em);
+    }
+  }
+
   @Override
   public void close() {
     sessions.close();
