@@ -1,14 +1,12 @@
 package dev.flowstate.db;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import dev.flowstate.migrations.PostgresForTests;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.Assumptions;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -18,8 +16,6 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
 
-  private static org.testcontainers.postgresql.PostgreSQLContainer container;
-
   static TestDatabase h2(Path folder) {
     String url = "jdbc:h2:file:" + folder.resolve("flowstate").toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1";
     JdbcDataSource ds = new JdbcDataSource();
@@ -28,19 +24,7 @@ record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
   }
 
   static TestDatabase postgres() {
-    String url = System.getenv("FLOWSTATE_TEST_JDBC_URL");
-    if (url == null || url.isBlank()) {
-      url = containerUrl();
-    }
-    if (url == null) {
-      if ("1".equals(System.getenv("FLOWSTATE_REQUIRE_PG"))) {
-        fail("FLOWSTATE_REQUIRE_PG=1 but FLOWSTATE_TEST_JDBC_URL is not set and Docker is not available:"
-            + " PostgreSQL is required");
-      }
-      Assumptions.abort(
-          "PostgreSQL tests skipped: set FLOWSTATE_TEST_JDBC_URL"
-              + " (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres) or make Docker available");
-    }
+    String url = PostgresForTests.jdbcUrl();
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setURL(url);
     return new TestDatabase(ds, url, "fs_db_" + Long.toHexString(System.nanoTime()));
@@ -67,26 +51,5 @@ record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       s.execute(schema != null ? "DROP SCHEMA IF EXISTS " + schema + " CASCADE" : "DROP ALL OBJECTS");
     }
-  }
-
-  /**
-   * A PostgreSQL in a Testcontainers container, started once per test JVM, when Docker is
-   * available; null otherwise. Ryuk removes the container when the JVM ends.
-   */
-  private static synchronized String containerUrl() {
-    if (container == null) {
-      try {
-        if (!org.testcontainers.DockerClientFactory.instance().isDockerAvailable()) {
-          return null;
-        }
-      } catch (RuntimeException | LinkageError noDocker) {
-        return null;
-      }
-      container = new org.testcontainers.postgresql.PostgreSQLContainer("postgres:15-alpine");
-      container.start();
-    }
-    String url = container.getJdbcUrl();
-    return url + (url.contains("?") ? "&" : "?") + "user=" + container.getUsername()
-        + "&password=" + container.getPassword();
   }
 }
