@@ -73,7 +73,6 @@ final class BulkWrites {
       modifiedAt[i] = now.toString();
     }
     ObjectStatus[] before = new ObjectStatus[1];
-    int rows = n;
     Session session = em.unwrap(Session.class);
     Object[][] runs = history && !pending.isEmpty() ? runs(em, pending) : null;
     session.doWork(
@@ -117,7 +116,7 @@ final class BulkWrites {
                 }
               }
             }
-            if (updated != rows) {
+            if (updated != n) {
               throw new StoreException(
                   "workflow " + id + " has no stored object at some of the positions "
                       + java.util.Arrays.toString(pos) + "; were the objects replaced by a"

@@ -8,6 +8,7 @@ import dev.flowstate.db.internal.ObjectRunEntity;
 import dev.flowstate.db.internal.Store;
 import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.engine.EngineHooks;
+import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.HaltProcessing;
 import dev.flowstate.engine.TransitionTable;
 import dev.flowstate.engine.WorkflowEngine;
@@ -172,9 +173,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     boolean completed = engine.hasCompleted() && !aborted;
     row.status = completed ? WorkflowStatus.COMPLETED : WorkflowStatus.HALTED;
     row.haltMessage = completed ? null : endedBy;
-    row.extraData = extraData(engine);
-    positions(engine);
-    commit(engine, -1);
+    commitRunState(engine);
   }
 
   // ------------------------------------------------------------------ transitions
@@ -191,9 +190,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     row.haltMessage = halt.message();
     row.haltAction = halt.action();
     row.haltPayload = payload;
-    row.extraData = extraData(engine);
-    positions(engine);
-    commit(engine, -1);
+    commitRunState(engine);
     LOG.warn(
         "workflow {} halted at object {}, task {} {}: {}",
         id,
@@ -213,9 +210,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     pending.add(ended(index, ObjectStatus.ERROR, null, engine.state().callbackPos(), text, "ERROR"));
     row.status = WorkflowStatus.ERROR;
     row.lastError = "task " + task + " on object " + index + ": " + text;
-    row.extraData = extraData(engine);
-    positions(engine);
-    commit(engine, -1);
+    commitRunState(engine);
     if (error instanceof WorkflowError known && id.toString().equals(known.workflowId())) {
       throw known;
     }
@@ -560,8 +555,16 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   }
 
   private void positions(WorkflowEngine<T> engine) {
-    row.tokenPos = engine.state().tokenPos();
-    row.callbackPos = engine.state().callbackPos();
+    EngineState state = engine.state(); // a copy each call: take one
+    row.tokenPos = state.tokenPos();
+    row.callbackPos = state.callbackPos();
+  }
+
+  /** The run stops here (halt, error, end): extra data and positions with it, one commit. */
+  private void commitRunState(WorkflowEngine<T> engine) {
+    row.extraData = extraData(engine);
+    positions(engine);
+    commit(engine, -1);
   }
 
   private String json(Object obj, int index) {
