@@ -73,4 +73,64 @@ class FlowstateBuilderTest {
       assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.HALTED);
     }
   }
+
+  @Test
+  void jdbcUrlWithoutJdbcPrefix_isRefused() {
+    assertThatThrownBy(() -> Flowstate.builder().jdbcUrl("postgresql://db/app"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a JDBC URL starts with 'jdbc:', got postgresql://db/app");
+  }
+
+  @Test
+  void registeringANameTwice_isRefusedAndKeepsTheFirstDefinition() {
+    try (Flowstate flowstate = TestDatabase.h2(folder).flowstate().build()) {
+      flowstate.register("f", Doc.class, Flow.of(Task.named("first", (d, e) -> d.seen.add("first"))));
+
+      assertThatThrownBy(() -> flowstate.register("f", Doc.class, Flow.of(Task.named("second", (d, e) -> {}))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("a definition is already registered as 'f'");
+      assertThatThrownBy(() -> flowstate.register(" ", Doc.class, Flow.empty()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("register needs a name, an object type and a definition, got  , ");
+      java.util.List<Doc> docs = Doc.docs("A");
+      flowstate.newWorkflow("f", Doc.class).process(docs);
+      assertThat(docs.get(0).seen).containsExactly("first");
+    }
+  }
+
+  @Test
+  void wrongObjectTypeOrNullId_isRefusedNamingBoth() {
+    try (Flowstate flowstate = TestDatabase.h2(folder).flowstate().build()) {
+      flowstate.register("f", Doc.class, Flow.of(Task.named("a", (d, e) -> {})));
+
+      assertThatThrownBy(() -> flowstate.newWorkflow("f", String.class))
+          .isInstanceOf(StoreException.class)
+          .hasMessage("definition 'f' is registered for objects of dev.flowstate.db.Doc, not java.lang.String");
+      assertThatThrownBy(() -> flowstate.load(null, Doc.class))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("workflow id must not be null");
+    }
+  }
+
+  @Test
+  void checkpointEveryAndRestartFromSourceData_calledWhileRunning_failTheTaskClearly() {
+    try (Flowstate flowstate = TestDatabase.h2(folder).flowstate().build()) {
+      flowstate.register("every", Doc.class, Flow.of(Task.named("t", (d, e) -> ((DbWorkflowEngine<Doc>) e).setCheckpointEvery(5))));
+      flowstate.register("source", Doc.class, Flow.of(Task.named("t", (d, e) -> ((DbWorkflowEngine<Doc>) e).restartFromSourceData())));
+      DbWorkflowEngine<Doc> every = flowstate.newWorkflow("every", Doc.class);
+      DbWorkflowEngine<Doc> source = flowstate.newWorkflow("source", Doc.class);
+
+      assertThatThrownBy(() -> every.process(Doc.docs("A")))
+          .isInstanceOf(dev.flowstate.engine.WorkflowError.class)
+          .cause()
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("setCheckpointEvery cannot be called while the engine runs");
+      assertThat(every.checkpointEvery()).isEqualTo(1);
+      assertThatThrownBy(() -> source.process(Doc.docs("A")))
+          .isInstanceOf(dev.flowstate.engine.WorkflowError.class)
+          .cause()
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("restartFromSourceData cannot be called while the engine runs");
+    }
+  }
 }
