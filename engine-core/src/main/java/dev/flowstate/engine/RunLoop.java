@@ -31,6 +31,9 @@ import java.util.List;
  * next object from its first task.
  *
  * Hooks may do anything the engine allows, except run the engine again (running guards that).
+ * A hook that throws is a failure: around an object it fails that object through the table's
+ * onError, like a task; beforeProcessing and afterProcessing have no object, so their exception
+ * is told to the listeners as an error and reaches the caller as itself.
  * The hot path is runBlock: no allocation, no logging, hooks and listeners are no-op instances
  * when unused so the JIT inlines them away.
  */
@@ -119,16 +122,23 @@ final class RunLoop<T> {
     this.objects = objects;
     currentObjectProcessed = false;
     engine.listener.started(engine);
-    hooks.beforeProcessing(engine, objects);
+    try {
+      hooks.beforeProcessing(engine, objects);
+    } catch (RuntimeException | Error failed) {
+      // no object to fail yet: the run never started, and the caller gets the hook's exception
+      engine.listener.error(engine, failed);
+      throw failed;
+    }
     while (objects.size() - 1 > tokenPos) {
       tokenPos++;
       T obj = objects.get(tokenPos);
-      hooks.beforeObject(engine, obj);
-      Flow<T> flow = engine.chooseDefinition(obj);
-      currentFlow = flow;
       Throwable failure;
       try {
-        // inside the try: a hook may skip the object or fail it like a task
+        // every hook inside the try: a hook that throws fails its object like a task (a failed
+        // save must take the error path, never leave the run with its rows half written)
+        hooks.beforeObject(engine, obj);
+        Flow<T> flow = engine.chooseDefinition(obj);
+        currentFlow = flow;
         hooks.beforeCallbacks(engine, obj);
         try {
           runBlock(flow, 0, obj);
@@ -136,6 +146,9 @@ final class RunLoop<T> {
           hooks.afterCallbacks(engine, obj);
         }
         failure = escaped;
+        if (failure == null) {
+          hooks.afterObject(engine, obj);
+        }
       } catch (Throwable thrown) {
         failure = thrown; // from a hook; like a finally, it wins over what a task threw
       }
@@ -160,14 +173,17 @@ final class RunLoop<T> {
             break;
           }
         }
-        resetPosition();
-        continue;
       }
-      hooks.afterObject(engine, obj);
       resetPosition();
     }
     currentObjectProcessed = true;
-    hooks.afterProcessing(engine, objects);
+    try {
+      hooks.afterProcessing(engine, objects);
+    } catch (RuntimeException | Error failed) {
+      currentObjectProcessed = false; // the run's end was not recorded: it did not complete
+      engine.listener.error(engine, failed);
+      throw failed;
+    }
     engine.listener.finished(engine);
     return null;
   }

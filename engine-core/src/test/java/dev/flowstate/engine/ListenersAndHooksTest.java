@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The order of hooks and listener events, and what happens when they throw. */
 class ListenersAndHooksTest {
@@ -179,6 +181,108 @@ class ListenersAndHooksTest {
 
     assertThatThrownBy(() -> engine.process(items("A", "B"))).hasMessage("save failed");
     assertThat(engine.hasCompleted()).isFalse();
+  }
+
+  /**
+   * Issue 8, defect 1: beforeObject, the definition's choice and afterObject ran outside the
+   * loop's try, so their exceptions skipped the error path (no error event, no onError, so a
+   * persistent engine left its rows RUNNING). Each hook around an object now fails that object.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"beforeObject", "chooser", "beforeCallbacks", "afterCallbacks", "afterObject"})
+  void hookThrowingAroundAnObject_failsThatObjectThroughOnErrorAndTheErrorEvent(String where) {
+    List<String> errors = new ArrayList<>();
+    EngineHooks<Item> failing =
+        new EngineHooks<>() {
+          private void fail(String hook, Item obj) {
+            if (hook.equals(where) && obj.name.equals("B")) {
+              throw new IllegalStateException(hook + " failed");
+            }
+          }
+
+          @Override
+          public void beforeObject(WorkflowEngine<Item> e, Item obj) {
+            fail("beforeObject", obj);
+          }
+
+          @Override
+          public void beforeCallbacks(WorkflowEngine<Item> e, Item obj) {
+            fail("beforeCallbacks", obj);
+          }
+
+          @Override
+          public void afterCallbacks(WorkflowEngine<Item> e, Item obj) {
+            fail("afterCallbacks", obj);
+          }
+
+          @Override
+          public void afterObject(WorkflowEngine<Item> e, Item obj) {
+            fail("afterObject", obj);
+          }
+        };
+    TransitionTable<Item> table =
+        new TransitionTable<>() {
+          @Override
+          public Next onError(WorkflowEngine<Item> e, Item obj, Throwable error) {
+            errors.add("onError " + obj.name + " at " + e.state().tokenPos() + ": " + error.getMessage());
+            return Next.NEXT_OBJECT;
+          }
+        };
+    WorkflowEngine<Item> engine = new WorkflowEngine<>(failing, table);
+    engine.setDefinition(Flow.of(rec("a")));
+    engine.setCallbackChooser(
+        obj -> {
+          if (where.equals("chooser") && obj.name.equals("B")) {
+            throw new IllegalStateException("chooser failed");
+          }
+          return WorkflowEngine.DEFAULT_KEY;
+        });
+    engine.addListener(recordingListener);
+    List<Item> objects = items("A", "B", "C");
+
+    engine.process(objects);
+
+    assertThat(errors).containsExactly("onError B at 1: " + where + " failed");
+    assertThat(log).containsExactly("event started", "event error " + where + " failed", "event finished");
+    assertThat(Item.seen(objects)).isEqualTo(where.equals("beforeObject") || where.equals("chooser")
+        || where.equals("beforeCallbacks") ? "A:a B: C:a" : "A:a B:a C:a");
+  }
+
+  @Test
+  void hookThrowingInBeforeOrAfterProcessing_emitsErrorAndReachesTheCallerAsItself() {
+    for (String where : List.of("beforeProcessing", "afterProcessing")) {
+      log.clear();
+      EngineHooks<Item> failing =
+          new EngineHooks<>() {
+            @Override
+            public void beforeProcessing(WorkflowEngine<Item> e, List<? extends Item> objects) {
+              if (where.equals("beforeProcessing")) {
+                throw new IllegalStateException("could not start");
+              }
+            }
+
+            @Override
+            public void afterProcessing(WorkflowEngine<Item> e, List<? extends Item> objects) {
+              if (where.equals("afterProcessing")) {
+                throw new IllegalStateException("could not end");
+              }
+            }
+          };
+      WorkflowEngine<Item> engine = new WorkflowEngine<>(failing, null);
+      engine.setDefinition(Flow.of(rec("a")));
+      engine.addListener(recordingListener);
+      List<Item> objects = items("A");
+
+      String message = where.equals("beforeProcessing") ? "could not start" : "could not end";
+      assertThatThrownBy(() -> engine.process(objects))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(message);
+
+      assertThat(log).containsExactly("event started", "event error " + message);
+      assertThat(engine.hasCompleted()).isFalse();
+      assertThat(engine.isRunning()).isFalse();
+      assertThat(Item.seen(objects)).isEqualTo(where.equals("beforeProcessing") ? "A:" : "A:a");
+    }
   }
 
   @Test

@@ -36,7 +36,7 @@ abstract class MigrationsContract {
   void migrate() {
     dataSource = database();
     schema = schemaFor("fs_test_" + Long.toHexString(System.nanoTime()));
-    assertThat(FlowstateMigrations.migrate(dataSource, schema)).isEqualTo(2);
+    assertThat(FlowstateMigrations.migrate(dataSource, schema)).isEqualTo(3);
   }
 
   @AfterEach
@@ -50,6 +50,39 @@ abstract class MigrationsContract {
       connection.setSchema(schema);
     }
     return connection;
+  }
+
+  @Test
+  void freeTextColumns_haveTheLengthsTheCodeCutsTo() throws SQLException {
+    assertThat(length("fs_workflow", "definition_name")).isEqualTo(Columns.DEFINITION_NAME);
+    assertThat(length("fs_workflow", "halt_message")).isEqualTo(Columns.HALT_MESSAGE);
+    assertThat(length("fs_workflow", "halt_action")).isEqualTo(Columns.HALT_ACTION);
+    assertThat(length("fs_workflow", "last_error")).isEqualTo(Columns.LAST_ERROR);
+    assertThat(length("fs_object", "error_text")).isEqualTo(Columns.ERROR_TEXT);
+    assertThat(length("fs_object_run", "message")).isEqualTo(Columns.RUN_MESSAGE);
+  }
+
+  private int length(String table, String column) throws SQLException {
+    try (Connection c = connect()) {
+      String catalogSchema = schema != null ? schema : c.getSchema();
+      for (String t : List.of(table, table.toUpperCase())) {
+        try (ResultSet r = c.getMetaData().getColumns(null, catalogSchema, t, null)) {
+          while (r.next()) {
+            if (r.getString("COLUMN_NAME").equalsIgnoreCase(column)) {
+              return r.getInt("COLUMN_SIZE");
+            }
+          }
+        }
+      }
+    }
+    throw new AssertionError("no column " + table + "." + column);
+  }
+
+  @Test
+  void cut_endsATextLongerThanItsColumnWithAnEllipsis() {
+    assertThat(Columns.cut("abcdef", 6)).isEqualTo("abcdef");
+    assertThat(Columns.cut("abcdefg", 6)).isEqualTo("abc...");
+    assertThat(Columns.cut(null, 6)).isNull();
   }
 
   @Test

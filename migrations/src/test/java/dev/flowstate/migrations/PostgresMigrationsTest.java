@@ -68,7 +68,7 @@ class PostgresMigrationsTest extends MigrationsContract {
               .load()
               .migrate()
               .migrationsExecuted;
-      assertThat(applied).isEqualTo(2);
+      assertThat(applied).isEqualTo(3);
     } finally {
       try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA IF EXISTS " + own + " CASCADE");
