@@ -47,6 +47,8 @@ final class RunLoop<T> {
   int depth = 1;
   boolean currentObjectProcessed;
   boolean running;
+  /** Whether the latest run got past beforeProcessing (a run refused there changes nothing). */
+  boolean started;
   /** A jumpCall/break a task asked for on return; NONE when there is none. */
   int pending = NONE;
   /** What a task threw that its block does not handle, on its way to the object loop. */
@@ -87,6 +89,7 @@ final class RunLoop<T> {
    */
   HaltProcessing run(List<? extends T> objects, boolean stopOnError, boolean stopOnHalt) {
     running = true;
+    started = false;
     try {
       boolean initial = true;
       while (true) {
@@ -119,16 +122,20 @@ final class RunLoop<T> {
   private HaltProcessing runObjects(List<? extends T> objects) {
     final WorkflowEngine<T> engine = this.engine;
     final EngineHooks<T> hooks = engine.hooks;
+    List<? extends T> before = this.objects;
     this.objects = objects;
     currentObjectProcessed = false;
     engine.listener.started(engine);
     try {
       hooks.beforeProcessing(engine, objects);
     } catch (RuntimeException | Error failed) {
-      // no object to fail yet: the run never started, and the caller gets the hook's exception
+      // no object to fail yet: the run never started, the engine keeps its objects, and the
+      // caller gets the hook's exception
+      this.objects = before;
       engine.listener.error(engine, failed);
       throw failed;
     }
+    started = true;
     while (objects.size() - 1 > tokenPos) {
       tokenPos++;
       T obj = objects.get(tokenPos);

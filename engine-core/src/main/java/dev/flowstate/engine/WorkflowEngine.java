@@ -269,9 +269,7 @@ public class WorkflowEngine<T> {
       List<? extends T> objects, boolean stopOnError, boolean stopOnHalt) {
     preflight(objects);
     requireIdle("process");
-    loop.tokenPos = -1;
-    loop.resetPosition();
-    return loop.run(objects, stopOnError, stopOnHalt);
+    return runFrom(-1, new int[] {0}, objects, stopOnError, stopOnHalt);
   }
 
   /*
@@ -453,9 +451,25 @@ public class WorkflowEngine<T> {
       }
     }
     LOG.debug("workflow {}: restarting at object {}, task {}", workflowId, object, task);
-    loop.tokenPos = newTokenPos;
+    return runFrom(newTokenPos, path, target, stopOnError, stopOnHalt);
+  }
+
+  /** Runs from a position; a run refused before it started (by beforeProcessing) moves nothing. */
+  private HaltProcessing runFrom(
+      int tokenPos, int[] path, List<? extends T> objects, boolean stopOnError, boolean stopOnHalt) {
+    int oldTokenPos = loop.tokenPos;
+    int[] oldPath = loop.position();
+    loop.tokenPos = tokenPos;
     loop.setPosition(path);
-    return loop.run(target, stopOnError, stopOnHalt);
+    try {
+      return loop.run(objects, stopOnError, stopOnHalt);
+    } catch (RuntimeException | Error e) {
+      if (!loop.started) {
+        loop.tokenPos = oldTokenPos;
+        loop.setPosition(oldPath);
+      }
+      throw e;
+    }
   }
 
   private void preflight(List<? extends T> objects) {

@@ -286,6 +286,34 @@ class ListenersAndHooksTest {
   }
 
   @Test
+  void restartRefusedByBeforeProcessing_movesNothing_andKeepsTheObjects() {
+    boolean[] refuse = {false};
+    EngineHooks<Item> refusing =
+        new EngineHooks<>() {
+          @Override
+          public void beforeProcessing(WorkflowEngine<Item> e, List<? extends Item> objects) {
+            if (refuse[0]) {
+              throw new IllegalStateException("refused");
+            }
+          }
+        };
+    WorkflowEngine<Item> engine = new WorkflowEngine<>(refusing, null);
+    engine.setDefinition(Flow.of(rec("a"), on("B", "h", (o, e) -> e.halt("stop")), rec("b")));
+    List<Item> objects = items("A", "B", "C");
+    assertThatThrownBy(() -> engine.process(objects)).isInstanceOf(HaltProcessing.class);
+    refuse[0] = true;
+
+    assertThatThrownBy(() -> engine.restart(RestartPosition.NEXT, RestartPosition.FIRST, items("X")))
+        .hasMessage("refused");
+
+    assertThat(engine.state()).isEqualTo(new EngineState(1, List.of(1)));
+    assertThat(engine.objects()).isEqualTo(objects);
+    refuse[0] = false;
+    engine.restart(RestartPosition.CURRENT, RestartPosition.NEXT);
+    assertThat(Item.seen(objects)).isEqualTo("A:ahb B:ahb C:ahb");
+  }
+
+  @Test
   void removedListener_hearsNothingMore() {
     WorkflowEngine<Item> engine = new WorkflowEngine<>(Flow.of(rec("a")));
     engine.addListener(recordingListener);

@@ -169,7 +169,7 @@ final class BulkWrites {
       columns[3][i] = e.endedAt().toString();
       columns[4][i] = e.outcome();
       columns[5][i] = json(e.callbackPos());
-      columns[6][i] = SavePoints.truncate(e.errorText());
+      columns[6][i] = SavePoints.cut(e.errorText(), dev.flowstate.migrations.Columns.RUN_MESSAGE);
     }
     return columns;
   }

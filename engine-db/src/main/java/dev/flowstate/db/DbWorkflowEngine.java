@@ -1,11 +1,15 @@
 package dev.flowstate.db;
 
+import dev.flowstate.db.internal.EndedBy;
+import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.engine.EngineState;
+import dev.flowstate.engine.HaltProcessing;
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.RestartPosition;
 import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntFunction;
 
@@ -51,13 +55,11 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
    * How often runs commit. 1 (the default, "durable"): at every save point of SEMANTICS §7, with
    * the end of one object and the start of the next in one commit; a crash replays at most the
    * object whose tasks were running. N &gt; 1 ("checkpoint every N"): a commit after every N ended
-   * objects and at halt, error and run end, and objects are not marked RUNNING; a crash replays
-   * every object ended since the last checkpoint (at most N, plus the one running), whose stored
-   * data is still as before those runs.
+   * objects and at halt, error and run end, and only the first object of a run is marked RUNNING;
+   * a crash replays every object ended since the last checkpoint (at most N, plus the one
+   * running), whose stored data is still as before those runs.
    *
-   * <p>After a crash the workflow row still says {@code RUNNING}: if the object at its {@code
-   * token_pos} is {@code RUNNING}, resume with {@code restart(CURRENT, FIRST)}, otherwise with
-   * {@code restart(NEXT, FIRST)}.
+   * <p>After a crash the workflow row still says {@code RUNNING}: {@link #resume()} continues it.
    *
    * @param objects commit after this many objects, at least 1
    * @throws IllegalArgumentException if {@code objects} is less than 1
@@ -72,6 +74,88 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
       throw new IllegalStateException("setCheckpointEvery cannot be called while the engine runs");
     }
     saves.checkpointEvery = objects;
+  }
+
+  /**
+   * Continues the stored workflow where it stopped, as SEMANTICS §8 says, without the caller
+   * reading rows:
+   *
+   * <table>
+   *   <caption>what resume() does</caption>
+   *   <tr><th>stored as</th><th>resume()</th></tr>
+   *   <tr><td>NEW</td><td>processes the stored objects</td></tr>
+   *   <tr><td>HALTED by a halt</td><td>{@code restart(CURRENT, NEXT)}: what follows the halting
+   *   task runs</td></tr>
+   *   <tr><td>HALTED by a stop</td><td>{@code restart(NEXT, FIRST)}</td></tr>
+   *   <tr><td>HALTED by an abort</td><td>the aborted object again from its first task</td></tr>
+   *   <tr><td>ERROR (a task failed)</td><td>{@code restart(CURRENT, CURRENT)}: the failed task
+   *   again, on the data it left</td></tr>
+   *   <tr><td>RUNNING (a crash), or ERROR because a save failed</td><td>everything is read again
+   *   from the database; the object that was running starts again from where its run began, then
+   *   the rest</td></tr>
+   *   <tr><td>COMPLETED</td><td>a {@link StoreException}</td></tr>
+   * </table>
+   *
+   * <p>Works on an engine from {@link Flowstate#load} as on one that just halted or failed.
+   *
+   * @throws StoreException if the workflow is COMPLETED, or its rows cannot be read
+   * @throws HaltProcessing if a task halts again
+   * @throws WorkflowError if a task fails again
+   * @throws IllegalStateException while the engine runs
+   */
+  public void resume() {
+    if (isRunning()) {
+      throw new IllegalStateException("resume cannot be called while the engine runs");
+    }
+    WorkflowEntity row = saves.row;
+    EndedBy endedBy = row.endedBy;
+    switch (row.status) {
+      case COMPLETED ->
+          throw new StoreException(
+              "workflow "
+                  + saves.id
+                  + " is COMPLETED: every object was processed, there is nothing to resume");
+      case HALTED -> {
+        if (endedBy == EndedBy.STOP) {
+          restart(RestartPosition.NEXT, RestartPosition.FIRST);
+        } else if (endedBy == EndedBy.ABORT) {
+          restart(RestartPosition.CURRENT, RestartPosition.FIRST);
+        } else {
+          restart(RestartPosition.CURRENT, RestartPosition.NEXT);
+        }
+      }
+      case ERROR -> {
+        if (endedBy == EndedBy.SAVE_ERROR) {
+          resumeFromStore();
+        } else {
+          restart(RestartPosition.CURRENT, RestartPosition.CURRENT);
+        }
+      }
+      default -> resumeFromStore(); // NEW, or RUNNING: interrupted
+    }
+  }
+
+  /**
+   * The interrupted case: nothing in this engine's memory can be trusted past the last commit, so
+   * positions, extra data and objects are read again; the object marked RUNNING (or turned ERROR
+   * by a failed save) starts again where its run began, else the next object from its first task.
+   */
+  private void resumeFromStore() {
+    SavePoints.Reloaded stored = saves.reload();
+    restore(
+        new EngineState(saves.row.tokenPos, saves.row.callbackPos),
+        saves.row.extraData,
+        this.stored.apply(stored.objects()),
+        true);
+    ObjectStatus atToken = stored.statusAtToken();
+    if (saves.row.status == WorkflowStatus.COMPLETED) {
+      resume(); // another engine finished it meanwhile: say so
+    } else if (atToken == ObjectStatus.RUNNING
+        || (atToken == ObjectStatus.ERROR && saves.row.endedBy == EndedBy.SAVE_ERROR)) {
+      restart(RestartPosition.CURRENT, RestartPosition.CURRENT);
+    } else {
+      restart(RestartPosition.NEXT, RestartPosition.FIRST);
+    }
   }
 
   /**
@@ -105,12 +189,16 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
     restart(RestartPosition.FIRST, RestartPosition.FIRST);
   }
 
-  void restore(EngineState state, java.util.Map<String, Object> extraData, List<T> objects) {
+  void restore(
+      EngineState state, Map<String, Object> extraData, List<T> objects, boolean replaceExtra) {
     try {
       setState(state);
     } catch (WorkflowError e) {
       throw new StoreException(
           "workflow " + saves.id + " cannot be resumed: its stored " + e.getMessage(), e);
+    }
+    if (replaceExtra) {
+      extraData().clear();
     }
     if (extraData != null) {
       extraData().putAll(extraData);

@@ -14,6 +14,7 @@ import dev.flowstate.migrations.FlowstateMigrations;
 import dev.flowstate.migrations.MigrationException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * // later, in any process:
  * DbWorkflowEngine<Order> resumed = flowstate.load(id, Order.class);
- * resumed.restart(RestartPosition.CURRENT, RestartPosition.NEXT);
+ * resumed.resume();                       // right after the halting task
  * }</pre>
  *
  * <p>With no settings at all it uses an embedded H2 file database ({@value #DEFAULT_JDBC_URL}) and
@@ -49,6 +50,13 @@ public final class Flowstate implements AutoCloseable {
    */
   public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./flowstate-data/flowstate;WRITE_DELAY=0";
 
+  /**
+   * The default of {@link Builder#maxDataLength}: 16 Mi characters of JSON per object, halt
+   * payload or extra data. An embedded H2 database given a 60 MB value runs out of memory and
+   * closes for the whole process.
+   */
+  public static final int DEFAULT_MAX_DATA_LENGTH = 16 * 1024 * 1024;
+
   private static final Logger LOG = LoggerFactory.getLogger(Flowstate.class);
 
   private final Store store;
@@ -56,17 +64,24 @@ public final class Flowstate implements AutoCloseable {
   private final HikariDataSource ownPool;
   private final Clock clock;
   private final boolean history;
+  private final int maxDataLength;
   private final Map<String, Registered<?>> registry = new LinkedHashMap<>();
 
   private record Registered<T>(String name, Class<T> type, Flow<T> definition, String fingerprint) {}
 
   private Flowstate(
-      Store store, ObjectMapper mapper, HikariDataSource ownPool, Clock clock, boolean history) {
+      Store store,
+      ObjectMapper mapper,
+      HikariDataSource ownPool,
+      Clock clock,
+      boolean history,
+      int maxDataLength) {
     this.store = store;
     this.mapper = mapper;
     this.ownPool = ownPool;
     this.clock = clock;
     this.history = history;
+    this.maxDataLength = maxDataLength;
   }
 
   /**
@@ -100,23 +115,60 @@ public final class Flowstate implements AutoCloseable {
   }
 
   /**
-   * A new workflow of a registered definition; its row is written when it first runs.
+   * A new workflow of a registered definition, stored {@code NEW} at once (one transaction), so
+   * that {@link #status(UUID)} and SQL see it before it runs. Give it its objects with {@code
+   * process(objects)}.
    *
    * @param name the definition's name
    * @param type the class of the objects
    * @param <T> the object type
    * @return an engine for the new workflow ({@link DbWorkflowEngine#id()} is its id)
-   * @throws StoreException if no definition has that name or it is for another type
+   * @throws StoreException if no definition has that name or it is for another type, or the row
+   *     cannot be written
    */
   public <T> DbWorkflowEngine<T> newWorkflow(String name, Class<T> type) {
+    return create(name, type, List.of());
+  }
+
+  /**
+   * A new workflow of a registered definition with its objects, stored {@code NEW} (objects
+   * {@code INITIAL}) in one transaction and not run: run it here or in any process with {@link
+   * DbWorkflowEngine#resume()}.
+   *
+   * @param name the definition's name
+   * @param type the class of the objects
+   * @param objects the objects, in order; each is written as JSON now
+   * @param <T> the object type
+   * @return an engine for the new workflow, its objects read back from the database
+   * @throws StoreException if no definition has that name or it is for another type, or an
+   *     object cannot be written (nothing is stored then)
+   * @throws IllegalArgumentException if {@code objects} is null
+   */
+  public <T> DbWorkflowEngine<T> newWorkflow(String name, Class<T> type, List<? extends T> objects) {
+    if (objects == null) {
+      throw new IllegalArgumentException(
+          "objects must not be null; pass a List, even an empty one");
+    }
+    return create(name, type, objects);
+  }
+
+  private <T> DbWorkflowEngine<T> create(String name, Class<T> type, List<? extends T> objects) {
     Registered<T> registered = registered(name, type, null);
     WorkflowEntity row = new WorkflowEntity();
     row.id = UUID.randomUUID();
     row.definitionName = name;
     row.definitionFingerprint = registered.fingerprint();
-    SavePoints<T> saves = new SavePoints<>(row, false, store, mapper, clock, history);
-    return new DbWorkflowEngine<>(
-        saves, registered.definition(), size -> storedObjects(saves, type, size));
+    SavePoints<T> saves =
+        new SavePoints<>(row, false, store, mapper, clock, history, maxDataLength);
+    saves.storeNew(objects);
+    DbWorkflowEngine<T> engine =
+        new DbWorkflowEngine<>(
+            saves, registered.definition(), size -> storedObjects(saves, type, size));
+    if (!objects.isEmpty()) {
+      engine.restore(
+          new EngineState(-1, List.of(0)), null, storedObjects(saves, type, objects.size()), false);
+    }
+    return engine;
   }
 
   /**
@@ -182,14 +234,15 @@ public final class Flowstate implements AutoCloseable {
                     .setParameter("id", id)
                     .getSingleResult());
     int count = last == null ? 0 : last + 1;
-    SavePoints<T> saves = new SavePoints<>(wf, true, store, mapper, clock, history);
+    SavePoints<T> saves = new SavePoints<>(wf, true, store, mapper, clock, history, maxDataLength);
     DbWorkflowEngine<T> engine =
         new DbWorkflowEngine<>(
             saves, registered.definition(), size -> storedObjects(saves, type, size));
     engine.restore(
         new EngineState(wf.tokenPos, wf.callbackPos),
         wf.extraData,
-        storedObjects(saves, type, count));
+        storedObjects(saves, type, count),
+        false);
     return engine;
   }
 
@@ -250,8 +303,25 @@ public final class Flowstate implements AutoCloseable {
     private ObjectMapper mapper;
     private Clock clock = Clock.systemUTC();
     private boolean history = true;
+    private int maxDataLength = DEFAULT_MAX_DATA_LENGTH;
 
     private Builder() {}
+
+    /**
+     * @param characters the most characters of JSON one object, a halt payload or a workflow's
+     *     extra data may take (default {@value Flowstate#DEFAULT_MAX_DATA_LENGTH}); a save of more
+     *     is refused with a clear error before any transaction, instead of exhausting the
+     *     database's memory
+     * @return this
+     * @throws IllegalArgumentException if {@code characters} is less than 1
+     */
+    public Builder maxDataLength(int characters) {
+      if (characters < 1) {
+        throw new IllegalArgumentException("maxDataLength must be at least 1, got " + characters);
+      }
+      this.maxDataLength = characters;
+      return this;
+    }
 
     /**
      * @param dataSource the database; the caller keeps ownership and closes it
@@ -387,7 +457,7 @@ public final class Flowstate implements AutoCloseable {
             url != null ? url : "(given DataSource)",
             schema == null ? "(default)" : schema,
             migrate ? "applied" : "not run");
-        return new Flowstate(store, json, pool, clock, history);
+        return new Flowstate(store, json, pool, clock, history, maxDataLength);
       } catch (MigrationException e) {
         closeQuietly(pool);
         throw new StoreException(e.getMessage(), e);

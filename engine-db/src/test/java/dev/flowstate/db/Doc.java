@@ -1,5 +1,6 @@
 package dev.flowstate.db;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,10 @@ public class Doc {
   public String name;
   public int n;
   public List<String> seen = new ArrayList<>();
+
+  /** Null but in tests that need an object Jackson cannot write or one that is too big. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public Object extra;
 
   public Doc() {}
 

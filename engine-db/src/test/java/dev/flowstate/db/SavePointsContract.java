@@ -315,7 +315,7 @@ abstract class SavePointsContract extends DatabaseTest {
   }
 
   @Test
-  void checkpointEvery_commitsEveryNObjectsAndAtTheHalt_withoutRunningMarks() throws SQLException {
+  void checkpointEvery_commitsEveryNObjectsAndAtTheHalt_markingOnlyTheRunsFirstObject() throws SQLException {
     List<String> seenByTask = new ArrayList<>();
     flowstate.register("peek", Doc.class, Flow.of(
         Task.named("peek", (d, e) -> seenByTask.add(d.name + ": " + String.join(", ",
@@ -331,8 +331,8 @@ abstract class SavePointsContract extends DatabaseTest {
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D", "E"))).isInstanceOf(HaltProcessing.class);
 
     assertThat(seenByTask).containsExactly(
-        "A: INITIAL, INITIAL, INITIAL, INITIAL, INITIAL",
-        "B: INITIAL, INITIAL, INITIAL, INITIAL, INITIAL",
+        "A: RUNNING, INITIAL, INITIAL, INITIAL, INITIAL",
+        "B: RUNNING, INITIAL, INITIAL, INITIAL, INITIAL",
         "C: COMPLETED, COMPLETED, INITIAL, INITIAL, INITIAL",
         "D: COMPLETED, COMPLETED, INITIAL, INITIAL, INITIAL");
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))

@@ -99,12 +99,24 @@ public final class Store implements AutoCloseable {
         R result = work.apply(em);
         em.getTransaction().commit();
         return result;
-      } catch (RuntimeException e) {
-        if (em.getTransaction().isActive()) {
-          em.getTransaction().rollback();
-        }
+      } catch (RuntimeException | Error e) {
+        rollback(em, e);
         throw e;
       }
+    }
+  }
+
+  /**
+   * Rolls back after {@code failure}; a rollback that fails too (the connection is gone) is kept
+   * as suppressed, so the caller reads the original cause, not "Unable to rollback".
+   */
+  private static void rollback(EntityManager em, Throwable failure) {
+    try {
+      if (em.getTransaction().isActive()) {
+        em.getTransaction().rollback();
+      }
+    } catch (RuntimeException rollbackFailed) {
+      failure.addSuppressed(rollbackFailed);
     }
   }
 

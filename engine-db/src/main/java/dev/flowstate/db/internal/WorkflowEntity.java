@@ -47,6 +47,10 @@ public class WorkflowEntity {
   public JsonNode haltPayload;
 
   public String lastError;
+
+  @Enumerated(EnumType.STRING)
+  public EndedBy endedBy;
+
   public String owner;
   public Instant leaseUntil;
 

@@ -1,0 +1,431 @@
+package dev.flowstate.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.FlowstateException;
+import dev.flowstate.engine.HaltProcessing;
+import dev.flowstate.engine.Task;
+import dev.flowstate.engine.WorkflowError;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 8 ("engine-db you can trust") on every database: failed saves take the error path and
+ * leave no row RUNNING, free text is cut to its column, oversized data is refused before the
+ * save, created workflows are stored NEW, runs over other objects are defined, and resume()
+ * continues every way a run can stop. One subclass per database.
+ */
+abstract class TrustedStoreContract extends DatabaseTest {
+
+  FaultyDataSource faults;
+  /** Whether the fault of a scenario was armed already: it fires once. */
+  boolean armed;
+
+  @BeforeEach
+  void open() {
+    db = database();
+    faults = new FaultyDataSource(db.dataSource());
+    flowstate = Flowstate.builder().dataSource(faults).schema(db.schema()).maxDataLength(10_000).build();
+  }
+
+  // ------------------------------------------------------------------ a save fails
+
+  enum Action { NONE, HALT, ERROR, STOP, ABORT, SKIP, CONTINUE, JUMP }
+
+  enum Fault { COMMIT_FAILS, CONNECTION_RESET }
+
+  /**
+   * Over A–E: task "0", then task "act" (on object {@code on} it arms the fault once, then does
+   * {@code action}; each action happens once per workflow, remembered in extra data), then "1".
+   */
+  Flow<Doc> faulty(String on, Action action, Fault fault, int commitsToLetThrough) {
+    return Flow.of(
+        SavePointsContract.rec("0"),
+        Task.named(
+            "act",
+            (d, e) -> {
+              d.seen.add("act");
+              if (!d.name.equals(on)) {
+                return;
+              }
+              if (fault != null && !armed) {
+                armed = true;
+                if (fault == Fault.COMMIT_FAILS) {
+                  faults.failCommit(commitsToLetThrough);
+                } else {
+                  faults.killConnectionAtNextStatement();
+                }
+              }
+              if (e.extraData().putIfAbsent("did " + action, true) != null) {
+                return;
+              }
+              switch (action) {
+                case HALT -> e.halt("needs review", "review", Map.of("on", d.name));
+                case ERROR -> throw new IllegalStateException("task failed on " + d.name);
+                case STOP -> e.stop();
+                case ABORT -> e.abort();
+                case SKIP -> e.skipToken();
+                case CONTINUE -> e.continueNextToken();
+                case JUMP -> e.jumpToken(2);
+                default -> {}
+              }
+            }),
+        SavePointsContract.rec("1"));
+  }
+
+  /** Runs a new workflow over A–E, then resume() until it completes; returns its id. */
+  UUID runToCompletion(String name, int checkpointEvery, List<Throwable> failures) {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow(name, Doc.class);
+    engine.setCheckpointEvery(checkpointEvery);
+    try {
+      engine.process(Doc.docs("A", "B", "C", "D", "E"));
+    } catch (HaltProcessing | FlowstateException e) {
+      failures.add(e);
+    }
+    resumeUntilCompleted(engine, failures);
+    return engine.id();
+  }
+
+  /** resume() until the workflow completes (a halt or failure at most once per action). */
+  void resumeUntilCompleted(DbWorkflowEngine<Doc> engine, List<Throwable> failures) {
+    for (int attempt = 0; attempt < 10 && !engine.hasCompleted(); attempt++) {
+      try {
+        engine.resume();
+      } catch (HaltProcessing | FlowstateException e) {
+        failures.add(e);
+      }
+    }
+    assertThat(flowstate.status(engine.id())).as("after %s", failures).contains(WorkflowStatus.COMPLETED);
+  }
+
+  static Stream<Arguments> savePoints() {
+    List<Arguments> cases = new ArrayList<>();
+    for (int checkpointEvery : new int[] {1, 2}) {
+      for (Fault fault : Fault.values()) {
+        cases.add(Arguments.of("B", Action.NONE, fault, 0, checkpointEvery)); // after object B
+        cases.add(Arguments.of("B", Action.HALT, fault, 0, checkpointEvery));
+        cases.add(Arguments.of("B", Action.ERROR, fault, 0, checkpointEvery));
+        cases.add(Arguments.of("B", Action.STOP, fault, 0, checkpointEvery));
+        cases.add(Arguments.of("B", Action.ABORT, fault, 0, checkpointEvery));
+        cases.add(Arguments.of("B", Action.SKIP, fault, 0, checkpointEvery));
+        cases.add(Arguments.of("B", Action.CONTINUE, fault, 0, checkpointEvery));
+        cases.add(Arguments.of("B", Action.JUMP, fault, 0, checkpointEvery));
+        // the run's end: in durable mode after E's own commit, in checkpoint mode the last commit
+        cases.add(Arguments.of("E", Action.NONE, fault, checkpointEvery == 1 ? 1 : 0, checkpointEvery));
+      }
+      // after a jump, the start of the object it lands on
+      cases.add(Arguments.of("B", Action.JUMP, Fault.COMMIT_FAILS, 1, checkpointEvery));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{1} on {0}, {2} after {3} commits, checkpointEvery {4}")
+  @MethodSource("savePoints")
+  void saveFailingAtASavePoint_recordsTheErrorWithNoRowRunning_andResumeEqualsAnUndisturbedRun(
+      String on, Action action, Fault fault, int commitsToLetThrough, int checkpointEvery)
+      throws SQLException {
+    flowstate.register("undisturbed", Doc.class, faulty(on, action, null, 0));
+    flowstate.register("faulty", Doc.class, faulty(on, action, fault, commitsToLetThrough));
+    UUID undisturbed = runToCompletion("undisturbed", checkpointEvery, new ArrayList<>());
+
+    List<Throwable> failures = new ArrayList<>();
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("faulty", Doc.class);
+    engine.setCheckpointEvery(checkpointEvery);
+    Throwable first = null;
+    try {
+      engine.process(Doc.docs("A", "B", "C", "D", "E"));
+    } catch (HaltProcessing | FlowstateException e) {
+      first = e;
+    }
+
+    assertThat(armed).isTrue();
+    assertThat(first).isInstanceOf(WorkflowError.class);
+    assertThat(causes(first)).anyMatch(m -> m.startsWith("injected: "));
+    assertThat(causes(first)).noneMatch(m -> m.contains("Unable to rollback"));
+    assertThat(rows("SELECT status, ended_by FROM fs_workflow WHERE id = '" + engine.id() + "'"))
+        .containsExactly("ERROR | SAVE_ERROR");
+    assertThat(rows("SELECT pos FROM fs_object WHERE status = 'RUNNING'")).isEmpty();
+    assertThat(rows("SELECT last_error FROM fs_workflow WHERE id = '" + engine.id() + "'").get(0))
+        .contains("couldnotsave");
+
+    resumeUntilCompleted(engine, failures);
+    assertThat(data(engine.id())).isEqualTo(data(undisturbed));
+  }
+
+  @Test
+  void databaseGoneDuringARun_theCallerGetsAStoreExceptionWithTheCauseAndTheTaskError_andResumeFinishesOnceItIsBack()
+      throws SQLException {
+    flowstate.register("undisturbed", Doc.class, faulty("B", Action.NONE, null, 0));
+    flowstate.register(
+        "down",
+        Doc.class,
+        Flow.of(
+            SavePointsContract.rec("0"),
+            Task.named(
+                "act",
+                (d, e) -> {
+                  d.seen.add("act");
+                  if (d.name.equals("B") && !armed) {
+                    armed = true;
+                    faults.goDown();
+                    throw new IllegalStateException("task failed on B");
+                  }
+                }),
+            SavePointsContract.rec("1")));
+    UUID undisturbed = runToCompletion("undisturbed", 1, new ArrayList<>());
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("down", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D", "E")))
+        .isInstanceOfSatisfying(
+            StoreException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("could not save the failure of task act")
+                  .contains("may still read RUNNING");
+              assertThat(causes(e)).anyMatch(m -> m.startsWith("injected: "));
+              assertThat(e.getSuppressed())
+                  .anySatisfy(s -> assertThat(s).hasMessage("task failed on B"));
+            });
+    faults.restore();
+    // the process lives on but could not write: the rows are those of the last commit
+    assertThat(rows("SELECT status FROM fs_workflow WHERE id = '" + engine.id() + "'")).containsExactly("RUNNING");
+    assertThat(rows("SELECT pos FROM fs_object WHERE status = 'RUNNING'")).containsExactly("1");
+
+    engine.resume();
+
+    assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.COMPLETED);
+    assertThat(data(engine.id())).isEqualTo(data(undisturbed));
+  }
+
+  @Test
+  void haltWhoseSaveFails_theErrorCarriesTheHaltWithItsMessageAndPayload() throws SQLException {
+    flowstate.register("halting", Doc.class, faulty("B", Action.HALT, Fault.COMMIT_FAILS, 0));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOfSatisfying(
+            WorkflowError.class,
+            e -> {
+              assertThat(e.getMessage()).contains("could not save the halt at task act (\"needs review\")");
+              assertThat(e.getSuppressed())
+                  .singleElement()
+                  .isInstanceOfSatisfying(
+                      HaltProcessing.class,
+                      halt -> {
+                        assertThat(halt.message()).isEqualTo("needs review");
+                        assertThat(halt.payload()).isEqualTo(Map.of("on", "B"));
+                      });
+            });
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | ERROR", "2 | INITIAL");
+  }
+
+  /** Issue 8, defect 1: an object a task left unwritable ended as a StoreException with rows RUNNING. */
+  @Test
+  void objectLeftUnwritableByATask_failsTheRunOnTheErrorPath_withNoRowRunning() throws SQLException {
+    flowstate.register(
+        "unwritable",
+        Doc.class,
+        Flow.of(SavePointsContract.on("B", "spoil", (d, e) -> d.extra = new Object())));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("unwritable", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(WorkflowError.class)
+        .hasMessageContaining("could not save object 1: object 1 of workflow")
+        .hasRootCauseInstanceOf(com.fasterxml.jackson.databind.JsonMappingException.class);
+
+    assertThat(rows("SELECT status, ended_by FROM fs_workflow")).containsExactly("ERROR | SAVE_ERROR");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | ERROR", "2 | INITIAL");
+    assertThat(rows("SELECT error_text FROM fs_object WHERE pos = 1").get(0)).contains("cannotbewrittenasJSON");
+  }
+
+  // ------------------------------------------------------------------ text and size
+
+  /** Issue 8, defect 2: a 5,000-character halt message became a StoreException with rows RUNNING. */
+  @Test
+  void haltMessageAndActionLongerThanTheirColumns_areStoredCutWithAnEllipsis() throws SQLException {
+    String message = "m".repeat(5_000);
+    String action = "a".repeat(300);
+    flowstate.register("long", Doc.class, Flow.of(SavePointsContract.on("A", "h", (d, e) -> e.halt(message, action, null))));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("long", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A"))).isInstanceOf(HaltProcessing.class).hasMessage(message);
+
+    assertThat(rows("SELECT status, LENGTH(halt_message), LENGTH(halt_action) FROM fs_workflow"))
+        .containsExactly("HALTED | 4000 | 200");
+    assertThat(rows("SELECT halt_message FROM fs_workflow").get(0)).endsWith("m...");
+  }
+
+  @Test
+  void taskErrorLongerThanItsColumns_isStoredCut() throws SQLException {
+    flowstate.register("long", Doc.class, Flow.of(SavePointsContract.on("A", "x", (d, e) -> {
+      throw new IllegalStateException("e".repeat(20_000));
+    })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("long", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A"))).isInstanceOf(WorkflowError.class);
+
+    assertThat(rows("SELECT status, ended_by, LENGTH(last_error) FROM fs_workflow")).containsExactly("ERROR | ERROR | 8000");
+    assertThat(rows("SELECT status, LENGTH(error_text) FROM fs_object")).containsExactly("ERROR | 8000");
+    assertThat(rows("SELECT LENGTH(message) FROM fs_object_run")).containsExactly("4000");
+  }
+
+  /** Issue 8, defect 2: a 60 MB object made embedded H2 run out of memory; a limit refuses it first. */
+  @Test
+  void objectOverTheDataLimit_isRefusedBeforeTheSaveNamingTheLimit() throws SQLException {
+    flowstate.register("big", Doc.class, Flow.of(SavePointsContract.on("B", "grow", (d, e) -> d.extra = "x".repeat(20_000))));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("big", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
+        .isInstanceOf(WorkflowError.class)
+        .cause()
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("object 1 of workflow " + engine.id() + " is 20")
+        .hasMessageContaining("over the limit of 10000 (Flowstate.Builder.maxDataLength)");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos")).containsExactly("0 | COMPLETED", "1 | ERROR");
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("ERROR");
+  }
+
+  @Test
+  void newWorkflowOverTheDataLimit_storesNothing() throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    Doc big = new Doc("A", 0);
+    big.extra = "x".repeat(20_000);
+
+    assertThatThrownBy(() -> flowstate.newWorkflow("plain", Doc.class, List.of(big)))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("over the limit of 10000");
+    assertThat(rows("SELECT COUNT(*) FROM fs_workflow")).containsExactly("0");
+  }
+
+  // ------------------------------------------------------------------ new workflows, other objects
+
+  /** Issue 8, defect 5: a created workflow had no row until it ran. */
+  @Test
+  void newWorkflow_isStoredNewAtOnce_andVisibleBeforeItRuns() throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
+
+    assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.NEW);
+    assertThat(rows("SELECT status, status_label, objects FROM fs_workflow_status")).containsExactly("NEW | New | 0");
+  }
+
+  @Test
+  void newWorkflowWithObjects_isStoredNewWithThemNotRun_andResumeInAnotherFlowstateRunsThem() throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    UUID id = flowstate.newWorkflow("plain", Doc.class, Doc.docs("A", "B")).id();
+
+    assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("NEW | -1");
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | INITIAL | {\"n\":0,\"name\":\"A\",\"seen\":[]}", "1 | INITIAL | {\"n\":0,\"name\":\"B\",\"seen\":[]}");
+    flowstate.close();
+    flowstate = db.flowstate().build();
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+
+    flowstate.load(id, Doc.class).resume();
+
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED | {\"n\":0,\"name\":\"A\",\"seen\":[\"a\"]}", "1 | COMPLETED | {\"n\":0,\"name\":\"B\",\"seen\":[\"a\"]}");
+  }
+
+  /** Issue 8, defect 6: process(List.of()) left the workflow HALTED. */
+  @Test
+  void processOfAnEmptyList_completes() throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
+
+    engine.process(List.of());
+
+    assertThat(rows("SELECT status, ended_by, halt_message FROM fs_workflow")).containsExactly("COMPLETED | null | null");
+  }
+
+  /** Issue 8, defect 6: restart with a shorter list ended COMPLETED with stored objects INITIAL. */
+  @Test
+  void restartWithFewerObjectsThanStored_isRefusedAndChangesNothing() throws SQLException {
+    flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+    List<String> before = rows("SELECT * FROM fs_object ORDER BY pos");
+
+    assertThatThrownBy(() -> engine.restart(dev.flowstate.engine.RestartPosition.CURRENT,
+            dev.flowstate.engine.RestartPosition.NEXT, Doc.docs("A", "B")))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("workflow " + engine.id() + " has 3 stored objects, but this run was given 2: the"
+            + " objects given to a run stand for the stored ones, position by position, so a shorter"
+            + " list would leave the others unprocessed. Give all 3 (a longer list appends objects),"
+            + " or resume() to run the stored ones");
+
+    assertThat(rows("SELECT status, ended_by FROM fs_workflow")).containsExactly("HALTED | HALT");
+    assertThat(rows("SELECT * FROM fs_object ORDER BY pos")).isEqualTo(before);
+    engine.resume();
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+  }
+
+  // ------------------------------------------------------------------ resume()
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("endings")
+  void resume_continuesEachStoredEndingAsSemantics8Says(Action action, String storedAs, String afterResume)
+      throws SQLException {
+    flowstate.register("ending", Doc.class, faulty("B", action, null, 0));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("ending", Doc.class);
+    try {
+      engine.process(Doc.docs("A", "B", "C"));
+    } catch (HaltProcessing | WorkflowError expected) {
+      // the ending under test
+    }
+    assertThat(rows("SELECT status, ended_by FROM fs_workflow")).containsExactly(storedAs);
+    flowstate.close();
+    flowstate = db.flowstate().build();
+    flowstate.register("ending", Doc.class, faulty("B", action, null, 0));
+
+    flowstate.load(engine.id(), Doc.class).resume();
+
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+    assertThat(rows("SELECT data FROM fs_object WHERE pos = 1").get(0)).contains(afterResume);
+  }
+
+  static Stream<Arguments> endings() {
+    return Stream.of(
+        Arguments.of(Action.HALT, "HALTED | HALT", "\"seen\":[\"0\",\"act\",\"1\"]"),
+        Arguments.of(Action.STOP, "HALTED | STOP", "\"seen\":[\"0\",\"act\"]"),
+        Arguments.of(Action.ABORT, "HALTED | ABORT", "\"seen\":[\"0\",\"act\",\"1\"]"),
+        Arguments.of(Action.ERROR, "ERROR | ERROR", "\"seen\":[\"0\",\"act\",\"act\",\"1\"]"));
+  }
+
+  @Test
+  void resume_ofACompletedWorkflow_saysSo() {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
+    engine.process(Doc.docs("A"));
+
+    assertThatThrownBy(engine::resume)
+        .isInstanceOf(StoreException.class)
+        .hasMessage("workflow " + engine.id() + " is COMPLETED: every object was processed, there is nothing to resume");
+  }
+
+  static List<String> causes(Throwable error) {
+    List<String> messages = new ArrayList<>();
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      messages.add(String.valueOf(t.getMessage()));
+    }
+    return messages;
+  }
+
+  List<String> data(UUID id) throws SQLException {
+    return rows("SELECT pos, status, data FROM fs_object WHERE workflow_id = '" + id + "' ORDER BY pos");
+  }
+}
