@@ -44,11 +44,14 @@ import org.slf4j.LoggerFactory;
 public final class Flowstate implements AutoCloseable {
 
   /**
-   * The database used when none is configured: an H2 file under the working directory. {@code
-   * WRITE_DELAY=0} writes each commit to the file at once; H2's default (up to 1 s later) loses
-   * the last commits when the process is killed.
+   * The database used when none is configured: an H2 file under the working directory (its
+   * absolute path is logged at build). {@code WRITE_DELAY=0} writes each commit to the file at
+   * once; H2's default (up to 1 s later) loses the last commits when the process is killed. {@code
+   * AUTO_SERVER=TRUE} lets several processes open it at once (the first serves the others over
+   * TCP), so an operator's process can resume workflows while a service runs.
    */
-  public static final String DEFAULT_JDBC_URL = "jdbc:h2:file:./flowstate-data/flowstate;WRITE_DELAY=0";
+  public static final String DEFAULT_JDBC_URL =
+      "jdbc:h2:file:./flowstate-data/flowstate;WRITE_DELAY=0;AUTO_SERVER=TRUE";
 
   /**
    * The default of {@link Builder#maxDataLength}: 16 Mi characters of JSON per object, halt
@@ -373,10 +376,23 @@ public final class Flowstate implements AutoCloseable {
 
     /**
      * @param schema the schema of flowstate's tables (created by the migrations), or null for the
-     *     connection's default
+     *     connection's default: a plain SQL identifier (lowercase letters, digits and underscores,
+     *     not starting with a digit, at most 63 characters), which every database and tool reads
+     *     the same quoted or not
      * @return this
+     * @throws IllegalArgumentException if {@code schema} is not such an identifier
      */
     public Builder schema(String schema) {
+      if (schema != null && !schema.matches("[a-z_][a-z0-9_]{0,62}")) {
+        throw new IllegalArgumentException(
+            "schema must be a plain SQL identifier: lowercase letters, digits and underscores, not"
+                + " starting with a digit, at most 63 characters; got '"
+                + schema
+                + "'"
+                + (schema.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")
+                    ? ", try '" + schema.toLowerCase(java.util.Locale.ROOT) + "'"
+                    : ""));
+      }
       this.schema = schema;
       return this;
     }
@@ -437,8 +453,15 @@ public final class Flowstate implements AutoCloseable {
         config.setPassword(password);
         config.setPoolName("flowstate");
         config.setMaximumPoolSize(4);
-        config.setInitializationFailTimeout(-1);
-        pool = new HikariDataSource(config);
+        // the first connection is made now: a database that cannot be opened fails build() at
+        // once with its own cause, instead of after the 30 s wait of the first save
+        config.setInitializationFailTimeout(1);
+        logH2Folder(url);
+        try {
+          pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+          throw unreachable(url, e);
+        }
         ds = pool;
       }
       try {
@@ -454,7 +477,7 @@ public final class Flowstate implements AutoCloseable {
         Store store = Store.open(ds, schema, json);
         LOG.info(
             "flowstate ready: database {}, schema {}, migrations {}",
-            url != null ? url : "(given DataSource)",
+            url != null ? masked(url) : "(given DataSource)",
             schema == null ? "(default)" : schema,
             migrate ? "applied" : "not run");
         return new Flowstate(store, json, pool, clock, history, maxDataLength);
@@ -489,6 +512,60 @@ public final class Flowstate implements AutoCloseable {
       throw new StoreException(
           "the database has no flowstate schema (table fs_workflow is missing) and migrate(false)"
               + " was set; run FlowstateMigrations.migrate(dataSource) or build with migrate(true)");
+    }
+
+    /** The database cannot be opened: the first line names the real cause, however deep. */
+    private static StoreException unreachable(String url, RuntimeException e) {
+      String cause = null;
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        String message = String.valueOf(t.getMessage());
+        if (message.contains("already in use") || message.contains("is locked")) {
+          return new StoreException(
+              "the H2 database "
+                  + masked(url)
+                  + " is in use by another process that opened it without AUTO_SERVER=TRUE ("
+                  + firstLine(message)
+                  + "); add ;AUTO_SERVER=TRUE to the JDBC URL of every process that opens it"
+                  + " (flowstate's default URL has it), or stop the other process",
+              e);
+        }
+        if (t.getCause() == null) {
+          cause = firstLine(message);
+        }
+      }
+      return new StoreException(
+          "could not connect to the database "
+              + masked(url)
+              + ": "
+              + cause
+              + "; check the JDBC URL, user and password, and that the server is running",
+          e);
+    }
+
+    private static String firstLine(String message) {
+      int end = message.indexOf('\n');
+      return end < 0 ? message : message.substring(0, end);
+    }
+
+    /** An embedded H2 file lives relative to the working directory: say where, once. */
+    private static void logH2Folder(String url) {
+      if (url.startsWith("jdbc:h2:file:") || (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+          && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:"))) {
+        String path = url.substring(url.startsWith("jdbc:h2:file:") ? 13 : 8);
+        int options = path.indexOf(';');
+        path = options < 0 ? path : path.substring(0, options);
+        LOG.info(
+            "flowstate database: H2 file {}.mv.db (paths in the URL are relative to the working"
+                + " directory)",
+            java.nio.file.Path.of(path.replace("~", System.getProperty("user.home")))
+                .toAbsolutePath()
+                .normalize());
+      }
+    }
+
+    /** The URL with the value of any password parameter replaced, as HikariCP does. */
+    static String masked(String url) {
+      return url.replaceAll("(?i)(password\\s*=)[^;&]*", "$1<masked>");
     }
 
     private static void closeQuietly(HikariDataSource pool) {

@@ -42,6 +42,89 @@ class FlowstateBuilderTest {
                 + " was set; run FlowstateMigrations.migrate(dataSource) or build with migrate(true)");
   }
 
+  /**
+   * Issue 8, defect 9: a second process opening the default H2 file waited 30 s and was told to
+   * check URL, user and password. The default URL now lets processes share the file.
+   */
+  @Test
+  void embeddedH2WithTheDefaultOptions_isOpenedByTwoProcessesAtOnce() throws Exception {
+    String url = "jdbc:h2:file:" + folder.resolve("shared") + ";WRITE_DELAY=0;AUTO_SERVER=TRUE";
+    assertThat(Flowstate.DEFAULT_JDBC_URL).endsWith(";WRITE_DELAY=0;AUTO_SERVER=TRUE");
+    Process holder = holdOpen(url);
+    try (Flowstate flowstate = Flowstate.builder().jdbcUrl(url).build()) {
+      flowstate.register("f", Doc.class, Flow.of(Task.named("a", (d, e) -> d.n++)));
+      DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("f", Doc.class);
+      engine.process(Doc.docs("A"));
+      assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.COMPLETED);
+    } finally {
+      holder.getOutputStream().close();
+      assertThat(holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void embeddedH2HeldByAnotherProcessWithoutAutoServer_failsAtOnceNamingTheRealCause() throws Exception {
+    String url = "jdbc:h2:file:" + folder.resolve("locked") + ";WRITE_DELAY=0";
+    Process holder = holdOpen(url);
+    try {
+      assertThatThrownBy(() -> Flowstate.builder().jdbcUrl(url).build())
+          .isInstanceOf(StoreException.class)
+          .hasMessageStartingWith("the H2 database " + url + " is in use by another process that"
+              + " opened it without AUTO_SERVER=TRUE (")
+          .hasMessageEndingWith("add ;AUTO_SERVER=TRUE to the JDBC URL of every process that opens it"
+              + " (flowstate's default URL has it), or stop the other process");
+    } finally {
+      holder.getOutputStream().close();
+      holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  private Process holdOpen(String url) throws Exception {
+    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, SecondProcess.class.getName(), url, "-", "hold")
+            .redirectError(folder.resolve("holder-err.txt").toFile())
+            .start();
+    java.io.BufferedReader out =
+        new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
+    for (String line = out.readLine(); !"ready".equals(line); line = out.readLine()) {
+      if (line == null) {
+        throw new AssertionError("the holding process ended: "
+            + java.nio.file.Files.readString(folder.resolve("holder-err.txt")));
+      }
+    }
+    return process;
+  }
+
+  /** Issue 8, defect 11: the JDBC URL was logged with its password. */
+  @Test
+  void jdbcUrlInLogsAndMessages_hasItsPasswordMasked() {
+    assertThat(Flowstate.Builder.masked("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db/app?user=app&password=<masked>&ssl=true");
+    assertThat(Flowstate.Builder.masked("jdbc:h2:file:./x;USER=sa;PASSWORD=s3cret"))
+        .isEqualTo("jdbc:h2:file:./x;USER=sa;PASSWORD=<masked>");
+    assertThatThrownBy(() -> Flowstate.builder().jdbcUrl("jdbc:postgresql://127.0.0.1:1/none?password=s3cret").build())
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("could not connect to the database jdbc:postgresql://127.0.0.1:1/none?password=<masked>: ")
+        .message()
+        .doesNotContain("s3cret");
+  }
+
+  /** Issue 8, defect 11: schema("MixedCase") or schema("a-b") passed build() and failed at the first run. */
+  @Test
+  void schemaThatIsNotAPlainIdentifier_isRefusedAtOnce() {
+    assertThatThrownBy(() -> Flowstate.builder().schema("MixedCase"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("schema must be a plain SQL identifier: lowercase letters, digits and underscores,"
+            + " not starting with a digit, at most 63 characters; got 'MixedCase', try 'mixedcase'");
+    assertThatThrownBy(() -> Flowstate.builder().schema("a-b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("schema must be a plain SQL identifier: lowercase letters, digits and underscores,"
+            + " not starting with a digit, at most 63 characters; got 'a-b'");
+  }
+
   @Test
   void dataSourceAndJdbcUrl_bothGiven_isRefused() {
     assertThatThrownBy(() -> Flowstate.builder().jdbcUrl("jdbc:h2:mem:x").dataSource(new JdbcDataSource()))

@@ -10,7 +10,7 @@ import dev.flowstate.engine.Task;
  *
  * <p>Arguments: JDBC URL, schema ("-" for the default), mode: {@code halt N} (N workflows, each
  * halted on B), {@code crash} (dies on C, durable mode) or {@code crash-checkpoint} (dies on D,
- * checkpoint every 2).
+ * checkpoint every 2) or {@code hold} (keeps the database open until stdin closes).
  */
 public final class SecondProcess {
 
@@ -66,6 +66,18 @@ public final class SecondProcess {
         }
         engine.process(Doc.docs("A", "X", "C", "D", "E"));
         throw new AssertionError("no crash");
+      }
+      case "hold" -> {
+        // keeps the database open until this process's stdin closes
+        System.out.println("ready");
+        System.out.flush();
+        try {
+          while (System.in.read() >= 0) {
+            // wait
+          }
+        } catch (java.io.IOException e) {
+          // closed: end
+        }
       }
       default -> throw new IllegalArgumentException("unknown mode " + args[2]);
     }

@@ -150,7 +150,8 @@ public final class Patterns {
    * Compares two values; each may be a constant or a {@link Value} computed when the condition is
    * tested. Operators: {@code eq gt gte lt lte in} and {@code == > >= < <=}. Numbers compare by
    * value whatever their type; other values must be {@link Comparable} for ordering; {@code in}
-   * looks {@code a} up in a collection, map (keys), array or string {@code b}.
+   * is true when {@code b} is in {@code a}: an element of a collection or array, a key of a map, a
+   * substring of a string, as the reference's {@code b in a} (SEMANTICS §6).
    *
    * @param a the left-hand side
    * @param b the right-hand side
@@ -195,7 +196,8 @@ public final class Patterns {
         }
         return Objects.equals(a, b);
       case "in":
-        return contains(b, a);
+        return contains(a, b); // the reference's `b in a`
+
       default:
         int order;
         if (a instanceof Number x && b instanceof Number y) {
@@ -245,7 +247,9 @@ public final class Patterns {
       return false;
     }
     throw new IllegalArgumentException(
-        "cmp 'in' needs a collection, map, array or string on the right, got " + container);
+        "cmp 'in' needs a collection, map, array or string on the left (it tests whether the"
+            + " right-hand value is in it), got "
+            + container);
   }
 
   // ------------------------------------------------------------------ loops

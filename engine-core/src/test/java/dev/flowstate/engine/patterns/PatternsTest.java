@@ -335,8 +335,10 @@ class PatternsTest {
     Object[][] cases = {
       {n, 5, "eq", true}, {n, 5L, "==", true}, {n, 4, "gt", true}, {n, 5, ">", false},
       {n, 5, "gte", true}, {n, 6.5, ">=", false}, {n, 6, "lt", true}, {n, 5, "<", false},
-      {n, 5, "lte", true}, {n, 4, "<=", false}, {n, List.of(1, 5), "in", true},
-      {"b", "abc", "in", true}, {"k", Map.of("k", 1), "in", true}, {n, new int[0], "in", false},
+      {n, 5, "lte", true}, {n, 4, "<=", false}, {List.of(1, 5), n, "in", true},
+      {List.of(1, 4), n, "in", false}, {"abc", "b", "in", true}, {"abc", "d", "in", false},
+      {Map.of("k", 1), "k", "in", true}, {Map.of("k", 1), "j", "in", false},
+      {new int[0], n, "in", false}, {n, 6, "eq", false}, {n, 6L, "==", false},
       {"apple", "banana", "<", true}, {null, null, "eq", true}
     };
     for (Object[] c : cases) {
@@ -344,6 +346,29 @@ class PatternsTest {
           .as("%s %s %s", c[0], c[2], c[1])
           .isEqualTo(c[3]);
     }
+  }
+
+  /**
+   * Issue 8, defect 14: {@code cmp(a, b, "in")} tested a ∈ b; the reference's CMP tests {@code b
+   * in a}, so a definition ported from it checked the opposite.
+   */
+  @Test
+  void cmp_in_testsWhetherTheRightHandValueIsInTheLeftHandOne_asTheReference() throws Exception {
+    WorkflowEngine<Doc> engine = new WorkflowEngine<>(Flow.of(rec("x")));
+    Doc doc = new Doc("d", 5);
+    Value<Doc, List<String>> tags = (o, e) -> List.of("urgent", "paid");
+
+    assertThat(Patterns.<Doc>cmp(tags, "paid", "in").test(doc, engine)).isTrue();
+    assertThat(Patterns.<Doc>cmp("paid", tags, "in").test(doc, engine)).isFalse();
+  }
+
+  @Test
+  void cmp_in_withNoContainerOnTheLeft_saysWhatItNeeds() {
+    WorkflowEngine<Doc> engine = new WorkflowEngine<>(Flow.of(rec("x")));
+    assertThatThrownBy(() -> Patterns.<Doc>cmp(5, List.of(5), "in").test(new Doc("d", 5), engine))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cmp 'in' needs a collection, map, array or string on the left (it tests whether"
+            + " the right-hand value is in it), got 5");
   }
 
   @Test
