@@ -17,6 +17,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -66,6 +68,7 @@ abstract class CrossProcessContract extends DatabaseTest {
   void openHere() {
     flowstate = db.flowstate().build();
     flowstate.register("cross", Doc.class, SecondProcess.FLOW);
+    flowstate.register("nested", Doc.class, SecondProcess.NESTED);
   }
 
   @Test
@@ -107,7 +110,7 @@ abstract class CrossProcessContract extends DatabaseTest {
   }
 
   @Test
-  void processKilledMidObject_durable_leavesThatObjectRunning_andRestartCurrentFirstFinishesIt() throws Exception {
+  void processKilledMidObject_durable_leavesThatObjectRunning_andResumeFinishesIt() throws Exception {
     UUID id = secondProcess(42, "crash").get(0);
     openHere();
 
@@ -120,7 +123,7 @@ abstract class CrossProcessContract extends DatabaseTest {
             "3 | INITIAL | {\"n\":0,\"name\":\"D\",\"seen\":[]}",
             "4 | INITIAL | {\"n\":0,\"name\":\"E\",\"seen\":[]}");
 
-    flowstate.load(id, Doc.class).restart(RestartPosition.CURRENT, RestartPosition.FIRST);
+    flowstate.load(id, Doc.class).resume();
 
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
     assertThat(rows("SELECT pos, status, data FROM fs_object WHERE pos >= 2 ORDER BY pos"))
@@ -131,7 +134,7 @@ abstract class CrossProcessContract extends DatabaseTest {
   }
 
   @Test
-  void processKilledMidObject_checkpointEvery2_replaysSinceTheLastCheckpointWithRestartNextFirst() throws Exception {
+  void processKilledMidObject_checkpointEvery2_resumeReplaysSinceTheLastCheckpoint() throws Exception {
     UUID id = secondProcess(42, "crash-checkpoint").get(0);
     openHere();
 
@@ -140,7 +143,7 @@ abstract class CrossProcessContract extends DatabaseTest {
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
         .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | INITIAL", "3 | INITIAL", "4 | INITIAL");
 
-    flowstate.load(id, Doc.class).restart(RestartPosition.NEXT, RestartPosition.FIRST);
+    flowstate.load(id, Doc.class).resume();
 
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
     assertThat(rows("SELECT pos, status, data FROM fs_object WHERE pos >= 2 ORDER BY pos"))
@@ -148,5 +151,61 @@ abstract class CrossProcessContract extends DatabaseTest {
             "2 | COMPLETED | {\"n\":0,\"name\":\"C\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
             "3 | COMPLETED | {\"n\":0,\"name\":\"D\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
             "4 | COMPLETED | {\"n\":0,\"name\":\"E\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}");
+  }
+
+  /**
+   * Issue 8, defect 3: after a halt at task 2 and a resume right after it, a kill -9 in task 3 was
+   * recovered, per the old README, with restart(CURRENT, FIRST): tasks 0–2 ran again on data they
+   * had already changed. resume() starts the object again where its run began, at task 3.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"halt-resume-crash", "halt-resume-crash-checkpoint"})
+  void killedAfterAResumedHalt_resumeStartsTheObjectWhereItsRunBegan_notAtItsFirstTask(String mode)
+      throws Exception {
+    UUID id = secondProcess(42, mode).get(0);
+    openHere();
+    assertThat(rows("SELECT status, token_pos, callback_pos FROM fs_workflow")).containsExactly("RUNNING | 1 | [1,2]");
+    assertThat(rows("SELECT pos, status, data FROM fs_object WHERE pos = 1"))
+        .containsExactly("1 | RUNNING | {\"n\":0,\"name\":\"B\",\"seen\":[\"0\",\"1\",\"2\"]}");
+
+    flowstate.load(id, Doc.class).resume();
+
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":0,\"name\":\"A\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
+            "1 | COMPLETED | {\"n\":0,\"name\":\"B\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
+            "2 | COMPLETED | {\"n\":0,\"name\":\"C\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
+            "3 | COMPLETED | {\"n\":0,\"name\":\"D\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}",
+            "4 | COMPLETED | {\"n\":0,\"name\":\"E\",\"seen\":[\"0\",\"1\",\"2\",\"3\",\"4\"]}");
+  }
+
+  /**
+   * Issue 8, defect 4: runWorkflow kept its live child engine in extraData, stored as
+   * {"running":false}, so a parent resumed in another process started the child afresh and halted
+   * again. The child's extra data is stored instead, and the resumed parent goes on as the
+   * in-memory engine that halted would.
+   */
+  @Test
+  void haltInsideAChildWorkflow_resumedInAnotherProcess_keepsTheChildsData() throws Exception {
+    UUID id = secondProcess(0, "child-halt").get(0);
+    openHere();
+    assertThat(rows("SELECT status, halt_message, extra_data FROM fs_workflow"))
+        .containsExactly("HALTED | childneedsreview | {\"child\":{\"runs\":1}}");
+    WorkflowEngine<Doc> memory = new WorkflowEngine<>(SecondProcess.NESTED);
+    List<Doc> memoryObjects = Doc.docs("A", "B");
+    assertThatThrownBy(() -> memory.process(memoryObjects)).isInstanceOf(HaltProcessing.class);
+    memory.restart(RestartPosition.CURRENT, RestartPosition.CURRENT);
+
+    DbWorkflowEngine<Doc> engine = flowstate.load(id, Doc.class);
+    engine.restart(RestartPosition.CURRENT, RestartPosition.CURRENT);
+
+    assertThat(engine.hasCompleted()).isTrue();
+    assertThat(engine.extraData()).isEqualTo(memory.extraData()).containsEntry("child", java.util.Map.of("runs", 3));
+    ObjectMapper json = new ObjectMapper();
+    assertThat(rows("SELECT data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            json.writeValueAsString(memoryObjects.get(0)).replace(" ", ""),
+            json.writeValueAsString(memoryObjects.get(1)).replace(" ", ""));
   }
 }

@@ -782,15 +782,16 @@ public final class Patterns {
 
   /**
    * Runs another definition on a child engine over the objects {@code dataConnector} returns. The
-   * child engine is kept in {@code extraData().get(outKey)} and reused, its own extra data
-   * included, unless {@code reinit}. To the parent it is one task: a halt in the child halts the
-   * parent at this task, and restarting the parent here runs the child again from its first
-   * object and task.
+   * child's extra data is kept in {@code extraData().get(outKey)} as a plain map (never the live
+   * engine, so a stored parent resumes the same in another process) and given to the next child,
+   * unless {@code reinit}. To the parent it is one task: a halt in the child halts the parent at
+   * this task, and restarting the parent here runs the child again from its first object and
+   * task.
    *
    * @param definition the child's definition
    * @param dataConnector the child's objects, computed from the parent's object
-   * @param outKey where the child engine is kept
-   * @param reinit whether to make a new child engine every time
+   * @param outKey where the child's extra data is kept in the parent's (a plain map, storable)
+   * @param reinit whether every run starts the child with empty extra data
    * @param <T> the parent's object type
    * @param <C> the child's object type
    * @return the task
@@ -814,15 +815,20 @@ public final class Patterns {
     return Task.named(
         "runWorkflow(" + outKey + ")",
         (obj, engine) -> {
+          // the parent keeps the child's extra data, never the live child: extraData is data
+          // (SEMANTICS §6), so a parent stored and resumed in another process behaves the same
           Object kept = engine.extraData().get(outKey);
-          WorkflowEngine<C> child;
-          if (!reinit && kept instanceof WorkflowEngine<?> existing) {
-            child = (WorkflowEngine<C>) existing;
-          } else {
-            child = new WorkflowEngine<>(definition);
-            engine.extraData().put(outKey, child);
+          WorkflowEngine<C> child = new WorkflowEngine<>(definition);
+          if (!reinit && kept instanceof Map<?, ?> childData) {
+            for (Map.Entry<?, ?> entry : childData.entrySet()) {
+              child.extraData().put(String.valueOf(entry.getKey()), entry.getValue());
+            }
           }
-          child.process(dataConnector.get(obj, engine));
+          try {
+            child.process(dataConnector.get(obj, engine));
+          } finally {
+            engine.extraData().put(outKey, new LinkedHashMap<>(child.extraData()));
+          }
         });
   }
 

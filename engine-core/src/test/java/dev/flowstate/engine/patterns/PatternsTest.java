@@ -645,7 +645,7 @@ class PatternsTest {
   // ------------------------------------------------------------------ runWorkflow
 
   @Test
-  void runWorkflow_runsChildOverConnectedObjects_andKeepsTheChildEngine() {
+  void runWorkflow_runsChildOverConnectedObjects_andKeepsTheChildsExtraDataAsPlainData() {
     List<Doc> parts = List.of(new Doc("p1"), new Doc("p2"));
     Flow<Doc> child = Flow.of(inc(), Task.named("count", (o, e) -> e.extraData().merge("runs", 1, (x, y) -> (Integer) x + (Integer) y)));
     Flow<Doc> parent = Flow.of(runWorkflow(child, (o, e) -> parts, "child", false), rec("after"));
@@ -655,9 +655,7 @@ class PatternsTest {
     WorkflowEngine<Doc> engine = run(parent, a, b);
 
     assertThat(parts).extracting(d -> d.n).containsExactly(2, 2);
-    assertThat(engine.extraData().get("child"))
-        .isInstanceOfSatisfying(
-            WorkflowEngine.class, kept -> assertThat(kept.extraData()).containsEntry("runs", 4));
+    assertThat(engine.extraData().get("child")).isEqualTo(Map.of("runs", 4));
     assertThat(a.log()).isEqualTo("after");
   }
 
@@ -668,7 +666,7 @@ class PatternsTest {
 
     WorkflowEngine<Doc> engine = run(Flow.of(runWorkflow(child, (o, e) -> parts, "child", true)), new Doc("a"), new Doc("b"));
 
-    assertThat(((WorkflowEngine<?>) engine.extraData().get("child")).extraData()).containsEntry("runs", 1);
+    assertThat(engine.extraData().get("child")).isEqualTo(Map.of("runs", 1));
   }
 
   @Test
@@ -685,6 +683,38 @@ class PatternsTest {
 
     assertThat(part.log()).isEqualTo("c1,ch,c1,ch,c2");
     assertThat(doc.log()).isEqualTo("p1,p2");
+  }
+
+  /**
+   * Issue 8, defect 4: runWorkflow kept the live child engine in extraData, which Jackson stored
+   * as {"running":false}; a parent resumed in another process lost the child's extra data. A
+   * fresh engine given the stored map now behaves as the one that halted.
+   */
+  @Test
+  void runWorkflow_keepsOnlyPlainData_soAFreshParentGivenItResumesAsTheOneThatHalted() {
+    Flow<Doc> child =
+        Flow.of(
+            Task.named("count", (o, e) -> e.extraData().merge("runs", 1, (x, y) -> (Integer) x + (Integer) y)),
+            Task.named("gate", (o, e) -> {
+              if (e.extraData().get("runs").equals(1)) {
+                e.halt("child needs review");
+              }
+            }));
+    Flow<Doc> parent = Flow.of(runWorkflow(child, (o, e) -> List.of(new Doc("part")), "child", false), rec("after"));
+    Doc doc = new Doc("d");
+    WorkflowEngine<Doc> halted = runUntilHalt(parent, doc);
+    assertThat(halted.extraData()).isEqualTo(Map.of("child", Map.of("runs", 1)));
+    // what a store would give back: copies of plain values, nothing live
+    Map<String, Object> stored = Map.of("child", new java.util.HashMap<>((Map<?, ?>) halted.extraData().get("child")));
+
+    WorkflowEngine<Doc> resumed = new WorkflowEngine<>(parent);
+    resumed.extraData().putAll(stored);
+    resumed.setState(halted.state());
+    resumed.restart(RestartPosition.CURRENT, RestartPosition.CURRENT, List.of(doc));
+
+    assertThat(resumed.hasCompleted()).isTrue();
+    assertThat(resumed.extraData().get("child")).isEqualTo(Map.of("runs", 2));
+    assertThat(doc.log()).isEqualTo("after");
   }
 
   // ------------------------------------------------------------------ tryTask
