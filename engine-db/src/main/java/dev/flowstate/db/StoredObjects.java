@@ -129,7 +129,8 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
                   + type.getName()
                   + ": "
                   + e.getMessage()
-                  + "; correct its data column (fs_object.data) and restart",
+                  + "; correct its data column (fs_object.data) and resume"
+                  + RowShapes.JSON_HINT,
               e);
       onUnreadable.accept(unreadable, index);
       throw unreadable;

@@ -400,7 +400,7 @@ abstract class SavePointsContract extends DatabaseTest {
     assertThatThrownBy(() -> resumed.restart(RestartPosition.CURRENT, RestartPosition.NEXT))
         .isInstanceOf(StoreException.class)
         .hasMessageStartingWith("object 2 of workflow " + engine.id() + " has data that cannot be read as dev.flowstate.db.Doc: ")
-        .hasMessageEndingWith("; correct its data column (fs_object.data) and restart");
+        .hasMessageEndingWith("; correct its data column (fs_object.data) and resume" + RowShapes.JSON_HINT);
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
         .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | ERROR");
     assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("ERROR | 2");

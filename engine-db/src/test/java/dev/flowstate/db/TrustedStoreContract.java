@@ -417,6 +417,51 @@ abstract class TrustedStoreContract extends DatabaseTest {
         .hasMessage("workflow " + engine.id() + " is COMPLETED: every object was processed, there is nothing to resume");
   }
 
+  // ------------------------------------------------------------------ rows edited by hand
+
+  /** Issue 8, defect 10: rows of the wrong shape gave a raw Hibernate IllegalArgumentException. */
+  @ParameterizedTest(name = "{0} = {1}")
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "callback_pos | \"[1, 0]\" | its stored callback_pos is \"[1, 0]\", not a non-empty list of integers",
+        "callback_pos | {\"a\": 1} | its stored callback_pos is {\"a\":",
+        "callback_pos | [1.5] | its stored callback_pos is [1.5], not a non-empty list of integers",
+        "extra_data | [1, 2] | its stored extra_data is [1",
+      })
+  void rowOfTheWrongShape_isAStoreExceptionNamingTheColumnAndTheFix_andStatusStillReads(
+      String column, String json, String expected) throws SQLException {
+    flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
+    try (var c = db.connect(); var statement = c.createStatement()) {
+      statement.executeUpdate("UPDATE fs_workflow SET " + column + " = " + db.jsonLiteral(json));
+    }
+
+    assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("workflow " + engine.id() + " cannot be read: ")
+        .hasMessageContaining(expected)
+        .hasMessageEndingWith(RowShapes.JSON_HINT);
+    assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.HALTED);
+  }
+
+  @Test
+  void tokenPosBeyondTheObjects_isRefusedOnLoad() throws SQLException {
+    flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
+    try (var c = db.connect(); var statement = c.createStatement()) {
+      statement.executeUpdate("UPDATE fs_workflow SET token_pos = 7");
+    }
+
+    assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("workflow " + engine.id() + " cannot be read: its stored token_pos 7 is beyond its 2"
+            + " objects; set token_pos to the position of the object to resume at (-1 to 2)");
+    assertThat(rows("SELECT token_pos FROM fs_workflow")).containsExactly("7");
+  }
+
   static List<String> causes(Throwable error) {
     List<String> messages = new ArrayList<>();
     for (Throwable t = error; t != null; t = t.getCause()) {

@@ -1,0 +1,113 @@
+package dev.flowstate.db;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstate.db.internal.Store;
+import dev.flowstate.db.internal.WorkflowEntity;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.UUID;
+import org.hibernate.Session;
+
+/*
+ * A workflow row edited by hand can hold JSON of the wrong shape (callback_pos not a list of
+ * integers, extra_data not an object; on H2 a plain UPDATE ... SET col = '{...}' stores a JSON
+ * *string*). Hibernate then fails with a bare IllegalArgumentException. This reads the row's JSON
+ * columns as text to name the column that is wrong and how to fix it on either database.
+ */
+final class RowShapes {
+
+  static final String JSON_HINT =
+      " (PostgreSQL: UPDATE ... SET column = '<json>'; H2: SET column = '<json>' FORMAT JSON, since"
+          + " without FORMAT JSON H2 stores the text as a JSON string)";
+
+  private RowShapes() {}
+
+  /** The workflow row, or null if there is none; a row of the wrong shape is a StoreException. */
+  static WorkflowEntity find(Store store, ObjectMapper mapper, UUID id) {
+    try {
+      return store.withoutTransaction(em -> em.find(WorkflowEntity.class, id));
+    } catch (RuntimeException e) {
+      StoreException diagnosed = diagnose(store, mapper, id, e);
+      throw diagnosed;
+    }
+  }
+
+  private static StoreException diagnose(Store store, ObjectMapper mapper, UUID id, RuntimeException e) {
+    String[] columns = {"callback_pos", "extra_data", "halt_payload"};
+    String[] values = new String[columns.length];
+    try {
+      store.withoutTransaction(
+          em -> {
+            em.unwrap(Session.class)
+                .doWork(
+                    connection -> {
+                      try (PreparedStatement read =
+                          connection.prepareStatement(
+                              "SELECT callback_pos, extra_data, halt_payload FROM "
+                                  + store.table("fs_workflow")
+                                  + " WHERE id = ?")) {
+                        read.setObject(1, id);
+                        try (ResultSet r = read.executeQuery()) {
+                          if (r.next()) {
+                            for (int i = 0; i < columns.length; i++) {
+                              values[i] = r.getString(i + 1);
+                            }
+                          }
+                        }
+                      }
+                    });
+            return null;
+          });
+    } catch (RuntimeException unreadable) {
+      e.addSuppressed(unreadable);
+      return new StoreException("workflow " + id + " cannot be read: " + e.getMessage(), e);
+    }
+    String problem = null;
+    String fix = null;
+    JsonNode callbackPos = parse(mapper, values[0]);
+    if (callbackPos == null || !callbackPos.isArray() || callbackPos.isEmpty() || !allInts(callbackPos)) {
+      problem = "callback_pos is " + values[0] + ", not a non-empty list of integers";
+      fix = "set it to the task position to resume at, e.g. '[0]' for the first task";
+    } else if (values[1] != null && !isObjectOrNull(parse(mapper, values[1]))) {
+      problem = "extra_data is " + abbreviate(values[1]) + ", not a JSON object";
+      fix = "set it to a JSON object such as '{}' or to NULL";
+    } else if (values[2] != null && parse(mapper, values[2]) == null) {
+      problem = "halt_payload is " + abbreviate(values[2]) + ", not JSON";
+      fix = "set it to JSON or to NULL";
+    }
+    if (problem == null) {
+      return new StoreException("workflow " + id + " cannot be read: " + e.getMessage(), e);
+    }
+    return new StoreException(
+        "workflow " + id + " cannot be read: its stored " + problem + "; " + fix + JSON_HINT, e);
+  }
+
+  private static JsonNode parse(ObjectMapper mapper, String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return mapper.readTree(json);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static boolean allInts(JsonNode array) {
+    for (JsonNode element : array) {
+      if (!element.canConvertToInt() || !element.isIntegralNumber()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isObjectOrNull(JsonNode node) {
+    return node != null && (node.isObject() || node.isNull());
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 197) + "...";
+  }
+}
