@@ -63,7 +63,7 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
    *
    * @param objects commit after this many objects, at least 1
    * @throws IllegalArgumentException if {@code objects} is less than 1
-   * @throws IllegalStateException while the engine runs
+   * @throws WorkflowError while the engine runs
    */
   public void setCheckpointEvery(int objects) {
     if (objects < 1) {
@@ -71,7 +71,7 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
           "checkpointEvery must be at least 1 (1 = commit at every save point), got " + objects);
     }
     if (isRunning()) {
-      throw new IllegalStateException("setCheckpointEvery cannot be called while the engine runs");
+      throw running("setCheckpointEvery");
     }
     saves.checkpointEvery = objects;
   }
@@ -101,11 +101,11 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
    * @throws StoreException if the workflow is COMPLETED, or its rows cannot be read
    * @throws HaltProcessing if a task halts again
    * @throws WorkflowError if a task fails again
-   * @throws IllegalStateException while the engine runs
+   * @throws WorkflowError while the engine runs
    */
   public void resume() {
     if (isRunning()) {
-      throw new IllegalStateException("resume cannot be called while the engine runs");
+      throw running("resume");
     }
     WorkflowEntity row = saves.row;
     EndedBy endedBy = row.endedBy;
@@ -172,13 +172,13 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
    * one transaction; then this is {@code restart(FIRST, FIRST)} over the stored objects. Extra
    * data is kept.
    *
-   * @throws IllegalStateException while the engine runs, or if no object was processed yet (use
+   * @throws WorkflowError while the engine runs, or if no object was processed yet (use
    *     {@code process})
    * @throws StoreException if the reset cannot be saved (nothing is changed then)
    */
   public void restartFromSourceData() {
     if (isRunning()) {
-      throw new IllegalStateException("restartFromSourceData cannot be called while the engine runs");
+      throw running("restartFromSourceData");
     }
     if (state().tokenPos() < 0) {
       throw new IllegalStateException(
@@ -187,6 +187,17 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
     saves.resetToSource(this);
     setObjects(stored.apply(objects().size()));
     restart(RestartPosition.FIRST, RestartPosition.FIRST);
+  }
+
+  /** As the core engine says it: the same exception for every call made while it runs. */
+  private WorkflowError running(String method) {
+    return new WorkflowError(
+        method + "() was called while the engine is running (from inside a task?); call it before"
+            + " or after a run",
+        saves.id.toString(),
+        state().tokenPos(),
+        null,
+        null);
   }
 
   void restore(

@@ -60,6 +60,14 @@ public final class Flowstate implements AutoCloseable {
    */
   public static final int DEFAULT_MAX_DATA_LENGTH = 16 * 1024 * 1024;
 
+  static {
+    // Hibernate logs through JBoss Logging, which otherwise picks java.util.logging and prints
+    // about twenty lines at every start; a provider the application chose is kept
+    if (System.getProperty("org.jboss.logging.provider") == null) {
+      System.setProperty("org.jboss.logging.provider", "slf4j");
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Flowstate.class);
 
   private final Store store;
@@ -68,6 +76,7 @@ public final class Flowstate implements AutoCloseable {
   private final Clock clock;
   private final boolean history;
   private final int maxDataLength;
+  private final Queries queries;
   private final Map<String, Registered<?>> registry = new LinkedHashMap<>();
 
   private record Registered<T>(String name, Class<T> type, Flow<T> definition, String fingerprint) {}
@@ -85,6 +94,7 @@ public final class Flowstate implements AutoCloseable {
     this.clock = clock;
     this.history = history;
     this.maxDataLength = maxDataLength;
+    this.queries = new Queries(store, mapper);
   }
 
   /**
@@ -282,6 +292,69 @@ public final class Flowstate implements AutoCloseable {
                 .setParameter("id", id)
                 .getResultStream()
                 .findFirst());
+  }
+
+  // ------------------------------------------------------------------ queries
+
+  /**
+   * Lists stored workflows, newest first (by last save), with their halt details, last error and
+   * object counts by status. Reads only: no lock, no write.
+   *
+   * @param query the filters and the page, e.g. {@code WorkflowQuery.all().status(HALTED)}
+   * @return the page of workflows
+   * @throws IllegalArgumentException if {@code query} is null
+   */
+  public List<StoredWorkflow> workflows(WorkflowQuery query) {
+    return queries.workflows(query);
+  }
+
+  /**
+   * One stored workflow, as {@link #workflows} lists them.
+   *
+   * @param id the workflow's id
+   * @return the workflow, empty if there is none
+   * @throws StoreException if its row cannot be read (the message names the column and a fix)
+   */
+  public Optional<StoredWorkflow> workflow(UUID id) {
+    return queries.workflow(id);
+  }
+
+  /**
+   * A page of a workflow's stored objects in position order, each read as {@code type}.
+   *
+   * @param id the workflow's id
+   * @param type the class to read the objects' data as
+   * @param status only objects with this status, or null for all
+   * @param offset how many matching objects to skip
+   * @param limit how many at most, 1 to {@value WorkflowQuery#MAX_LIMIT}
+   * @param <T> the object type
+   * @return the objects (none for an unknown id)
+   * @throws StoreException if an object's data cannot be read as {@code type}
+   */
+  public <T> List<StoredObject<T>> objects(
+      UUID id, Class<T> type, ObjectStatus status, int offset, int limit) {
+    return queries.objects(id, type, status, offset, limit);
+  }
+
+  /**
+   * The task history of a workflow: one row per object run, in the order the runs began.
+   *
+   * @param id the workflow's id
+   * @return its runs (none when history is off or the id is unknown)
+   */
+  public List<ObjectRun> history(UUID id) {
+    return queries.history(id, null);
+  }
+
+  /**
+   * The runs of one object of a workflow, in the order they began.
+   *
+   * @param id the workflow's id
+   * @param position the object's position
+   * @return its runs
+   */
+  public List<ObjectRun> history(UUID id, int position) {
+    return queries.history(id, position);
   }
 
   @SuppressWarnings("unchecked")

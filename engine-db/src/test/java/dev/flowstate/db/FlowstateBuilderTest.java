@@ -205,15 +205,13 @@ class FlowstateBuilderTest {
 
       assertThatThrownBy(() -> every.process(Doc.docs("A")))
           .isInstanceOf(dev.flowstate.engine.WorkflowError.class)
-          .cause()
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessage("setCheckpointEvery cannot be called while the engine runs");
+          .hasMessage("setCheckpointEvery() was called while the engine is running (from inside a task?); call it"
+              + " before or after a run");
       assertThat(every.checkpointEvery()).isEqualTo(1);
       assertThatThrownBy(() -> source.process(Doc.docs("A")))
           .isInstanceOf(dev.flowstate.engine.WorkflowError.class)
-          .cause()
-          .isInstanceOf(IllegalStateException.class)
-          .hasMessage("restartFromSourceData cannot be called while the engine runs");
+          .hasMessage("restartFromSourceData() was called while the engine is running (from inside a task?); call it"
+              + " before or after a run");
     }
   }
 }

@@ -462,6 +462,94 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(rows("SELECT token_pos FROM fs_workflow")).containsExactly("7");
   }
 
+  // ------------------------------------------------------------------ the query API
+
+  @Test
+  void workflows_listsNewestFirstWithHaltDetailsAndObjectCounts_filteredAndPaged() {
+    java.time.Instant[] now = {java.time.Instant.parse("2026-01-01T00:00:00Z")};
+    flowstate.close();
+    flowstate =
+        db.flowstate()
+            .clock(new java.time.Clock() {
+              @Override
+              public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+              }
+
+              @Override
+              public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+              }
+
+              @Override
+              public java.time.Instant instant() {
+                return now[0];
+              }
+            })
+            .build();
+    flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    DbWorkflowEngine<Doc> done = flowstate.newWorkflow("plain", Doc.class);
+    done.process(Doc.docs("A", "B"));
+    now[0] = now[0].plusSeconds(60);
+    DbWorkflowEngine<Doc> halted = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> halted.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+
+    List<StoredWorkflow> all = flowstate.workflows(WorkflowQuery.all());
+    assertThat(all).extracting(StoredWorkflow::id).containsExactly(halted.id(), done.id());
+    StoredWorkflow first = all.get(0);
+    assertThat(first.status()).isEqualTo(WorkflowStatus.HALTED);
+    assertThat(first.definitionName()).isEqualTo("halting");
+    assertThat(first.tokenPos()).isEqualTo(1);
+    assertThat(first.callbackPos()).containsExactly(1, 0);
+    assertThat(first.haltMessage()).isEqualTo("needs review");
+    assertThat(first.haltAction()).isEqualTo("review");
+    assertThat(first.haltPayload()).isEqualTo(Map.of("reason", "amount"));
+    assertThat(first.extraData()).isEqualTo(Map.of("haltedOn", "B"));
+    assertThat(first.objectsByStatus())
+        .isEqualTo(Map.of(ObjectStatus.COMPLETED, 1L, ObjectStatus.HALTED, 1L, ObjectStatus.INITIAL, 1L));
+    assertThat(first.objects()).isEqualTo(3);
+    assertThat(first.modifiedAt()).isEqualTo(now[0]);
+
+    assertThat(flowstate.workflows(WorkflowQuery.all().status(WorkflowStatus.COMPLETED)))
+        .extracting(StoredWorkflow::id).containsExactly(done.id());
+    assertThat(flowstate.workflows(WorkflowQuery.all().definition("plain")))
+        .extracting(StoredWorkflow::id).containsExactly(done.id());
+    assertThat(flowstate.workflows(WorkflowQuery.all().modifiedSince(now[0])))
+        .extracting(StoredWorkflow::id).containsExactly(halted.id());
+    assertThat(flowstate.workflows(WorkflowQuery.all().offset(1).limit(1)))
+        .extracting(StoredWorkflow::id).containsExactly(done.id());
+    assertThat(flowstate.workflow(done.id())).map(StoredWorkflow::status).contains(WorkflowStatus.COMPLETED);
+    assertThat(flowstate.workflow(UUID.randomUUID())).isEmpty();
+    assertThatThrownBy(() -> WorkflowQuery.all().limit(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("limit must be 1 to 10000, got 0");
+  }
+
+  @Test
+  void objectsAndHistory_readTypedObjectsByStatusAndTheRunsOfAWorkflowOrOneObject() {
+    flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+    engine.resume();
+
+    List<StoredObject<Doc>> objects = flowstate.objects(engine.id(), Doc.class, null, 0, 10);
+    assertThat(objects).extracting(StoredObject::position).containsExactly(0, 1, 2);
+    assertThat(objects).extracting(StoredObject::status).containsOnly(ObjectStatus.COMPLETED);
+    assertThat(objects.get(1).data().seen).containsExactly("a", "h", "b", "c");
+    assertThat(flowstate.objects(engine.id(), Doc.class, ObjectStatus.HALTED, 0, 10)).isEmpty();
+    assertThat(flowstate.objects(engine.id(), Doc.class, ObjectStatus.COMPLETED, 1, 1))
+        .extracting(StoredObject::position).containsExactly(1);
+
+    assertThat(flowstate.history(engine.id()))
+        .extracting(run -> run.position() + " " + run.outcome())
+        .containsExactly("0 COMPLETED", "1 HALTED", "1 COMPLETED", "2 COMPLETED");
+    List<ObjectRun> ofB = flowstate.history(engine.id(), 1);
+    assertThat(ofB).extracting(ObjectRun::outcome).containsExactly("HALTED", "COMPLETED");
+    assertThat(ofB.get(0).callbackPos()).containsExactly(1, 0);
+    assertThat(ofB.get(0).duration().isNegative()).isFalse();
+  }
+
   static List<String> causes(Throwable error) {
     List<String> messages = new ArrayList<>();
     for (Throwable t = error; t != null; t = t.getCause()) {

@@ -1,7 +1,9 @@
 package dev.flowstate.migrations;
 
+import dev.flowstate.engine.FlowstateException;
+
 /** The flowstate schema could not be migrated; the message says why and what to check. */
-public class MigrationException extends RuntimeException {
+public class MigrationException extends FlowstateException {
 
   /**
    * @param message what went wrong and what to check

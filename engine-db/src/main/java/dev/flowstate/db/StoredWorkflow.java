@@ -1,0 +1,52 @@
+package dev.flowstate.db;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A stored workflow as the query API reads it ({@link Flowstate#workflows(WorkflowQuery)}, {@link
+ * Flowstate#workflow(UUID)}): a snapshot of its row and the count of its objects by status. Plain
+ * data, immutable.
+ *
+ * @param id the workflow's id
+ * @param definitionName the name of its registered definition
+ * @param status its status
+ * @param tokenPos the position of its current object (-1 before the first)
+ * @param callbackPos the task position, one index per nesting level
+ * @param extraData its extra data (plain JSON values: maps, lists, strings, numbers, booleans)
+ * @param haltMessage the message of the halt, stop or abort that ended its last run, or null
+ * @param haltAction the action the halt asked for, or null
+ * @param haltPayload the halt's payload as plain JSON values, or null
+ * @param lastError what failed, or null
+ * @param objectsByStatus how many of its objects have each status (statuses with none left out)
+ * @param createdAt when it was stored
+ * @param modifiedAt when it was last saved
+ */
+public record StoredWorkflow(
+    UUID id,
+    String definitionName,
+    WorkflowStatus status,
+    int tokenPos,
+    List<Integer> callbackPos,
+    Map<String, Object> extraData,
+    String haltMessage,
+    String haltAction,
+    Object haltPayload,
+    String lastError,
+    Map<ObjectStatus, Long> objectsByStatus,
+    Instant createdAt,
+    Instant modifiedAt) {
+
+  /**
+   * @return how many objects the workflow has
+   */
+  public long objects() {
+    long total = 0;
+    for (long count : objectsByStatus.values()) {
+      total += count;
+    }
+    return total;
+  }
+}
