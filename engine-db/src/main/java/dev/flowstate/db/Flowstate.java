@@ -1,24 +1,18 @@
 package dev.flowstate.db;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.flowstate.db.internal.Fingerprint;
 import dev.flowstate.db.internal.Store;
 import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Flow;
-import dev.flowstate.migrations.FlowstateMigrations;
-import dev.flowstate.migrations.MigrationException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +48,7 @@ public final class Flowstate implements AutoCloseable {
       "jdbc:h2:file:./flowstate-data/flowstate;WRITE_DELAY=0;AUTO_SERVER=TRUE";
 
   /**
-   * The default of {@link Builder#maxDataLength}: 16 Mi characters of JSON per object, halt
+   * The default of {@link FlowstateBuilder#maxDataLength}: 16 Mi characters of JSON per object, halt
    * payload or extra data. An embedded H2 database given a 60 MB value runs out of memory and
    * closes for the whole process.
    */
@@ -81,7 +75,7 @@ public final class Flowstate implements AutoCloseable {
 
   private record Registered<T>(String name, Class<T> type, Flow<T> definition, String fingerprint) {}
 
-  private Flowstate(
+  Flowstate(
       Store store,
       ObjectMapper mapper,
       HikariDataSource ownPool,
@@ -100,8 +94,8 @@ public final class Flowstate implements AutoCloseable {
   /**
    * @return a builder with every default
    */
-  public static Builder builder() {
-    return new Builder();
+  public static FlowstateBuilder builder() {
+    return new FlowstateBuilder();
   }
 
   /**
@@ -383,292 +377,6 @@ public final class Flowstate implements AutoCloseable {
     store.close();
     if (ownPool != null) {
       ownPool.close();
-    }
-  }
-
-  /** Settings of a {@link Flowstate}; every one has a default. Not thread-safe. */
-  public static final class Builder {
-    private DataSource dataSource;
-    private String jdbcUrl;
-    private String user;
-    private String password;
-    private String schema;
-    private boolean migrate = true;
-    private ObjectMapper mapper;
-    private Clock clock = Clock.systemUTC();
-    private boolean history = true;
-    private int maxDataLength = DEFAULT_MAX_DATA_LENGTH;
-
-    private Builder() {}
-
-    /**
-     * @param characters the most characters of JSON one object, a halt payload or a workflow's
-     *     extra data may take (default {@value Flowstate#DEFAULT_MAX_DATA_LENGTH}); a save of more
-     *     is refused with a clear error before any transaction, instead of exhausting the
-     *     database's memory
-     * @return this
-     * @throws IllegalArgumentException if {@code characters} is less than 1
-     */
-    public Builder maxDataLength(int characters) {
-      if (characters < 1) {
-        throw new IllegalArgumentException("maxDataLength must be at least 1, got " + characters);
-      }
-      this.maxDataLength = characters;
-      return this;
-    }
-
-    /**
-     * @param dataSource the database; the caller keeps ownership and closes it
-     * @return this
-     */
-    public Builder dataSource(DataSource dataSource) {
-      if (dataSource == null) {
-        throw new IllegalArgumentException("dataSource must not be null");
-      }
-      if (jdbcUrl != null) {
-        throw new IllegalStateException("jdbcUrl is already set; give a DataSource or a JDBC URL, not both");
-      }
-      this.dataSource = dataSource;
-      return this;
-    }
-
-    /**
-     * @param jdbcUrl the database URL; a HikariCP pool is made and closed with the Flowstate
-     * @return this
-     */
-    public Builder jdbcUrl(String jdbcUrl) {
-      if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:")) {
-        throw new IllegalArgumentException("a JDBC URL starts with 'jdbc:', got " + jdbcUrl);
-      }
-      if (dataSource != null) {
-        throw new IllegalStateException("dataSource is already set; give a DataSource or a JDBC URL, not both");
-      }
-      this.jdbcUrl = jdbcUrl;
-      return this;
-    }
-
-    /**
-     * @param user the database user for {@link #jdbcUrl}
-     * @return this
-     */
-    public Builder user(String user) {
-      this.user = user;
-      return this;
-    }
-
-    /**
-     * @param password the password for {@link #jdbcUrl}; never logged
-     * @return this
-     */
-    public Builder password(String password) {
-      this.password = password;
-      return this;
-    }
-
-    /**
-     * @param schema the schema of flowstate's tables (created by the migrations), or null for the
-     *     connection's default: a plain SQL identifier (lowercase letters, digits and underscores,
-     *     not starting with a digit, at most 63 characters), which every database and tool reads
-     *     the same quoted or not
-     * @return this
-     * @throws IllegalArgumentException if {@code schema} is not such an identifier
-     */
-    public Builder schema(String schema) {
-      if (schema != null && !schema.matches("[a-z_][a-z0-9_]{0,62}")) {
-        throw new IllegalArgumentException(
-            "schema must be a plain SQL identifier: lowercase letters, digits and underscores, not"
-                + " starting with a digit, at most 63 characters; got '"
-                + schema
-                + "'"
-                + (schema.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")
-                    ? ", try '" + schema.toLowerCase(java.util.Locale.ROOT) + "'"
-                    : ""));
-      }
-      this.schema = schema;
-      return this;
-    }
-
-    /**
-     * @param migrate whether {@link #build()} applies pending migrations (default true)
-     * @return this
-     */
-    public Builder migrate(boolean migrate) {
-      this.migrate = migrate;
-      return this;
-    }
-
-    /**
-     * @param mapper the Jackson mapper for object data and extra data; JavaTimeModule is
-     *     registered on a copy
-     * @return this
-     */
-    public Builder objectMapper(ObjectMapper mapper) {
-      this.mapper = mapper;
-      return this;
-    }
-
-    /**
-     * @param history whether every object run leaves a row in {@code fs_object_run} (start, end,
-     *     outcome); default true. The row is written in the commit that saves the object anyway
-     * @return this
-     */
-    public Builder history(boolean history) {
-      this.history = history;
-      return this;
-    }
-
-    /**
-     * @param clock the clock of the timestamps (for tests)
-     * @return this
-     */
-    public Builder clock(Clock clock) {
-      this.clock = clock;
-      return this;
-    }
-
-    /**
-     * Opens the database, migrates it unless told not to, and builds the entity manager factory.
-     *
-     * @return the Flowstate
-     * @throws StoreException if the database is unreachable or not migrated; the message says
-     *     which and how to fix it
-     */
-    public Flowstate build() {
-      HikariDataSource pool = null;
-      DataSource ds = dataSource;
-      String url = jdbcUrl != null ? jdbcUrl : dataSource == null ? DEFAULT_JDBC_URL : null;
-      if (ds == null) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername(user);
-        config.setPassword(password);
-        config.setPoolName("flowstate");
-        config.setMaximumPoolSize(4);
-        // the first connection is made now: a database that cannot be opened fails build() at
-        // once with its own cause, instead of after the 30 s wait of the first save
-        config.setInitializationFailTimeout(1);
-        logH2Folder(url);
-        try {
-          pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-          throw unreachable(url, e);
-        }
-        ds = pool;
-      }
-      try {
-        if (migrate) {
-          FlowstateMigrations.migrate(ds, schema);
-        } else {
-          requireSchema(ds);
-        }
-        ObjectMapper json =
-            (mapper != null ? mapper.copy() : new ObjectMapper())
-                .registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        // the columns' own mapper is strict: a position of 1.5 is a spoilt row, not task 1
-        Store store =
-            Store.open(
-                ds,
-                schema,
-                json.copy()
-                    .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT));
-        LOG.info(
-            "flowstate ready: database {}, schema {}, migrations {}",
-            url != null ? masked(url) : "(given DataSource)",
-            schema == null ? "(default)" : schema,
-            migrate ? "applied" : "not run");
-        return new Flowstate(store, json, pool, clock, history, maxDataLength);
-      } catch (MigrationException e) {
-        closeQuietly(pool);
-        throw new StoreException(e.getMessage(), e);
-      } catch (RuntimeException e) {
-        closeQuietly(pool);
-        throw e;
-      }
-    }
-
-    private void requireSchema(DataSource ds) {
-      try (var connection = ds.getConnection()) {
-        if (schema != null) {
-          connection.setSchema(schema);
-        }
-        try (var tables =
-            connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
-          while (tables.next()) {
-            if (tables.getString("TABLE_NAME").equalsIgnoreCase("fs_workflow")) {
-              return;
-            }
-          }
-        }
-      } catch (java.sql.SQLException e) {
-        throw new StoreException(
-            "the database is unreachable: " + e.getMessage()
-                + "; check the JDBC URL, user and password, and that the server is running",
-            e);
-      }
-      throw new StoreException(
-          "the database has no flowstate schema (table fs_workflow is missing) and migrate(false)"
-              + " was set; run FlowstateMigrations.migrate(dataSource) or build with migrate(true)");
-    }
-
-    /** The database cannot be opened: the first line names the real cause, however deep. */
-    private static StoreException unreachable(String url, RuntimeException e) {
-      String cause = null;
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        String message = String.valueOf(t.getMessage());
-        if (message.contains("already in use") || message.contains("is locked")) {
-          return new StoreException(
-              "the H2 database "
-                  + masked(url)
-                  + " is in use by another process that opened it without AUTO_SERVER=TRUE ("
-                  + firstLine(message)
-                  + "); add ;AUTO_SERVER=TRUE to the JDBC URL of every process that opens it"
-                  + " (flowstate's default URL has it), or stop the other process",
-              e);
-        }
-        if (t.getCause() == null) {
-          cause = firstLine(message);
-        }
-      }
-      return new StoreException(
-          "could not connect to the database "
-              + masked(url)
-              + ": "
-              + cause
-              + "; check the JDBC URL, user and password, and that the server is running",
-          e);
-    }
-
-    private static String firstLine(String message) {
-      int end = message.indexOf('\n');
-      return end < 0 ? message : message.substring(0, end);
-    }
-
-    /** An embedded H2 file lives relative to the working directory: say where, once. */
-    private static void logH2Folder(String url) {
-      if (url.startsWith("jdbc:h2:file:") || (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
-          && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:"))) {
-        String path = url.substring(url.startsWith("jdbc:h2:file:") ? 13 : 8);
-        int options = path.indexOf(';');
-        path = options < 0 ? path : path.substring(0, options);
-        LOG.info(
-            "flowstate database: H2 file {}.mv.db (paths in the URL are relative to the working"
-                + " directory)",
-            java.nio.file.Path.of(path.replace("~", System.getProperty("user.home")))
-                .toAbsolutePath()
-                .normalize());
-      }
-    }
-
-    /** The URL with the value of any password parameter replaced, as HikariCP does. */
-    static String masked(String url) {
-      return url.replaceAll("(?i)(password\\s*=)[^;&]*", "$1<masked>");
-    }
-
-    private static void closeQuietly(HikariDataSource pool) {
-      if (pool != null) {
-        pool.close();
-      }
     }
   }
 }

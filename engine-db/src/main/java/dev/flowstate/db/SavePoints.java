@@ -910,7 +910,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
               + length
               + " characters of JSON, over the limit of "
               + maxDataLength
-              + " (Flowstate.Builder.maxDataLength); keep large data elsewhere and store a"
+              + " (FlowstateBuilder.maxDataLength); keep large data elsewhere and store a"
               + " reference to it, or raise the limit");
     }
   }

@@ -101,9 +101,9 @@ class FlowstateBuilderTest {
   /** Issue 8, defect 11: the JDBC URL was logged with its password. */
   @Test
   void jdbcUrlInLogsAndMessages_hasItsPasswordMasked() {
-    assertThat(Flowstate.Builder.masked("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"))
+    assertThat(FlowstateBuilder.masked("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"))
         .isEqualTo("jdbc:postgresql://db/app?user=app&password=<masked>&ssl=true");
-    assertThat(Flowstate.Builder.masked("jdbc:h2:file:./x;USER=sa;PASSWORD=s3cret"))
+    assertThat(FlowstateBuilder.masked("jdbc:h2:file:./x;USER=sa;PASSWORD=s3cret"))
         .isEqualTo("jdbc:h2:file:./x;USER=sa;PASSWORD=<masked>");
     assertThatThrownBy(() -> Flowstate.builder().jdbcUrl("jdbc:postgresql://127.0.0.1:1/none?password=s3cret").build())
         .isInstanceOf(StoreException.class)

@@ -30,7 +30,7 @@ record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
     return new TestDatabase(ds, url, "fs_db_" + Long.toHexString(System.nanoTime()));
   }
 
-  Flowstate.Builder flowstate() {
+  FlowstateBuilder flowstate() {
     return Flowstate.builder().dataSource(dataSource).schema(schema);
   }
 

@@ -293,7 +293,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
         .cause()
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("object 1 of workflow " + engine.id() + " is 20")
-        .hasMessageContaining("over the limit of 10000 (Flowstate.Builder.maxDataLength)");
+        .hasMessageContaining("over the limit of 10000 (FlowstateBuilder.maxDataLength)");
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos")).containsExactly("0 | COMPLETED", "1 | ERROR");
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("ERROR");
   }

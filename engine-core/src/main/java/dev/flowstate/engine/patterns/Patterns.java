@@ -848,7 +848,9 @@ public final class Patterns {
    * Runs {@code task}; if it throws, runs it again, up to {@code retries} more times, waiting
    * {@code backoff}, then twice that, four times that... between attempts. A {@link Transition}
    * (halt, stop, jumps) is never caught nor retried. When every attempt failed, calls {@code
-   * onFailure} if given, else rethrows the last failure.
+   * onFailure} if given, else rethrows the last failure. An interrupt (the task throwing {@link
+   * InterruptedException}, or one during the backoff) ends the retries at once: the interrupt flag
+   * is set again and a {@link WorkflowError} with the interrupt as cause is thrown.
    *
    * @param task the task
    * @param retries how many more attempts after the first, 0 or more
@@ -880,6 +882,10 @@ public final class Patterns {
               return;
             } catch (Transition transition) {
               throw transition;
+            } catch (InterruptedException e) {
+              // someone wants this thread to stop (a shutdown): never retry, never swallow it
+              Thread.currentThread().interrupt();
+              throw interrupted(task, attempt, retries, engine, e);
             } catch (Exception e) {
               last = e;
               LOG.debug(
@@ -891,7 +897,14 @@ public final class Patterns {
                   e);
             }
             if (attempt < retries && waitNanos > 0) {
-              TimeUnit.NANOSECONDS.sleep(waitNanos);
+              try {
+                TimeUnit.NANOSECONDS.sleep(waitNanos);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                WorkflowError error = interrupted(task, attempt, retries, engine, e);
+                error.addSuppressed(last);
+                throw error;
+              }
               waitNanos = Math.min(waitNanos * 2, TimeUnit.HOURS.toNanos(1));
             }
           }
@@ -901,6 +914,23 @@ public final class Patterns {
             throw last;
           }
         });
+  }
+
+  /** An interrupt met by tryTask, as a failure that keeps it as its cause; the flag is set again. */
+  private static <T> WorkflowError interrupted(
+      Task<T> task, int attempt, int retries, WorkflowEngine<T> engine, InterruptedException e) {
+    return new WorkflowError(
+        "tryTask("
+            + task.name()
+            + ") was interrupted at attempt "
+            + (attempt + 1)
+            + " of "
+            + (retries + 1)
+            + " and does not retry; the thread's interrupt flag is set again",
+        engine.workflowId(),
+        engine.state().tokenPos(),
+        null,
+        e);
   }
 
   // ------------------------------------------------------------------ small helpers

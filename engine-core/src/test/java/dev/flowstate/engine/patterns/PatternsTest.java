@@ -720,6 +720,50 @@ class PatternsTest {
   // ------------------------------------------------------------------ tryTask
 
   @Test
+  void tryTask_interruptedDuringItsBackoff_stopsRetrying_setsTheFlagAgain_andFailsWithTheInterrupt() {
+    AtomicInteger attempts = new AtomicInteger();
+    Task<Doc> failing = Task.named("failing", (o, e) -> {
+      attempts.incrementAndGet();
+      throw new IOException("down");
+    });
+    WorkflowEngine<Doc> engine = new WorkflowEngine<>(Flow.of(tryTask(failing, 5, Duration.ofHours(1), null)));
+
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> engine.process(List.of(new Doc("a"))))
+          .isInstanceOf(WorkflowError.class)
+          .hasMessage("tryTask(failing) was interrupted at attempt 1 of 6 and does not retry; the thread's"
+              + " interrupt flag is set again")
+          .hasCauseInstanceOf(InterruptedException.class)
+          .satisfies(e -> assertThat(e.getSuppressed()[0]).hasMessage("down"));
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(attempts).hasValue(1);
+  }
+
+  @Test
+  void tryTask_taskThrowingInterruptedException_isNotRetried_andTheFlagIsSetAgain() {
+    AtomicInteger attempts = new AtomicInteger();
+    Task<Doc> interrupted = Task.named("waits", (o, e) -> {
+      attempts.incrementAndGet();
+      throw new InterruptedException("shutting down");
+    });
+    WorkflowEngine<Doc> engine = new WorkflowEngine<>(Flow.of(tryTask(interrupted, 5)));
+
+    try {
+      assertThatThrownBy(() -> engine.process(List.of(new Doc("a"))))
+          .isInstanceOf(WorkflowError.class)
+          .hasCauseInstanceOf(InterruptedException.class);
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(attempts).hasValue(1);
+  }
+
+  @Test
   void tryTask_retriesUntilTheTaskSucceeds() {
     AtomicInteger attempts = new AtomicInteger();
     Task<Doc> flaky =
