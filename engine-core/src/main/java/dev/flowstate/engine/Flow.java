@@ -160,16 +160,34 @@ public final class Flow<T> implements Step<T> {
     return out.toString();
   }
 
+  /**
+   * Renders the block with task signatures ({@link Task#signature()}): its shape, its tasks'
+   * names and the values its patterns were built with, e.g. {@code [parse, [forEach(step, [a,
+   * b]), notify, jumpBack]]}. What a persistent engine fingerprints.
+   *
+   * @return the rendering
+   */
+  public String signature() {
+    StringBuilder out = new StringBuilder();
+    render(out, true);
+    return out.toString();
+  }
+
   private void render(StringBuilder out) {
+    render(out, false);
+  }
+
+  private void render(StringBuilder out, boolean signatures) {
     out.append('[');
     for (int i = 0; i < items.length; i++) {
       if (i > 0) {
         out.append(", ");
       }
       if (items[i] instanceof Flow<?> nested) {
-        nested.render(out);
+        nested.render(out, signatures);
       } else {
-        out.append(((Task<?>) items[i]).name());
+        Task<?> task = (Task<?>) items[i];
+        out.append(signatures ? task.signature() : task.name());
       }
     }
     out.append(']');

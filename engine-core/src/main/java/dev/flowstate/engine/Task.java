@@ -38,6 +38,38 @@ public non-sealed interface Task<T> extends Step<T> {
   }
 
   /**
+   * What fixes this task's behaviour, stable across JVMs: its {@link #name()}, and for the tasks
+   * of patterns the values they were built with (a loop's list, a choice's keys, a child
+   * definition). A persistent engine fingerprints a definition by its tasks' signatures, so a
+   * stored workflow is not resumed by a definition that would run differently at its positions.
+   *
+   * @return the signature, never {@code null}
+   */
+  default String signature() {
+    return name();
+  }
+
+  /**
+   * Gives a task a name and a signature: the values that fix its behaviour beyond its name (see
+   * {@link #signature()}). Pattern factories use it for their parameters.
+   *
+   * @param name the name, not blank
+   * @param parameters the values the task was built with, rendered stably (e.g. {@code "[mail,
+   *     invoice]"}), or null for none
+   * @param task the task to run, not {@code null}
+   * @param <T> the object type
+   * @return a task that runs {@code task}, reports {@code name} and signs {@code
+   *     name(parameters)}
+   * @throws DefinitionError if the name is blank or the task is {@code null}
+   */
+  static <T> Task<T> named(String name, String parameters, Task<T> task) {
+    Task<T> named = named(name, task);
+    return parameters == null
+        ? named
+        : new NamedTask<>(name, name + "(" + parameters + ")", task);
+  }
+
+  /**
    * Gives a task a name.
    *
    * @param name the name, not blank
@@ -53,6 +85,6 @@ public non-sealed interface Task<T> extends Step<T> {
     if (task == null) {
       throw new DefinitionError("task '" + name + "' is null; pass the task to run");
     }
-    return new NamedTask<>(name, task);
+    return new NamedTask<>(name, name, task);
   }
 }

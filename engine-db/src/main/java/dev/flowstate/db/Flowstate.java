@@ -106,7 +106,9 @@ public final class Flowstate implements AutoCloseable {
    * @param definition the definition
    * @param <T> the object type
    * @return this
-   * @throws IllegalArgumentException if an argument is missing or the name is taken
+   * @throws IllegalArgumentException if an argument is missing, the name is taken, or a task of
+   *     the definition has no name of its own (a lambda or method reference not given one with
+   *     {@link dev.flowstate.engine.Task#named(String, dev.flowstate.engine.Task)})
    */
   public synchronized <T> Flowstate register(String name, Class<T> type, Flow<T> definition) {
     if (name == null || name.isBlank() || type == null || definition == null) {
@@ -116,6 +118,16 @@ public final class Flowstate implements AutoCloseable {
     }
     if (registry.containsKey(name)) {
       throw new IllegalArgumentException("a definition is already registered as '" + name + "'");
+    }
+    List<String> unnamed = Fingerprint.unnamedTasks(definition);
+    if (!unnamed.isEmpty()) {
+      throw new IllegalArgumentException(
+          "definition '"
+              + name
+              + "' has tasks without a name: "
+              + String.join(", ", unnamed)
+              + ". A stored workflow recognises a changed definition by its tasks' names, and"
+              + " unnamed lambdas look alike in every JVM; name each with Task.named(\"...\", task)");
     }
     registry.put(name, new Registered<>(name, type, definition, Fingerprint.of(definition)));
     return this;

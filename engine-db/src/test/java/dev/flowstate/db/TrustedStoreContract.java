@@ -462,6 +462,59 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(rows("SELECT token_pos FROM fs_workflow")).containsExactly("7");
   }
 
+  // ------------------------------------------------------------------ definitions
+
+  /**
+   * Issue 8, defect 13: swapping two unnamed lambdas went unnoticed (they render alike), so a
+   * stored workflow resumed on other code. A persistent definition's tasks need names.
+   */
+  @Test
+  void registeringUnnamedLambdas_isRefusedNamingTheirPositions() {
+    Task<Doc> unnamed = (d, e) -> d.n++;
+    assertThatThrownBy(
+            () ->
+                flowstate.register(
+                    "anonymous",
+                    Doc.class,
+                    Flow.of(SavePointsContract.rec("a"), Flow.of(unnamed),
+                        dev.flowstate.engine.patterns.Patterns.tryTask(unnamed, 2))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "definition 'anonymous' has tasks without a name: [1, 0] lambda in TrustedStoreContract,"
+                + " [2] tryTask(lambda in TrustedStoreContract). A stored workflow recognises a changed"
+                + " definition by its tasks' names, and unnamed lambdas look alike in every JVM; name"
+                + " each with Task.named(\"...\", task)");
+  }
+
+  /**
+   * Issue 8, defect 13: changing a forEach list was accepted, and a loop halted at its second
+   * item resumed over another list.
+   */
+  @Test
+  void changingALoopsList_isAChangedDefinitionOnLoad() {
+    java.util.function.Function<List<String>, Flow<Doc>> loopOver =
+        items ->
+            Flow.of(
+                dev.flowstate.engine.patterns.Patterns.forEach(
+                    items,
+                    "item",
+                    SavePointsContract.on("A", "h", (d, e) -> {
+                      if (e.extraData().get("item").equals("b") && d.n++ == 0) {
+                        e.halt("at b");
+                      }
+                    })));
+    flowstate.register("loop", Doc.class, loopOver.apply(List.of("a", "b", "c")));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("loop", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A"))).isInstanceOf(HaltProcessing.class);
+    flowstate.close();
+    flowstate = db.flowstate().build();
+    flowstate.register("loop", Doc.class, loopOver.apply(List.of("a", "x", "b", "c")));
+
+    assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("definition 'loop' changed since workflow " + engine.id() + " was stored");
+  }
+
   // ------------------------------------------------------------------ the query API
 
   @Test

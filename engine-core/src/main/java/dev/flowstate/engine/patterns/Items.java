@@ -89,4 +89,11 @@ public final class Items<T> {
     }
     return items;
   }
+
+  /** The source as {@link Patterns#describe} renders parameters, for the loop's signature. */
+  String describe() {
+    return (list != null ? Patterns.describe(list) : "supplier " + Patterns.describe(supplier))
+        + (descending ? ", descending" : "")
+        + (snapshot ? ", snapshot" : "");
+  }
 }

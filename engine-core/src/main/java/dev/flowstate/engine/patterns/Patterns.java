@@ -86,6 +86,7 @@ public final class Patterns {
     return Flow.of(
         Task.named(
             "ifThen",
+            describe(condition),
             (obj, engine) -> {
               // true: jumpCall(1) in the reference, which is simply the next element
               if (!condition.test(obj, engine)) {
@@ -110,6 +111,7 @@ public final class Patterns {
     return Flow.of(
         Task.named(
             "ifNot",
+            describe(condition),
             (obj, engine) -> {
               if (condition.test(obj, engine)) {
                 engine.breakCurrentLoopOnReturn();
@@ -136,6 +138,7 @@ public final class Patterns {
     return Flow.of(
         Task.named(
             "ifElse",
+            describe(condition),
             (obj, engine) -> {
               if (!condition.test(obj, engine)) {
                 engine.jumpCallOnReturn(3);
@@ -173,7 +176,18 @@ public final class Patterns {
               + "'; use one of "
               + String.join(" ", OPERATORS));
     }
-    return (obj, engine) -> compare(evaluate(a, obj, engine), evaluate(b, obj, engine), op);
+    return new Condition<>() {
+      @Override
+      public boolean test(T obj, WorkflowEngine<T> engine) throws Exception {
+        return compare(evaluate(a, obj, engine), evaluate(b, obj, engine), op);
+      }
+
+      /** The comparison's parameters, for the signature of the pattern that tests it. */
+      @Override
+      public String toString() {
+        return "cmp(" + describe(a) + " " + op + " " + describe(b) + ")";
+      }
+    };
   }
 
   @SuppressWarnings("unchecked")
@@ -270,6 +284,7 @@ public final class Patterns {
     return loop(
         Task.named(
             "whileLoop",
+            describe(condition),
             (obj, engine) -> {
               if (!condition.test(obj, engine)) {
                 engine.breakCurrentLoopOnReturn();
@@ -341,6 +356,7 @@ public final class Patterns {
     Task<T> step =
         Task.named(
             "forEach(" + key + ")",
+            items.describe(),
             (obj, engine) -> forStep(items, key, stateKey.of(engine), obj, engine));
     return loop(step, steps, jumpBack(steps.size(), RESUME));
   }
@@ -527,6 +543,7 @@ public final class Patterns {
     requireCondition(condition, "taskJumpIf");
     return Task.named(
         "taskJumpIf(" + step + ")",
+        describe(condition),
         (obj, engine) -> {
           if (condition.test(obj, engine)) {
             engine.jumpCallOnReturn(step);
@@ -584,6 +601,7 @@ public final class Patterns {
     Task<T> dispatch =
         Task.named(
             "choice",
+            describe(offsets.keySet()) + " from " + describe(arbiter),
             (obj, engine) -> {
               Object value = arbiter.get(obj, engine);
               Integer offset = offsets.get(value);
@@ -646,6 +664,7 @@ public final class Patterns {
     List<Flow<T>> flows = branchFlows(branches, branches.length, "parallelSplit");
     return Task.named(
         "parallelSplit",
+        describe(flows),
         (obj, engine) -> {
           String parent = engine.workflowId();
           for (Flow<T> flow : flows) {
@@ -684,7 +703,10 @@ public final class Patterns {
     int branches = branchesThenLast.length - 1;
     List<Flow<T>> flows = branchFlows(branchesThenLast, branches, "synchronize");
     Task<T> wait =
-        Task.named("synchronize", (obj, engine) -> runAndWait(flows, timeout, obj, engine));
+        Task.named(
+            "synchronize",
+            timeout + ", " + describe(flows),
+            (obj, engine) -> runAndWait(flows, timeout, obj, engine));
     return Flow.of(wait, branchesThenLast[branches]);
   }
 
@@ -814,6 +836,7 @@ public final class Patterns {
     }
     return Task.named(
         "runWorkflow(" + outKey + ")",
+        definition.signature() + " over " + describe(dataConnector) + (reinit ? ", reinit" : ""),
         (obj, engine) -> {
           // the parent keeps the child's extra data, never the live child: extraData is data
           // (SEMANTICS §6), so a parent stored and resumed in another process behaves the same
@@ -873,6 +896,7 @@ public final class Patterns {
     }
     return Task.named(
         "tryTask(" + task.name() + ")",
+        task.signature() + ", " + retries + ", " + backoff + (onFailure == null ? "" : ", " + describe(onFailure)),
         (obj, engine) -> {
           Exception last = null;
           long waitNanos = backoff.toNanos();
@@ -931,6 +955,56 @@ public final class Patterns {
         engine.state().tokenPos(),
         null,
         e);
+  }
+
+  /**
+   * A pattern parameter rendered the same in every JVM, for {@link Task#signature()}: flows and
+   * tasks by their signatures, lambdas and method references by where they were written (their
+   * code is not visible; only named tasks tell one lambda from another), collections element by
+   * element, and other values by their own {@code toString} when they have one, else by class.
+   */
+  static String describe(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof Flow<?> flow) {
+      return flow.signature();
+    }
+    if (value instanceof Task<?> task) {
+      return task.signature();
+    }
+    if (value instanceof java.util.Collection<?> collection) {
+      StringBuilder out = new StringBuilder("[");
+      for (Object element : collection) {
+        out.append(out.length() > 1 ? ", " : "").append(describe(element));
+      }
+      return out.append(']').toString();
+    }
+    if (value instanceof Map<?, ?> map) {
+      StringBuilder out = new StringBuilder("{");
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        out.append(out.length() > 1 ? ", " : "")
+            .append(describe(entry.getKey()))
+            .append('=')
+            .append(describe(entry.getValue()));
+      }
+      return out.append('}').toString();
+    }
+    Class<?> type = value.getClass();
+    String name = type.getName();
+    int lambda = name.indexOf("$$Lambda");
+    if (lambda >= 0) {
+      String enclosing = name.substring(0, lambda);
+      return "lambda in " + enclosing.substring(enclosing.lastIndexOf('.') + 1);
+    }
+    try {
+      if (type.getMethod("toString").getDeclaringClass() == Object.class) {
+        return name; // Object's toString has an identity hash, different in every JVM
+      }
+    } catch (NoSuchMethodException impossible) {
+      return name;
+    }
+    return String.valueOf(value);
   }
 
   // ------------------------------------------------------------------ small helpers

@@ -717,6 +717,31 @@ class PatternsTest {
     assertThat(doc.log()).isEqualTo("after");
   }
 
+  // ------------------------------------------------------------------ signatures
+
+  @Test
+  void signature_coversTheValuesPatternsWereBuiltWith_andReadsTheSameInEveryJvm() {
+    Flow<Doc> definition =
+        Flow.of(
+            ifThen(cmp((Value<Doc, Integer>) (o, e) -> o.n, 1_000, ">"), rec("approve")),
+            forEach(List.of("mail", "invoice"), "step", rec("notify")),
+            choice((o, e) -> o.n, when(1, rec("one")), when(2, rec("two"))),
+            tryTask(rec("call"), 3, Duration.ofSeconds(1), null));
+
+    assertThat(definition.signature())
+        .isEqualTo(
+            "[[ifThen(cmp(lambda in PatternsTest > 1000)), approve],"
+                + " [forEach(step)([mail, invoice]), notify, jumpBack],"
+                + " [choice([1, 2] from lambda in PatternsTest), one, breakLoop, two, breakLoop],"
+                + " tryTask(call)(call, 3, PT1S)]");
+    assertThat(definition.toString())
+        .isEqualTo(
+            "[[ifThen, approve], [forEach(step), notify, jumpBack], [choice, one, breakLoop, two,"
+                + " breakLoop], tryTask(call)]");
+    assertThat(forEach(List.of("a"), "k", rec("x")).signature())
+        .isNotEqualTo(forEach(List.of("a", "b"), "k", rec("x")).signature());
+  }
+
   // ------------------------------------------------------------------ tryTask
 
   @Test
