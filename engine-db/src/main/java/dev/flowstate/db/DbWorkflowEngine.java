@@ -2,6 +2,7 @@ package dev.flowstate.db;
 
 import dev.flowstate.db.internal.EndedBy;
 import dev.flowstate.db.internal.WorkflowEntity;
+import dev.flowstate.engine.EngineListener;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.HaltProcessing;
 import dev.flowstate.engine.Flow;
@@ -10,31 +11,200 @@ import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.IntFunction;
 
 /**
- * A {@link WorkflowEngine} whose every save point is a committed transaction: the workflow row
- * holds status, positions, extra data and halt details; one row per object holds its status and
- * data. It is the core engine with saving hooks and transition table, not a second loop.
+ * A stored workflow: its every save point is a committed transaction; the workflow row holds
+ * status, positions, extra data and halt details; one row per object holds its status and data.
+ * It wraps a core {@link WorkflowEngine} (the one run loop, with saving hooks and transition
+ * table) and offers only what a stored workflow may do: run, restart, {@link #resume()}, read its
+ * state. Its definition and id are those it was stored with and cannot be changed.
  *
  * <p>Get one from {@link Flowstate#newWorkflow} or {@link Flowstate#load}. A task's exception
  * reaches the caller wrapped in a {@link WorkflowError} carrying the workflow id and object index,
- * with the original as cause. Not thread-safe, like every engine.
+ * with the original as cause. Tasks and listeners receive the core engine that runs them, for its
+ * control methods and extra data. Not thread-safe, like every engine.
  *
  * @param <T> the type of the objects, stored as JSON with Jackson
  */
-public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
+public final class DbWorkflowEngine<T> {
 
   private final SavePoints<T> saves;
   private final IntFunction<List<T>> stored;
+  private final StoredEngine<T> engine;
 
   DbWorkflowEngine(SavePoints<T> saves, Flow<T> definition, IntFunction<List<T>> stored) {
-    super(saves, saves);
     this.saves = saves;
     this.stored = stored;
-    setDefinition(definition);
-    setWorkflowId(saves.id.toString());
+    this.engine = new StoredEngine<>(saves, definition);
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /**
+   * Processes {@code objects} from the first object and task: they are stored (a list longer
+   * than the stored one appends objects; a shorter one is refused) and saved at every save point.
+   *
+   * @param objects the objects, in order
+   * @throws HaltProcessing if a task halted; the workflow is stored HALTED
+   * @throws WorkflowError if a task, a hook or a save failed; the workflow is stored ERROR
+   * @throws StoreException if the run was refused (nothing changed), or even its error could not
+   *     be saved
+   * @see WorkflowEngine#process(List)
+   */
+  public void process(List<? extends T> objects) {
+    engine.process(objects);
+  }
+
+  /**
+   * {@link #process(List)}, going on after errors or halts when told to.
+   *
+   * @param objects the objects, in order
+   * @param stopOnError whether a failed object ends the run
+   * @param stopOnHalt whether a halt ends the run
+   * @see WorkflowEngine#process(List, boolean, boolean)
+   */
+  public void process(List<? extends T> objects, boolean stopOnError, boolean stopOnHalt) {
+    engine.process(objects, stopOnError, stopOnHalt);
+  }
+
+  /**
+   * Restarts from a position relative to the current state (SEMANTICS §5); {@link #resume()}
+   * chooses the position for you.
+   *
+   * @param object which object to begin with
+   * @param task which task to begin that object with
+   * @see WorkflowEngine#restart(RestartPosition, RestartPosition)
+   */
+  public void restart(RestartPosition object, RestartPosition task) {
+    engine.restart(object, task);
+  }
+
+  /**
+   * {@link #restart(RestartPosition, RestartPosition)} with the reference's spelling ({@code
+   * "prev"}, {@code "current"}, {@code "next"}, {@code "first"}).
+   *
+   * @param object which object to begin with
+   * @param task which task to begin that object with
+   */
+  public void restart(String object, String task) {
+    engine.restart(object, task);
+  }
+
+  /**
+   * Restarts on other objects, which stand for the stored ones position by position (a longer
+   * list appends objects; a shorter one is refused and changes nothing).
+   *
+   * @param object which object to begin with
+   * @param task which task to begin that object with
+   * @param objects the objects, or null to keep the stored ones
+   */
+  public void restart(RestartPosition object, RestartPosition task, List<? extends T> objects) {
+    engine.restart(object, task, objects);
+  }
+
+  /**
+   * {@link #restart(RestartPosition, RestartPosition, List)}, going on after errors or halts when
+   * told to.
+   *
+   * @param object which object to begin with
+   * @param task which task to begin that object with
+   * @param objects the objects, or null to keep the stored ones
+   * @param stopOnError whether a failed object ends the run
+   * @param stopOnHalt whether a halt ends the run
+   */
+  public void restart(
+      RestartPosition object,
+      RestartPosition task,
+      List<? extends T> objects,
+      boolean stopOnError,
+      boolean stopOnHalt) {
+    engine.restart(object, task, objects, stopOnError, stopOnHalt);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /**
+   * @return the positions: the current object and the task path
+   */
+  public EngineState state() {
+    return engine.state();
+  }
+
+  /**
+   * @return the workflow's extra data, shared by its objects and stored with it (plain data only)
+   */
+  public Map<String, Object> extraData() {
+    return engine.extraData();
+  }
+
+  /**
+   * @return the objects of the latest run (stored ones are read from the database page by page)
+   */
+  public List<T> objects() {
+    return engine.objects();
+  }
+
+  /**
+   * @return the current object, empty before the first or past the last
+   */
+  public Optional<T> currentObject() {
+    return engine.currentObject();
+  }
+
+  /**
+   * @return the name of the current task
+   */
+  public String currentTaskName() {
+    return engine.currentTaskName();
+  }
+
+  /**
+   * @return whether the latest run processed every object
+   */
+  public boolean hasCompleted() {
+    return engine.hasCompleted();
+  }
+
+  /**
+   * @return whether a run is in progress
+   */
+  public boolean isRunning() {
+    return engine.isRunning();
+  }
+
+  /**
+   * @return the definition this workflow runs, as registered under {@link #definitionName()}
+   */
+  public Flow<T> definition() {
+    return engine.definition(WorkflowEngine.DEFAULT_KEY).orElseThrow();
+  }
+
+  /**
+   * Adds a listener of started, finished, halted and error events; it receives the core engine
+   * running this workflow.
+   *
+   * @param listener the listener
+   * @return this
+   */
+  public DbWorkflowEngine<T> addListener(EngineListener<T> listener) {
+    engine.addListener(listener);
+    return this;
+  }
+
+  /**
+   * @param listener a listener added before
+   * @return whether it was there
+   */
+  public boolean removeListener(EngineListener<T> listener) {
+    return engine.removeListener(listener);
+  }
+
+  @Override
+  public String toString() {
+    return "DbWorkflowEngine[" + saves.id + ", " + saves.definitionName + ", " + state() + "]";
   }
 
   /**
@@ -184,8 +354,8 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
       throw new IllegalStateException(
           "workflow " + saves.id + " has not processed any object yet; start it with process(objects)");
     }
-    saves.resetToSource(this);
-    setObjects(stored.apply(objects().size()));
+    saves.resetToSource(engine);
+    engine.objects(stored.apply(objects().size()));
     restart(RestartPosition.FIRST, RestartPosition.FIRST);
   }
 
@@ -203,7 +373,7 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
   void restore(
       EngineState state, Map<String, Object> extraData, List<T> objects, boolean replaceExtra) {
     try {
-      setState(state);
+      engine.setState(state);
     } catch (WorkflowError e) {
       throw new StoreException(
           "workflow " + saves.id + " cannot be resumed: its stored " + e.getMessage(), e);
@@ -214,6 +384,6 @@ public final class DbWorkflowEngine<T> extends WorkflowEngine<T> {
     if (extraData != null) {
       extraData().putAll(extraData);
     }
-    setObjects(objects);
+    engine.objects(objects);
   }
 }

@@ -10,6 +10,7 @@ import dev.flowstate.engine.Task;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +126,19 @@ class FlowstateBuilderTest {
             + " not starting with a digit, at most 63 characters; got 'a-b'");
   }
 
+  /**
+   * Issue 8, defect 15: DbWorkflowEngine extended WorkflowEngine, so a loaded workflow accepted
+   * another definition and a made-up id and ran to COMPLETED under the stored fingerprint. It now
+   * wraps the core engine and offers no way to rewire it.
+   */
+  @Test
+  void storedWorkflowsEngine_offersNoWayToChangeItsDefinitionChooserStateOrId() {
+    assertThat(dev.flowstate.engine.WorkflowEngine.class.isAssignableFrom(DbWorkflowEngine.class)).isFalse();
+    assertThat(java.util.Arrays.stream(DbWorkflowEngine.class.getMethods()).map(java.lang.reflect.Method::getName))
+        .doesNotContain("setDefinition", "setCallbackChooser", "setState", "setWorkflowId", "setObjects")
+        .contains("resume", "restart", "process", "state", "extraData", "definition");
+  }
+
   @Test
   void dataSourceAndJdbcUrl_bothGiven_isRefused() {
     assertThatThrownBy(() -> Flowstate.builder().jdbcUrl("jdbc:h2:mem:x").dataSource(new JdbcDataSource()))
@@ -198,10 +212,13 @@ class FlowstateBuilderTest {
   @Test
   void checkpointEveryAndRestartFromSourceData_calledWhileRunning_failTheTaskClearly() {
     try (Flowstate flowstate = TestDatabase.h2(folder).flowstate().build()) {
-      flowstate.register("every", Doc.class, Flow.of(Task.named("t", (d, e) -> ((DbWorkflowEngine<Doc>) e).setCheckpointEvery(5))));
-      flowstate.register("source", Doc.class, Flow.of(Task.named("t", (d, e) -> ((DbWorkflowEngine<Doc>) e).restartFromSourceData())));
+      List<DbWorkflowEngine<Doc>> self = new java.util.ArrayList<>();
+      flowstate.register("every", Doc.class, Flow.of(Task.named("t", (d, e) -> self.get(0).setCheckpointEvery(5))));
+      flowstate.register("source", Doc.class, Flow.of(Task.named("t", (d, e) -> self.get(1).restartFromSourceData())));
       DbWorkflowEngine<Doc> every = flowstate.newWorkflow("every", Doc.class);
       DbWorkflowEngine<Doc> source = flowstate.newWorkflow("source", Doc.class);
+      self.add(every);
+      self.add(source);
 
       assertThatThrownBy(() -> every.process(Doc.docs("A")))
           .isInstanceOf(dev.flowstate.engine.WorkflowError.class)
