@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.flowstate.db.internal.Fingerprint;
 import dev.flowstate.db.internal.Store;
+import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Flow;
@@ -64,7 +65,8 @@ public final class Flowstate implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Flowstate.class);
 
-  private final Store store;
+  private final Store sessions;
+  private final WorkflowStore store;
   private final ObjectMapper mapper;
   private final HikariDataSource ownPool;
   private final Clock clock;
@@ -82,13 +84,14 @@ public final class Flowstate implements AutoCloseable {
       Clock clock,
       boolean history,
       int maxDataLength) {
-    this.store = store;
+    this.sessions = store;
+    this.store = new WorkflowStore(store);
     this.mapper = mapper;
     this.ownPool = ownPool;
     this.clock = clock;
     this.history = history;
     this.maxDataLength = maxDataLength;
-    this.queries = new Queries(store, mapper);
+    this.queries = new Queries(this.store, mapper);
   }
 
   /**
@@ -243,16 +246,7 @@ public final class Flowstate implements AutoCloseable {
       throw new StoreException(
           "workflow " + id + " is COMPLETED: every object was processed, there is nothing to resume");
     }
-    // positions are 0..n-1: max(pos) reads one index entry where count(*) would read n
-    Integer last =
-        store.inTransaction(
-            em ->
-                em.createQuery(
-                        "select max(o.pos) from ObjectEntity o where o.workflowId = :id",
-                        Integer.class)
-                    .setParameter("id", id)
-                    .getSingleResult());
-    int count = last == null ? 0 : last + 1;
+    int count = store.objectCount(id);
     if (wf.tokenPos > count) {
       throw new StoreException(
           "workflow "
@@ -291,13 +285,11 @@ public final class Flowstate implements AutoCloseable {
    * @return its status, empty if there is no such workflow
    */
   public Optional<WorkflowStatus> status(UUID id) {
+    if (id == null) {
+      throw new IllegalArgumentException("workflow id must not be null");
+    }
     // the status alone: a row whose JSON columns were spoilt by hand still tells its status
-    return store.withoutTransaction(
-        em ->
-            em.createQuery("select w.status from WorkflowEntity w where w.id = :id", WorkflowStatus.class)
-                .setParameter("id", id)
-                .getResultStream()
-                .findFirst());
+    return store.status(id);
   }
 
   // ------------------------------------------------------------------ queries
@@ -386,7 +378,7 @@ public final class Flowstate implements AutoCloseable {
   /** Closes the entity manager factory and, if the builder made it, the connection pool. */
   @Override
   public void close() {
-    store.close();
+    sessions.close();
     if (ownPool != null) {
       ownPool.close();
     }

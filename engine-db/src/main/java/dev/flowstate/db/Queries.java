@@ -3,13 +3,9 @@ package dev.flowstate.db;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.ObjectEntity;
 import dev.flowstate.db.internal.ObjectRunEntity;
-import dev.flowstate.db.internal.Store;
+import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.db.internal.WorkflowEntity;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,10 +18,10 @@ import java.util.UUID;
  */
 final class Queries {
 
-  private final Store store;
+  private final WorkflowStore store;
   private final ObjectMapper mapper;
 
-  Queries(Store store, ObjectMapper mapper) {
+  Queries(WorkflowStore store, ObjectMapper mapper) {
     this.store = store;
     this.mapper = mapper;
   }
@@ -34,33 +30,13 @@ final class Queries {
     if (query == null) {
       throw new IllegalArgumentException("query must not be null; use WorkflowQuery.all()");
     }
-    return store.withoutTransaction(
-        em -> {
-          StringBuilder jpql = new StringBuilder("select w from WorkflowEntity w where 1 = 1");
-          if (query.status() != null) {
-            jpql.append(" and w.status = :status");
-          }
-          if (query.definitionName() != null) {
-            jpql.append(" and w.definitionName = :name");
-          }
-          if (query.modifiedSince() != null) {
-            jpql.append(" and w.modifiedAt >= :since");
-          }
-          jpql.append(" order by w.modifiedAt desc, w.id");
-          TypedQuery<WorkflowEntity> select = em.createQuery(jpql.toString(), WorkflowEntity.class);
-          if (query.status() != null) {
-            select.setParameter("status", query.status());
-          }
-          if (query.definitionName() != null) {
-            select.setParameter("name", query.definitionName());
-          }
-          if (query.modifiedSince() != null) {
-            select.setParameter("since", query.modifiedSince());
-          }
-          List<WorkflowEntity> rows =
-              select.setFirstResult(query.offset()).setMaxResults(query.limit()).getResultList();
-          return summaries(em, rows);
-        });
+    return summaries(
+        store.workflows(
+            query.status(),
+            query.definitionName(),
+            query.modifiedSince(),
+            query.offset(),
+            query.limit()));
   }
 
   Optional<StoredWorkflow> workflow(UUID id) {
@@ -68,30 +44,13 @@ final class Queries {
       throw new IllegalArgumentException("workflow id must not be null");
     }
     WorkflowEntity row = RowShapes.find(store, mapper, id);
-    if (row == null) {
-      return Optional.empty();
-    }
-    return Optional.of(store.withoutTransaction(em -> summaries(em, List.of(row)).get(0)));
+    return row == null ? Optional.empty() : Optional.of(summaries(List.of(row)).get(0));
   }
 
-  private List<StoredWorkflow> summaries(EntityManager em, List<WorkflowEntity> rows) {
-    if (rows.isEmpty()) {
-      return List.of();
-    }
+  private List<StoredWorkflow> summaries(List<WorkflowEntity> rows) {
     List<UUID> ids = new ArrayList<>(rows.size());
     rows.forEach(row -> ids.add(row.id));
-    Map<UUID, Map<ObjectStatus, Long>> counts = new HashMap<>();
-    for (Object[] count :
-        em.createQuery(
-                "select o.workflowId, o.status, count(o) from ObjectEntity o"
-                    + " where o.workflowId in :ids group by o.workflowId, o.status",
-                Object[].class)
-            .setParameter("ids", ids)
-            .getResultList()) {
-      counts
-          .computeIfAbsent((UUID) count[0], id -> new EnumMap<>(ObjectStatus.class))
-          .put((ObjectStatus) count[1], (Long) count[2]);
-    }
+    Map<UUID, Map<ObjectStatus, Long>> counts = store.objectCounts(ids);
     List<StoredWorkflow> summaries = new ArrayList<>(rows.size());
     for (WorkflowEntity w : rows) {
       summaries.add(
@@ -119,25 +78,7 @@ final class Queries {
       throw new IllegalArgumentException("objects needs a workflow id and an object type, got " + id + ", " + type);
     }
     checkPage(offset, limit);
-    List<ObjectEntity> rows =
-        store.withoutTransaction(
-            em -> {
-              TypedQuery<ObjectEntity> select =
-                  em.createQuery(
-                      "select o from ObjectEntity o where o.workflowId = :id"
-                          + (status == null ? "" : " and o.status = :status")
-                          + " order by o.pos",
-                      ObjectEntity.class);
-              select.setParameter("id", id);
-              if (status != null) {
-                select.setParameter("status", status);
-              }
-              return select
-                  .setFirstResult(offset)
-                  .setMaxResults(limit)
-                  .setHint("org.hibernate.readOnly", true)
-                  .getResultList();
-            });
+    List<ObjectEntity> rows = store.objects(id, status, offset, limit);
     List<StoredObject<T>> objects = new ArrayList<>(rows.size());
     for (ObjectEntity o : rows) {
       T data;
@@ -166,21 +107,7 @@ final class Queries {
     if (id == null) {
       throw new IllegalArgumentException("workflow id must not be null");
     }
-    List<ObjectRunEntity> rows =
-        store.withoutTransaction(
-            em -> {
-              TypedQuery<ObjectRunEntity> select =
-                  em.createQuery(
-                      "select r from ObjectRunEntity r where r.workflowId = :id"
-                          + (position == null ? "" : " and r.pos = :pos")
-                          + " order by r.startedAt, r.id",
-                      ObjectRunEntity.class);
-              select.setParameter("id", id);
-              if (position != null) {
-                select.setParameter("pos", position);
-              }
-              return select.getResultList();
-            });
+    List<ObjectRunEntity> rows = store.runs(id, position);
     List<ObjectRun> runs = new ArrayList<>(rows.size());
     for (ObjectRunEntity r : rows) {
       runs.add(

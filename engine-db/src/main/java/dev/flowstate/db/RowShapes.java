@@ -2,12 +2,9 @@ package dev.flowstate.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flowstate.db.internal.Store;
+import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.db.internal.WorkflowEntity;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.UUID;
-import org.hibernate.Session;
 
 /*
  * A workflow row edited by hand can hold JSON of the wrong shape (callback_pos not a list of
@@ -24,43 +21,24 @@ final class RowShapes {
   private RowShapes() {}
 
   /** The workflow row, or null if there is none; a row of the wrong shape is a StoreException. */
-  static WorkflowEntity find(Store store, ObjectMapper mapper, UUID id) {
+  static WorkflowEntity find(WorkflowStore store, ObjectMapper mapper, UUID id) {
     try {
-      return store.withoutTransaction(em -> em.find(WorkflowEntity.class, id));
+      return store.findWorkflow(id);
     } catch (RuntimeException e) {
-      StoreException diagnosed = diagnose(store, mapper, id, e);
-      throw diagnosed;
+      throw diagnose(store, mapper, id, e);
     }
   }
 
-  private static StoreException diagnose(Store store, ObjectMapper mapper, UUID id, RuntimeException e) {
-    String[] columns = {"callback_pos", "extra_data", "halt_payload"};
-    String[] values = new String[columns.length];
+  private static StoreException diagnose(
+      WorkflowStore store, ObjectMapper mapper, UUID id, RuntimeException e) {
+    String[] values;
     try {
-      store.withoutTransaction(
-          em -> {
-            em.unwrap(Session.class)
-                .doWork(
-                    connection -> {
-                      try (PreparedStatement read =
-                          connection.prepareStatement(
-                              "SELECT callback_pos, extra_data, halt_payload FROM "
-                                  + store.table("fs_workflow")
-                                  + " WHERE id = ?")) {
-                        read.setObject(1, id);
-                        try (ResultSet r = read.executeQuery()) {
-                          if (r.next()) {
-                            for (int i = 0; i < columns.length; i++) {
-                              values[i] = r.getString(i + 1);
-                            }
-                          }
-                        }
-                      }
-                    });
-            return null;
-          });
+      values = store.jsonColumns(id);
     } catch (RuntimeException unreadable) {
       e.addSuppressed(unreadable);
+      values = null;
+    }
+    if (values == null) {
       return new StoreException("workflow " + id + " cannot be read: " + e.getMessage(), e);
     }
     String problem = null;

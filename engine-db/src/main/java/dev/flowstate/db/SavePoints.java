@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.EndedBy;
 import dev.flowstate.db.internal.ObjectEntity;
 import dev.flowstate.db.internal.ObjectRunEntity;
-import dev.flowstate.db.internal.Store;
+import dev.flowstate.db.internal.ObjectEnd;
+import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.engine.EngineHooks;
 import dev.flowstate.engine.EngineState;
@@ -54,29 +55,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private static final Logger LOG = LoggerFactory.getLogger(SavePoints.class);
   private static final List<Integer> FIRST_TASK = List.of(0);
 
-  private static final String UPDATE_WORKFLOW =
-      "update WorkflowEntity w set w.status = :status, w.endedBy = :endedBy,"
-          + " w.tokenPos = :tokenPos,"
-          + " w.callbackPos = :callbackPos, w.extraData = :extraData,"
-          + " w.haltMessage = :haltMessage, w.haltAction = :haltAction,"
-          + " w.haltPayload = :haltPayload, w.lastError = :lastError,"
-          + " w.modifiedAt = :modifiedAt, w.version = w.version + 1"
-          + " where w.id = :id and w.version = :version";
-
-  /** How one object's run ended, until a commit writes it. Null status or data: keep the stored. */
-  record Ended(
-      int pos,
-      ObjectStatus status,
-      String data,
-      List<Integer> callbackPos,
-      String errorText,
-      Instant startedAt,
-      Instant endedAt,
-      String outcome) {}
 
   final UUID id;
   final String definitionName;
-  private final Store store;
+  private final WorkflowStore store;
   private final ObjectMapper mapper;
   private final Clock clock;
   private final boolean history;
@@ -90,7 +72,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   int checkpointEvery = 1;
 
-  private final ArrayList<Ended> pending = new ArrayList<>();
+  private final ArrayList<ObjectEnd> pending = new ArrayList<>();
   private List<? extends T> objects = List.of();
   private WorkflowEngine<T> engine;
   private boolean inRun;
@@ -109,7 +91,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   SavePoints(
       WorkflowEntity row,
       boolean stored,
-      Store store,
+      WorkflowStore store,
       ObjectMapper mapper,
       Clock clock,
       boolean history,
@@ -161,11 +143,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           engine,
           em -> {
             if (stored) {
-              updateWorkflow(em);
+              store.updateWorkflow(em, row);
             } else {
               row.createdAt = now;
-              em.persist(row);
-              em.flush();
+              store.insertWorkflow(em, row);
             }
             if (!(objects instanceof StoredObjects)) {
               insertNewObjects(em, objects, now);
@@ -437,35 +418,17 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     long version = row.version;
     RuntimeException thrown;
     try {
-      store.inTransaction(
-          em -> {
-            int updated =
-                em.createQuery(
-                        "update WorkflowEntity w set w.status = :status, w.endedBy = :endedBy,"
-                            + " w.lastError = :lastError, w.modifiedAt = :now,"
-                            + " w.version = w.version + 1 where w.id = :id and w.version = :version")
-                    .setParameter("status", WorkflowStatus.ERROR)
-                    .setParameter("endedBy", EndedBy.SAVE_ERROR)
-                    .setParameter("lastError", cut(text, Columns.LAST_ERROR))
-                    .setParameter("now", now)
-                    .setParameter("id", id)
-                    .setParameter("version", version)
-                    .executeUpdate();
-            if (updated == 0) {
-              throw conflict(null);
-            }
-            em.createQuery(
-                    "update ObjectEntity o set o.status = :error, o.errorText = :text,"
-                        + " o.modifiedAt = :now, o.version = o.version + 1"
-                        + " where o.workflowId = :id and o.status = :running")
-                .setParameter("error", ObjectStatus.ERROR)
-                .setParameter("text", cut(text, Columns.ERROR_TEXT))
-                .setParameter("now", now)
-                .setParameter("id", id)
-                .setParameter("running", ObjectStatus.RUNNING)
-                .executeUpdate();
-            return null;
-          });
+      store.write(
+          id,
+          "",
+          em ->
+              store.markSaveFailed(
+                  em,
+                  id,
+                  version,
+                  cut(text, Columns.LAST_ERROR),
+                  cut(text, Columns.ERROR_TEXT),
+                  now));
       row.version = version + 1;
       row.status = WorkflowStatus.ERROR;
       row.endedBy = EndedBy.SAVE_ERROR;
@@ -531,9 +494,9 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
    * resumes from.
    */
   Reloaded reload() {
-    return store.inTransaction(
+    return store.read(
         em -> {
-          WorkflowEntity wf = em.find(WorkflowEntity.class, id);
+          WorkflowEntity wf = store.findWorkflow(em, id);
           if (wf == null) {
             throw new StoreException("workflow " + id + " is no longer in the database");
           }
@@ -548,22 +511,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           row.lastError = wf.lastError;
           row.version = wf.version;
           row.modifiedAt = wf.modifiedAt;
-          Integer last =
-              em.createQuery(
-                      "select max(o.pos) from ObjectEntity o where o.workflowId = :id",
-                      Integer.class)
-                  .setParameter("id", id)
-                  .getSingleResult();
-          ObjectStatus atToken =
-              em.createQuery(
-                      "select o.status from ObjectEntity o where o.workflowId = :id and o.pos = :pos",
-                      ObjectStatus.class)
-                  .setParameter("id", id)
-                  .setParameter("pos", wf.tokenPos)
-                  .getResultStream()
-                  .findFirst()
-                  .orElse(null);
-          return new Reloaded(last == null ? 0 : last + 1, atToken);
+          return new Reloaded(
+              store.objectCount(em, id), store.objectStatus(em, id, wf.tokenPos));
         });
   }
 
@@ -581,8 +530,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     save(
         null,
         em -> {
-          em.persist(row);
-          em.flush();
+          store.insertWorkflow(em, row);
           insertNewObjects(em, objects, now);
         });
     stored = true;
@@ -595,28 +543,21 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     save(
         engine,
         em -> {
-          updateWorkflow(em);
-          em.createQuery(
-                  "update ObjectEntity o set o.data = o.sourceData, o.status = :initial,"
-                      + " o.callbackPos = null, o.errorText = null, o.modifiedAt = :now,"
-                      + " o.version = o.version + 1 where o.workflowId = :id")
-              .setParameter("initial", ObjectStatus.INITIAL)
-              .setParameter("now", now)
-              .setParameter("id", id)
-              .executeUpdate();
+          store.updateWorkflow(em, row);
+          store.resetToSource(em, id, now);
         });
   }
 
   // ------------------------------------------------------------------ helpers
 
-  private Ended ended(
+  private ObjectEnd ended(
       int index,
       ObjectStatus status,
       String data,
       List<Integer> callbackPos,
       String errorText,
       String outcome) {
-    return new Ended(
+    return new ObjectEnd(
         index, status, data, callbackPos, errorText, startedAt, clock.instant(), outcome);
   }
 
@@ -624,7 +565,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
    * The object ended and the next one follows: durable mode commits it together with marking the
    * next object RUNNING; checkpoint mode commits when N objects are pending.
    */
-  private void movedOn(WorkflowEngine<T> engine, Ended ended) {
+  private void movedOn(WorkflowEngine<T> engine, ObjectEnd ended) {
     pending.add(ended);
     int index = ended.pos();
     if (checkpointEvery > 1) {
@@ -664,7 +605,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       save(
           engine,
           em -> {
-            updateWorkflow(em);
+            store.updateWorkflow(em, row);
             if (!pending.isEmpty() || markRunning >= 0) {
               writeObjects(em, markRunning);
             }
@@ -674,130 +615,16 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     }
   }
 
-  private void updateWorkflow(EntityManager em) {
-    int updated =
-        em.createQuery(UPDATE_WORKFLOW)
-            .setParameter("status", row.status)
-            .setParameter("endedBy", row.endedBy)
-            .setParameter("tokenPos", row.tokenPos)
-            .setParameter("callbackPos", row.callbackPos)
-            .setParameter("extraData", row.extraData)
-            .setParameter("haltMessage", row.haltMessage)
-            .setParameter("haltAction", row.haltAction)
-            .setParameter("haltPayload", row.haltPayload)
-            .setParameter("lastError", row.lastError)
-            .setParameter("modifiedAt", row.modifiedAt)
-            .setParameter("id", id)
-            .setParameter("version", row.version)
-            .executeUpdate();
-    if (updated == 0) {
-      Long stored =
-          em.createQuery("select w.version from WorkflowEntity w where w.id = :id", Long.class)
-              .setParameter("id", id)
-              .getResultStream()
-              .findFirst()
-              .orElse(null);
-      if (stored == null) {
-        throw new StoreException("workflow " + id + " is no longer in the database");
-      }
-      throw conflict(null);
-    }
-  }
-
   private void writeObjects(EntityManager em, int markRunning) {
-    if (store.postgres()) {
-      ObjectStatus before = BulkWrites.write(em, store, id, pending, history, markRunning, row.modifiedAt);
-      if (markRunning >= 0) {
-        statusBefore = before;
-      }
-      return;
-    }
-    int from = markRunning >= 0 ? markRunning : Integer.MAX_VALUE;
-    int to = markRunning;
-    for (Ended e : pending) {
-      from = Math.min(from, e.pos());
-      to = Math.max(to, e.pos());
-    }
-    int count = pending.size() + (markRunning >= 0 ? 1 : 0);
-    if (count > Store.BATCH_SIZE) {
-      // a checkpoint: its updates and history rows go out in as few batches as possible
-      em.unwrap(org.hibernate.Session.class).setJdbcBatchSize(Math.min(count, 1000));
-    }
-    List<ObjectEntity> rows;
-    if (to - from < 2 * count + 8) {
-      rows =
-          em.createQuery(
-                  "select o from ObjectEntity o where o.workflowId = :id"
-                      + " and o.pos between :from and :to",
-                  ObjectEntity.class)
-              .setParameter("id", id)
-              .setParameter("from", from)
-              .setParameter("to", to)
-              .getResultList();
-    } else { // jumps made the positions sparse
-      List<Integer> positions = new ArrayList<>(count);
-      pending.forEach(e -> positions.add(e.pos()));
-      if (markRunning >= 0) {
-        positions.add(markRunning);
-      }
-      rows =
-          em.createQuery(
-                  "select o from ObjectEntity o where o.workflowId = :id and o.pos in :positions",
-                  ObjectEntity.class)
-              .setParameter("id", id)
-              .setParameter("positions", positions)
-              .getResultList();
-    }
-    ObjectEntity[] byPos = new ObjectEntity[to - from + 1];
-    for (ObjectEntity o : rows) {
-      byPos[o.pos - from] = o;
-    }
-    for (Ended e : pending) {
-      ObjectEntity o = row(byPos, from, e.pos());
-      if (e.status() != null) {
-        o.status = e.status();
-      }
-      if (e.data() != null) {
-        o.data = e.data();
-      }
-      o.callbackPos = e.callbackPos();
-      o.errorText = e.errorText();
-      o.modifiedAt = e.endedAt();
-      if (history) {
-        ObjectRunEntity run = new ObjectRunEntity();
-        run.workflowId = id;
-        run.pos = e.pos();
-        run.startedAt = e.startedAt() != null ? e.startedAt() : e.endedAt();
-        run.endedAt = e.endedAt();
-        run.outcome = e.outcome();
-        run.callbackPos = e.callbackPos();
-        run.message = cut(e.errorText(), Columns.RUN_MESSAGE);
-        em.persist(run);
-      }
-    }
+    ObjectStatus before =
+        store.writeObjects(em, id, pending, history, markRunning, row.modifiedAt);
     if (markRunning >= 0) {
-      ObjectEntity o = row(byPos, from, markRunning);
-      statusBefore = o.status;
-      o.status = ObjectStatus.RUNNING;
-      o.modifiedAt = row.modifiedAt;
+      statusBefore = before;
     }
-  }
-
-  private ObjectEntity row(ObjectEntity[] byPos, int from, int pos) {
-    ObjectEntity o = byPos[pos - from];
-    if (o == null) {
-      throw new StoreException(
-          "workflow " + id + " has no stored object at position " + pos
-              + "; were the objects replaced by a longer list in restart(...)?");
-    }
-    return o;
   }
 
   private void insertNewObjects(EntityManager em, List<? extends T> objects, Instant now) {
-    long storedCount =
-        em.createQuery("select count(o) from ObjectEntity o where o.workflowId = :id", Long.class)
-            .setParameter("id", id)
-            .getSingleResult();
+    long storedCount = store.countObjects(em, id);
     if (objects.size() < storedCount) {
       throw new StoreException(
           "workflow "
@@ -811,66 +638,16 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
               + storedCount
               + " (a longer list appends objects), or resume() to run the stored ones");
     }
-    for (int i = (int) storedCount; i < objects.size(); i++) {
-      ObjectEntity o = new ObjectEntity();
-      o.workflowId = id;
-      o.pos = i;
-      o.status = ObjectStatus.INITIAL;
-      o.data = json(objects.get(i), i);
-      o.sourceData = o.data;
-      o.createdAt = now;
-      o.modifiedAt = now;
-      em.persist(o);
-      if ((i + 1) % Store.BATCH_SIZE == 0) {
-        em.flush();
-        em.clear();
-      }
-    }
-    em.flush();
-  }
-
-  private interface Work {
-    void run(EntityManager em);
+    store.insertObjects(em, id, (int) storedCount, objects.size(), i -> json(objects.get(i), i), now);
   }
 
   /** One save point: one transaction; on success the version this engine now expects. */
-  private void save(WorkflowEngine<T> engine, Work work) {
+  private void save(WorkflowEngine<T> engine, java.util.function.Consumer<EntityManager> work) {
     boolean update = stored;
-    try {
-      // one flush, at commit: a second one would compare JSON columns with Hibernate's copies of
-      // them (a long read back as an int is "changed") and write the rows again
-      store.inTransaction(
-          em -> {
-            work.run(em);
-            return null;
-          });
-      if (update) {
-        row.version++;
-      }
-    } catch (StoreException e) {
-      throw e;
-    } catch (PersistenceException e) {
-      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-        if (cause instanceof org.hibernate.StaleStateException
-            || cause instanceof jakarta.persistence.OptimisticLockException) {
-          throw conflict(e);
-        }
-      }
-      throw new StoreException(
-          "workflow " + id + ": could not save"
-              + (engine == null ? "" : " at object " + engine.state().tokenPos()) + ": "
-              + e.getMessage(),
-          e);
+    store.write(id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
+    if (update) {
+      row.version++;
     }
-  }
-
-  private StoreException conflict(Exception e) {
-    return new StoreException(
-        "workflow "
-            + id
-            + " was saved by another engine since this one last saved it; this engine's"
-            + " changes were not written. Load the workflow again to continue from what is stored",
-        e);
   }
 
   private void positions(WorkflowEngine<T> engine) {

@@ -1,14 +1,11 @@
 package dev.flowstate.db;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flowstate.db.internal.Store;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.flowstate.db.internal.WorkflowStore;
 import java.util.AbstractList;
 import java.util.RandomAccess;
 import java.util.UUID;
 import java.util.function.ObjIntConsumer;
-import org.hibernate.Session;
 
 /**
  * A stored workflow's objects, read page by page in position order, so that a workflow of a
@@ -20,7 +17,7 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
 
   static final int PAGE = 1000;
 
-  private final Store store;
+  private final WorkflowStore store;
   private final ObjectMapper mapper;
   private final UUID workflowId;
   private final Class<T> type;
@@ -31,7 +28,7 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
   private Object[] page = new Object[0];
   private boolean[] made = new boolean[0];
 
-  StoredObjects(Store store, ObjectMapper mapper, UUID workflowId, Class<T> type, int size) {
+  StoredObjects(WorkflowStore store, ObjectMapper mapper, UUID workflowId, Class<T> type, int size) {
     this.store = store;
     this.mapper = mapper;
     this.workflowId = workflowId;
@@ -73,34 +70,7 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
     // one plain query outside any transaction (a read needs no BEGIN/COMMIT round trip); a
     // thousand (position, JSON text) pairs need none of Hibernate's row processing, which took
     // a few times as long as the query itself
-    int found =
-        store.withoutTransaction(
-            em -> {
-              int[] rows = {0};
-              em.unwrap(Session.class)
-                  .doWork(
-                      connection -> {
-                        try (PreparedStatement page =
-                            connection.prepareStatement(
-                                "SELECT pos, data FROM " + store.table("fs_object")
-                                    + " WHERE workflow_id = ? AND pos >= ? AND pos < ?"
-                                    + " ORDER BY pos")) {
-                          page.setObject(1, workflowId);
-                          page.setInt(2, start);
-                          page.setInt(3, start + PAGE);
-                          try (ResultSet r = page.executeQuery()) {
-                            while (r.next()) {
-                              int pos = r.getInt(1);
-                              if (pos - start < length) {
-                                data[pos - start] = r.getString(2);
-                                rows[0]++;
-                              }
-                            }
-                          }
-                        }
-                      });
-              return rows[0];
-            });
+    int found = store.readObjectData(workflowId, start, data);
     if (found != length) {
       StoreException missing =
           new StoreException(

@@ -1,8 +1,8 @@
-package dev.flowstate.db;
+package dev.flowstate.db.internal;
 
-import dev.flowstate.db.SavePoints.Ended;
-import dev.flowstate.db.internal.ObjectRunEntity;
-import dev.flowstate.db.internal.Store;
+import dev.flowstate.db.ObjectStatus;
+import dev.flowstate.db.StoreException;
+import dev.flowstate.migrations.Columns;
 import jakarta.persistence.EntityManager;
 import java.sql.Array;
 import java.sql.PreparedStatement;
@@ -23,25 +23,25 @@ import org.hibernate.generator.EventType;
  * row, which made a checkpoint three times slower. History ids come from Hibernate's own pooled
  * generator, so they never collide with rows Hibernate inserts.
  */
-final class BulkWrites {
+final class PostgresDialect implements Dialect {
 
-  private BulkWrites() {}
+  private final Store store;
 
-  /**
-   * @return the status that object {@code markRunning} had before it was marked, or null if none
-   *     was marked
-   */
-  static ObjectStatus write(
+  PostgresDialect(Store store) {
+    this.store = store;
+  }
+
+  @Override
+  public ObjectStatus writeObjects(
       EntityManager em,
-      Store store,
       UUID id,
-      List<Ended> pending,
+      List<ObjectEnd> pending,
       boolean history,
       int markRunning,
       java.time.Instant now) {
     // the last end of each object wins (a backward jump can end one object twice)
-    Map<Integer, Ended> last = new HashMap<>();
-    for (Ended e : pending) {
+    Map<Integer, ObjectEnd> last = new HashMap<>();
+    for (ObjectEnd e : pending) {
       last.put(e.pos(), e);
     }
     int n = last.size() + (markRunning >= 0 ? 1 : 0);
@@ -56,7 +56,7 @@ final class BulkWrites {
     String[] errorText = new String[n];
     String[] modifiedAt = new String[n];
     int i = 0;
-    for (Ended e : last.values()) {
+    for (ObjectEnd e : last.values()) {
       pos[i] = e.pos();
       mark[i] = false;
       status[i] = e.status() == null ? null : e.status().name();
@@ -147,7 +147,7 @@ final class BulkWrites {
   }
 
   /** History columns, one array each: id, pos, started, ended, outcome, callbackPos, message. */
-  private static Object[][] runs(EntityManager em, List<Ended> pending) {
+  private static Object[][] runs(EntityManager em, List<ObjectEnd> pending) {
     SessionImplementor session = em.unwrap(SessionImplementor.class);
     BeforeExecutionGenerator ids =
         (BeforeExecutionGenerator)
@@ -162,14 +162,14 @@ final class BulkWrites {
       new String[n]
     };
     for (int i = 0; i < n; i++) {
-      Ended e = pending.get(i);
+      ObjectEnd e = pending.get(i);
       columns[0][i] = ids.generate(session, null, null, EventType.INSERT);
       columns[1][i] = e.pos();
       columns[2][i] = (e.startedAt() != null ? e.startedAt() : e.endedAt()).toString();
       columns[3][i] = e.endedAt().toString();
       columns[4][i] = e.outcome();
       columns[5][i] = json(e.callbackPos());
-      columns[6][i] = SavePoints.cut(e.errorText(), dev.flowstate.migrations.Columns.RUN_MESSAGE);
+      columns[6][i] = Columns.cut(e.errorText(), Columns.RUN_MESSAGE);
     }
     return columns;
   }

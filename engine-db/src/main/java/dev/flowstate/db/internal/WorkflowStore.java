@@ -1,0 +1,457 @@
+package dev.flowstate.db.internal;
+
+import dev.flowstate.db.ObjectStatus;
+import dev.flowstate.db.StoreException;
+import dev.flowstate.db.WorkflowStatus;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+import jakarta.persistence.TypedQuery;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import org.hibernate.Session;
+
+/**
+ * Every statement flowstate runs against its tables, in one place: the save points decide what to
+ * save and when; this writes it. What differs between PostgreSQL and H2 sits behind {@link
+ * Dialect}. Writes are fenced by the workflow row's version: an update that finds another version
+ * writes nothing and says so.
+ */
+public final class WorkflowStore {
+
+  private final Store store;
+  private final Dialect dialect;
+
+  /**
+   * @param store the session factory over the entities
+   */
+  public WorkflowStore(Store store) {
+    this.store = store;
+    this.dialect = Dialect.of(store);
+  }
+
+  // ------------------------------------------------------------------ transactions
+
+  /**
+   * Runs {@code work} as one transaction; a database failure becomes a {@link StoreException}
+   * naming the workflow and {@code where}, a version mismatch the conflict error.
+   *
+   * @param id the workflow written
+   * @param where what was being saved, e.g. "at object 3", for the message
+   * @param work the statements
+   */
+  public void write(UUID id, String where, Consumer<EntityManager> work) {
+    try {
+      // one flush, at commit: a second one would compare JSON columns with Hibernate's copies of
+      // them (a long read back as an int is "changed") and write the rows again
+      store.inTransaction(
+          em -> {
+            work.accept(em);
+            return null;
+          });
+    } catch (StoreException e) {
+      throw e;
+    } catch (PersistenceException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof org.hibernate.StaleStateException
+            || cause instanceof jakarta.persistence.OptimisticLockException) {
+          throw conflict(id, e);
+        }
+      }
+      throw new StoreException(
+          "workflow " + id + ": could not save" + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The error of a write that found the workflow saved by another engine. */
+  public static StoreException conflict(UUID id, Exception cause) {
+    return new StoreException(
+        "workflow "
+            + id
+            + " was saved by another engine since this one last saved it; this engine's"
+            + " changes were not written. Load the workflow again to continue from what is stored",
+        cause);
+  }
+
+  // ------------------------------------------------------------------ the workflow row
+
+  /** Inserts a new workflow row (its version becomes 0). */
+  public void insertWorkflow(EntityManager em, WorkflowEntity row) {
+    em.persist(row);
+    em.flush();
+  }
+
+  /**
+   * Writes the row's status, positions, extra data, halt details and error, if its version is
+   * still {@code row.version}; bumps the stored version.
+   *
+   * @throws StoreException if the row is gone, or another engine saved it (conflict)
+   */
+  public void updateWorkflow(EntityManager em, WorkflowEntity row) {
+    int updated =
+        em.createQuery(
+                "update WorkflowEntity w set w.status = :status, w.endedBy = :endedBy,"
+                    + " w.tokenPos = :tokenPos, w.callbackPos = :callbackPos,"
+                    + " w.extraData = :extraData, w.haltMessage = :haltMessage,"
+                    + " w.haltAction = :haltAction, w.haltPayload = :haltPayload,"
+                    + " w.lastError = :lastError, w.modifiedAt = :modifiedAt,"
+                    + " w.version = w.version + 1 where w.id = :id and w.version = :version")
+            .setParameter("status", row.status)
+            .setParameter("endedBy", row.endedBy)
+            .setParameter("tokenPos", row.tokenPos)
+            .setParameter("callbackPos", row.callbackPos)
+            .setParameter("extraData", row.extraData)
+            .setParameter("haltMessage", row.haltMessage)
+            .setParameter("haltAction", row.haltAction)
+            .setParameter("haltPayload", row.haltPayload)
+            .setParameter("lastError", row.lastError)
+            .setParameter("modifiedAt", row.modifiedAt)
+            .setParameter("id", row.id)
+            .setParameter("version", row.version)
+            .executeUpdate();
+    if (updated == 0) {
+      requireFenced(em, row.id);
+    }
+  }
+
+  /**
+   * A save of a run failed: the workflow becomes ERROR with ended_by SAVE_ERROR, keeping the
+   * positions of its last commit, and its RUNNING object ERROR with the same text.
+   *
+   * @throws StoreException if the row is gone or another engine saved it
+   */
+  public void markSaveFailed(
+      EntityManager em, UUID id, long version, String lastError, String errorText, Instant now) {
+    int updated =
+        em.createQuery(
+                "update WorkflowEntity w set w.status = :status, w.endedBy = :endedBy,"
+                    + " w.lastError = :lastError, w.modifiedAt = :now,"
+                    + " w.version = w.version + 1 where w.id = :id and w.version = :version")
+            .setParameter("status", WorkflowStatus.ERROR)
+            .setParameter("endedBy", EndedBy.SAVE_ERROR)
+            .setParameter("lastError", lastError)
+            .setParameter("now", now)
+            .setParameter("id", id)
+            .setParameter("version", version)
+            .executeUpdate();
+    if (updated == 0) {
+      requireFenced(em, id);
+    }
+    em.createQuery(
+            "update ObjectEntity o set o.status = :error, o.errorText = :text,"
+                + " o.modifiedAt = :now, o.version = o.version + 1"
+                + " where o.workflowId = :id and o.status = :running")
+        .setParameter("error", ObjectStatus.ERROR)
+        .setParameter("text", errorText)
+        .setParameter("now", now)
+        .setParameter("id", id)
+        .setParameter("running", ObjectStatus.RUNNING)
+        .executeUpdate();
+  }
+
+  private void requireFenced(EntityManager em, UUID id) {
+    Long stored =
+        em.createQuery("select w.version from WorkflowEntity w where w.id = :id", Long.class)
+            .setParameter("id", id)
+            .getResultStream()
+            .findFirst()
+            .orElse(null);
+    if (stored == null) {
+      throw new StoreException("workflow " + id + " is no longer in the database");
+    }
+    throw conflict(id, null);
+  }
+
+  // ------------------------------------------------------------------ objects
+
+  /** How many objects of the workflow are stored. */
+  public long countObjects(EntityManager em, UUID id) {
+    return em.createQuery(
+            "select count(o) from ObjectEntity o where o.workflowId = :id", Long.class)
+        .setParameter("id", id)
+        .getSingleResult();
+  }
+
+  /**
+   * Inserts objects {@code from} to {@code to - 1} as INITIAL, each with its JSON as data and
+   * source data, flushing in batches so that a million objects do not stay in the session.
+   */
+  public void insertObjects(
+      EntityManager em, UUID id, int from, int to, IntFunction<String> json, Instant now) {
+    for (int i = from; i < to; i++) {
+      ObjectEntity o = new ObjectEntity();
+      o.workflowId = id;
+      o.pos = i;
+      o.status = ObjectStatus.INITIAL;
+      o.data = json.apply(i);
+      o.sourceData = o.data;
+      o.createdAt = now;
+      o.modifiedAt = now;
+      em.persist(o);
+      if ((i + 1) % Store.BATCH_SIZE == 0) {
+        em.flush();
+        em.clear();
+      }
+    }
+    em.flush();
+  }
+
+  /**
+   * Writes the objects that ended (and their history rows) and marks {@code markRunning} RUNNING.
+   *
+   * @return the status object {@code markRunning} had before, or null if none was marked
+   */
+  public ObjectStatus writeObjects(
+      EntityManager em,
+      UUID id,
+      List<ObjectEnd> ended,
+      boolean history,
+      int markRunning,
+      Instant now) {
+    return dialect.writeObjects(em, id, ended, history, markRunning, now);
+  }
+
+  /** Every object back to its source data and INITIAL. */
+  public void resetToSource(EntityManager em, UUID id, Instant now) {
+    em.createQuery(
+            "update ObjectEntity o set o.data = o.sourceData, o.status = :initial,"
+                + " o.callbackPos = null, o.errorText = null, o.modifiedAt = :now,"
+                + " o.version = o.version + 1 where o.workflowId = :id")
+        .setParameter("initial", ObjectStatus.INITIAL)
+        .setParameter("now", now)
+        .setParameter("id", id)
+        .executeUpdate();
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** The workflow row, or null; Hibernate's exception if a JSON column has the wrong shape. */
+  public WorkflowEntity findWorkflow(UUID id) {
+    return store.withoutTransaction(em -> em.find(WorkflowEntity.class, id));
+  }
+
+  /** The workflow row read in {@code em}, or null. */
+  public WorkflowEntity findWorkflow(EntityManager em, UUID id) {
+    return em.find(WorkflowEntity.class, id);
+  }
+
+  /** The workflow's status alone (it reads even when the JSON columns were spoilt by hand). */
+  public Optional<WorkflowStatus> status(UUID id) {
+    return store.withoutTransaction(
+        em ->
+            em.createQuery(
+                    "select w.status from WorkflowEntity w where w.id = :id", WorkflowStatus.class)
+                .setParameter("id", id)
+                .getResultStream()
+                .findFirst());
+  }
+
+  /** The workflow's JSON columns as text: callback_pos, extra_data, halt_payload; null if none. */
+  public String[] jsonColumns(UUID id) {
+    String[] values = new String[3];
+    boolean[] found = {false};
+    store.withoutTransaction(
+        em -> {
+          em.unwrap(Session.class)
+              .doWork(
+                  connection -> {
+                    try (PreparedStatement read =
+                        connection.prepareStatement(
+                            "SELECT callback_pos, extra_data, halt_payload FROM "
+                                + store.table("fs_workflow")
+                                + " WHERE id = ?")) {
+                      read.setObject(1, id);
+                      try (ResultSet r = read.executeQuery()) {
+                        if (r.next()) {
+                          found[0] = true;
+                          for (int i = 0; i < values.length; i++) {
+                            values[i] = r.getString(i + 1);
+                          }
+                        }
+                      }
+                    }
+                  });
+          return null;
+        });
+    return found[0] ? values : null;
+  }
+
+  /** How many objects the workflow has (positions are 0..n-1: max(pos) reads one index entry). */
+  public int objectCount(EntityManager em, UUID id) {
+    Integer last =
+        em.createQuery(
+                "select max(o.pos) from ObjectEntity o where o.workflowId = :id", Integer.class)
+            .setParameter("id", id)
+            .getSingleResult();
+    return last == null ? 0 : last + 1;
+  }
+
+  /** {@link #objectCount(EntityManager, UUID)} in a read of its own. */
+  public int objectCount(UUID id) {
+    return store.withoutTransaction(em -> objectCount(em, id));
+  }
+
+  /** The status of the object at {@code pos}, or null if there is none. */
+  public ObjectStatus objectStatus(EntityManager em, UUID id, int pos) {
+    return em.createQuery(
+            "select o.status from ObjectEntity o where o.workflowId = :id and o.pos = :pos",
+            ObjectStatus.class)
+        .setParameter("id", id)
+        .setParameter("pos", pos)
+        .getResultStream()
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * The data (JSON text) of objects {@code start} to {@code start + into.length - 1}, into {@code
+   * into} by position: one plain query outside any transaction (a read needs no BEGIN/COMMIT round
+   * trip); a thousand (position, JSON text) pairs need none of Hibernate's row processing, which
+   * took a few times as long as the query itself.
+   *
+   * @return how many of them were found
+   */
+  public int readObjectData(UUID id, int start, String[] into) {
+    return store.withoutTransaction(
+        em -> {
+          int[] rows = {0};
+          em.unwrap(Session.class)
+              .doWork(
+                  connection -> {
+                    try (PreparedStatement page =
+                        connection.prepareStatement(
+                            "SELECT pos, data FROM "
+                                + store.table("fs_object")
+                                + " WHERE workflow_id = ? AND pos >= ? AND pos < ?"
+                                + " ORDER BY pos")) {
+                      page.setObject(1, id);
+                      page.setInt(2, start);
+                      page.setInt(3, start + into.length);
+                      try (ResultSet r = page.executeQuery()) {
+                        while (r.next()) {
+                          int pos = r.getInt(1);
+                          if (pos - start < into.length) {
+                            into[pos - start] = r.getString(2);
+                            rows[0]++;
+                          }
+                        }
+                      }
+                    }
+                  });
+          return rows[0];
+        });
+  }
+
+  /**
+   * Workflow rows, newest first (by last save), filtered by what is not null, one page.
+   *
+   * @param status only this status, or null
+   * @param definitionName only this definition, or null
+   * @param modifiedSince only rows saved at or after this, or null
+   */
+  public List<WorkflowEntity> workflows(
+      WorkflowStatus status, String definitionName, Instant modifiedSince, int offset, int limit) {
+    return store.withoutTransaction(
+        em -> {
+          StringBuilder jpql = new StringBuilder("select w from WorkflowEntity w where 1 = 1");
+          if (status != null) {
+            jpql.append(" and w.status = :status");
+          }
+          if (definitionName != null) {
+            jpql.append(" and w.definitionName = :name");
+          }
+          if (modifiedSince != null) {
+            jpql.append(" and w.modifiedAt >= :since");
+          }
+          jpql.append(" order by w.modifiedAt desc, w.id");
+          TypedQuery<WorkflowEntity> select = em.createQuery(jpql.toString(), WorkflowEntity.class);
+          if (status != null) {
+            select.setParameter("status", status);
+          }
+          if (definitionName != null) {
+            select.setParameter("name", definitionName);
+          }
+          if (modifiedSince != null) {
+            select.setParameter("since", modifiedSince);
+          }
+          return select.setFirstResult(offset).setMaxResults(limit).getResultList();
+        });
+  }
+
+  /** How many objects of each workflow have each status (statuses with none left out). */
+  public Map<UUID, Map<ObjectStatus, Long>> objectCounts(List<UUID> ids) {
+    Map<UUID, Map<ObjectStatus, Long>> counts = new HashMap<>();
+    if (ids.isEmpty()) {
+      return counts;
+    }
+    store.withoutTransaction(
+        em -> {
+          for (Object[] count :
+              em.createQuery(
+                      "select o.workflowId, o.status, count(o) from ObjectEntity o"
+                          + " where o.workflowId in :ids group by o.workflowId, o.status",
+                      Object[].class)
+                  .setParameter("ids", ids)
+                  .getResultList()) {
+            counts
+                .computeIfAbsent((UUID) count[0], id -> new EnumMap<>(ObjectStatus.class))
+                .put((ObjectStatus) count[1], (Long) count[2]);
+          }
+          return null;
+        });
+    return counts;
+  }
+
+  /** A page of a workflow's object rows in position order, all or those with {@code status}. */
+  public List<ObjectEntity> objects(UUID id, ObjectStatus status, int offset, int limit) {
+    return store.withoutTransaction(
+        em -> {
+          TypedQuery<ObjectEntity> select =
+              em.createQuery(
+                  "select o from ObjectEntity o where o.workflowId = :id"
+                      + (status == null ? "" : " and o.status = :status")
+                      + " order by o.pos",
+                  ObjectEntity.class);
+          select.setParameter("id", id);
+          if (status != null) {
+            select.setParameter("status", status);
+          }
+          return select
+              .setFirstResult(offset)
+              .setMaxResults(limit)
+              .setHint("org.hibernate.readOnly", true)
+              .getResultList();
+        });
+  }
+
+  /** The history rows of a workflow, or of one of its objects, in the order the runs began. */
+  public List<ObjectRunEntity> runs(UUID id, Integer position) {
+    return store.withoutTransaction(
+        em -> {
+          TypedQuery<ObjectRunEntity> select =
+              em.createQuery(
+                  "select r from ObjectRunEntity r where r.workflowId = :id"
+                      + (position == null ? "" : " and r.pos = :pos")
+                      + " order by r.startedAt, r.id",
+                  ObjectRunEntity.class);
+          select.setParameter("id", id);
+          if (position != null) {
+            select.setParameter("pos", position);
+          }
+          return select.getResultList();
+        });
+  }
+
+  /** Runs reads in one entity manager without a transaction. */
+  public <R> R read(java.util.function.Function<EntityManager, R> work) {
+    return store.withoutTransaction(work);
+  }
+}
