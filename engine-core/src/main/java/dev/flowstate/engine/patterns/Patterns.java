@@ -7,26 +7,11 @@ import dev.flowstate.engine.Task;
 import dev.flowstate.engine.Transition;
 import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
-import java.lang.reflect.Array;
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,13 +44,6 @@ public final class Patterns {
   /** Prefix of the extra-data keys where {@link #forEach} keeps its iteration state. */
   public static final String FOR_STATE_PREFIX = "_for";
 
-  private static final String[] OPERATORS = {
-    "eq", "gt", "gte", "lt", "lte", "in", "==", ">", ">=", "<", "<="
-  };
-
-  private static final ExecutorService BRANCHES =
-      Executors.newCachedThreadPool(new BranchThreads());
-
   private Patterns() {}
 
   // ------------------------------------------------------------------ conditions
@@ -81,19 +59,7 @@ public final class Patterns {
    * @throws DefinitionError if an argument is {@code null}
    */
   public static <T> Flow<T> ifThen(Condition<T> condition, Step<T> branch) {
-    requireCondition(condition, "ifThen");
-    requireBranch(branch, "ifThen", "branch");
-    return Flow.of(
-        Task.named(
-            "ifThen",
-            describe(condition),
-            (obj, engine) -> {
-              // true: jumpCall(1) in the reference, which is simply the next element
-              if (!condition.test(obj, engine)) {
-                engine.breakCurrentLoopOnReturn();
-              }
-            }),
-        branch);
+    return Conditions.ifThen(condition, branch);
   }
 
   /**
@@ -106,18 +72,7 @@ public final class Patterns {
    * @throws DefinitionError if an argument is {@code null}
    */
   public static <T> Flow<T> ifNot(Condition<T> condition, Step<T> branch) {
-    requireCondition(condition, "ifNot");
-    requireBranch(branch, "ifNot", "branch");
-    return Flow.of(
-        Task.named(
-            "ifNot",
-            describe(condition),
-            (obj, engine) -> {
-              if (condition.test(obj, engine)) {
-                engine.breakCurrentLoopOnReturn();
-              }
-            }),
-        branch);
+    return Conditions.ifNot(condition, branch);
   }
 
   /**
@@ -132,21 +87,7 @@ public final class Patterns {
    * @throws DefinitionError if an argument is {@code null}; neither branch may be missing
    */
   public static <T> Flow<T> ifElse(Condition<T> condition, Step<T> then, Step<T> otherwise) {
-    requireCondition(condition, "ifElse");
-    requireBranch(then, "ifElse", "then-branch");
-    requireBranch(otherwise, "ifElse", "else-branch");
-    return Flow.of(
-        Task.named(
-            "ifElse",
-            describe(condition),
-            (obj, engine) -> {
-              if (!condition.test(obj, engine)) {
-                engine.jumpCallOnReturn(3);
-              }
-            }),
-        then,
-        breakLoop(),
-        otherwise);
+    return Conditions.ifElse(condition, then, otherwise);
   }
 
   /**
@@ -164,106 +105,7 @@ public final class Patterns {
    * @throws DefinitionError naming an unknown operator and the known ones
    */
   public static <T> Condition<T> cmp(Object a, Object b, String operator) {
-    String op = operator == null ? "" : operator.trim();
-    boolean known = false;
-    for (String candidate : OPERATORS) {
-      known |= candidate.equals(op);
-    }
-    if (!known) {
-      throw new DefinitionError(
-          "unknown comparison operator '"
-              + operator
-              + "'; use one of "
-              + String.join(" ", OPERATORS));
-    }
-    return new Condition<>() {
-      @Override
-      public boolean test(T obj, WorkflowEngine<T> engine) throws Exception {
-        return compare(evaluate(a, obj, engine), evaluate(b, obj, engine), op);
-      }
-
-      /** The comparison's parameters, for the signature of the pattern that tests it. */
-      @Override
-      public String toString() {
-        return "cmp(" + describe(a) + " " + op + " " + describe(b) + ")";
-      }
-    };
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> Object evaluate(Object operand, T obj, WorkflowEngine<T> engine)
-      throws Exception {
-    Object value = operand;
-    while (value instanceof Value<?, ?> function) {
-      value = ((Value<T, ?>) function).get(obj, engine);
-    }
-    return value;
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static boolean compare(Object a, Object b, String op) {
-    switch (op) {
-      case "eq":
-      case "==":
-        if (a instanceof Number x && b instanceof Number y) {
-          return numeric(x).compareTo(numeric(y)) == 0;
-        }
-        return Objects.equals(a, b);
-      case "in":
-        return contains(a, b); // the reference's `b in a`
-
-      default:
-        int order;
-        if (a instanceof Number x && b instanceof Number y) {
-          order = numeric(x).compareTo(numeric(y));
-        } else if (a instanceof Comparable && b != null) {
-          order = ((Comparable) a).compareTo(b);
-        } else {
-          throw new IllegalArgumentException(
-              "cmp '" + op + "' cannot order " + a + " and " + b + ": they are not comparable");
-        }
-        switch (op) {
-          case "gt":
-          case ">":
-            return order > 0;
-          case "gte":
-          case ">=":
-            return order >= 0;
-          case "lt":
-          case "<":
-            return order < 0;
-          default:
-            return order <= 0;
-        }
-    }
-  }
-
-  private static BigDecimal numeric(Number n) {
-    return n instanceof BigDecimal d ? d : new BigDecimal(n.toString());
-  }
-
-  private static boolean contains(Object container, Object element) {
-    if (container instanceof Collection<?> collection) {
-      return collection.contains(element);
-    }
-    if (container instanceof Map<?, ?> map) {
-      return map.containsKey(element);
-    }
-    if (container instanceof CharSequence text) {
-      return element != null && text.toString().contains(element.toString());
-    }
-    if (container != null && container.getClass().isArray()) {
-      for (int i = 0; i < Array.getLength(container); i++) {
-        if (Objects.equals(Array.get(container, i), element)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    throw new IllegalArgumentException(
-        "cmp 'in' needs a collection, map, array or string on the left (it tests whether the"
-            + " right-hand value is in it), got "
-            + container);
+    return Conditions.cmp(a, b, operator);
   }
 
   // ------------------------------------------------------------------ loops
@@ -279,19 +121,7 @@ public final class Patterns {
    */
   @SafeVarargs
   public static <T> Flow<T> whileLoop(Condition<T> condition, Step<T>... body) {
-    requireCondition(condition, "whileLoop");
-    List<Step<T>> steps = splice(body, "whileLoop");
-    return loop(
-        Task.named(
-            "whileLoop",
-            describe(condition),
-            (obj, engine) -> {
-              if (!condition.test(obj, engine)) {
-                engine.breakCurrentLoopOnReturn();
-              }
-            }),
-        steps,
-        jumpBack(steps.size(), null));
+    return Loops.whileLoop(condition, body);
   }
 
   /**
@@ -306,7 +136,7 @@ public final class Patterns {
    */
   @SafeVarargs
   public static <T> Flow<T> forEach(List<?> items, String key, Step<T>... body) {
-    return forEach(Items.<T>of(items), key, body);
+    return Loops.forEach(items, key, body);
   }
 
   /**
@@ -322,7 +152,7 @@ public final class Patterns {
   @SafeVarargs
   public static <T> Flow<T> forEach(
       Value<T, ? extends List<?>> supplier, String key, Step<T>... body) {
-    return forEach(Items.from(supplier), key, body);
+    return Loops.forEach(supplier, key, body);
   }
 
   /**
@@ -345,97 +175,7 @@ public final class Patterns {
    */
   @SafeVarargs
   public static <T> Flow<T> forEach(Items<T> items, String key, Step<T>... body) {
-    if (items == null) {
-      throw new DefinitionError("forEach needs items, got null");
-    }
-    if (key == null) {
-      throw new DefinitionError("forEach needs the extraData key of the current item, got null");
-    }
-    List<Step<T>> steps = splice(body, "forEach");
-    PositionKey stateKey = new PositionKey(FOR_STATE_PREFIX, 0);
-    Task<T> step =
-        Task.named(
-            "forEach(" + key + ")",
-            items.describe(),
-            (obj, engine) -> forStep(items, key, stateKey.of(engine), obj, engine));
-    return loop(step, steps, jumpBack(steps.size(), RESUME));
-  }
-
-  private static final String RESUME = "resume";
-  private static final String NEXT = "next";
-  private static final String ITEMS = "items";
-
-  @SuppressWarnings("unchecked")
-  private static <T> void forStep(
-      Items<T> items, String key, String stateKey, T obj, WorkflowEngine<T> engine)
-      throws Exception {
-    Map<String, Object> extra = engine.extraData();
-    Object stored = extra.get(stateKey);
-    Map<String, Object> state = stored instanceof Map ? (Map<String, Object>) stored : null;
-    if (state == null || !Boolean.TRUE.equals(state.get(RESUME))) {
-      // entered from before the loop: start over, whatever an abandoned run left behind
-      state = new HashMap<>();
-      state.put(NEXT, 0);
-      if (items.keptInState()) {
-        state.put(ITEMS, new ArrayList<>(items.resolve(obj, engine)));
-      }
-      extra.put(stateKey, state);
-    }
-    state.put(RESUME, Boolean.FALSE);
-    List<?> list = items.keptInState() ? (List<?>) state.get(ITEMS) : items.list;
-    int done = ((Number) state.get(NEXT)).intValue();
-    if (done < list.size()) {
-      extra.put(key, list.get(items.descending ? list.size() - 1 - done : done));
-      state.put(NEXT, done + 1);
-      return;
-    }
-    if (!list.isEmpty()) {
-      extra.put(key, list.get(items.descending ? 0 : list.size() - 1));
-    }
-    extra.remove(stateKey);
-    engine.breakCurrentLoopOnReturn();
-  }
-
-  /** The last task of a loop: back to the loop's first task, marking the loop as resumed. */
-  @SuppressWarnings("unchecked")
-  private static <T> Task<T> jumpBack(int bodySize, String resumeFlag) {
-    int offset = -(bodySize + 1);
-    if (resumeFlag == null) {
-      return Task.named("jumpBack", (obj, engine) -> engine.jumpCallOnReturn(offset));
-    }
-    PositionKey stepKey = new PositionKey(FOR_STATE_PREFIX, offset);
-    return Task.named(
-        "jumpBack",
-        (obj, engine) -> {
-          Object state = engine.extraData().get(stepKey.of(engine));
-          if (state instanceof Map) {
-            ((Map<String, Object>) state).put(resumeFlag, Boolean.TRUE);
-          }
-          engine.jumpCallOnReturn(offset);
-        });
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> Flow<T> loop(Task<T> head, List<Step<T>> body, Task<T> tail) {
-    Step<T>[] steps = new Step[body.size() + 2];
-    steps[0] = head;
-    for (int i = 0; i < body.size(); i++) {
-      steps[i + 1] = body.get(i);
-    }
-    steps[steps.length - 1] = tail;
-    return Flow.of(steps);
-  }
-
-  private static <T> List<Step<T>> splice(Step<T>[] body, String pattern) {
-    if (body == null) {
-      throw new DefinitionError(pattern + " needs a body, got null");
-    }
-    for (int i = 0; i < body.length; i++) {
-      if (body[i] == null) {
-        throw new DefinitionError(pattern + " body element " + i + " is null");
-      }
-    }
-    return List.of(body);
+    return Loops.forEach(items, key, body);
   }
 
   // ------------------------------------------------------------------ one-task wrappers
@@ -540,15 +280,7 @@ public final class Patterns {
    * @throws DefinitionError if the condition is {@code null}
    */
   public static <T> Task<T> taskJumpIf(Condition<T> condition, int step) {
-    requireCondition(condition, "taskJumpIf");
-    return Task.named(
-        "taskJumpIf(" + step + ")",
-        describe(condition),
-        (obj, engine) -> {
-          if (condition.test(obj, engine)) {
-            engine.jumpCallOnReturn(step);
-          }
-        });
+    return Conditions.taskJumpIf(condition, step);
   }
 
   // ------------------------------------------------------------------ choice and merge
@@ -579,47 +311,7 @@ public final class Patterns {
    */
   @SafeVarargs
   public static <T> Flow<T> choice(Value<T, ?> arbiter, Case<T>... cases) {
-    if (arbiter == null) {
-      throw new DefinitionError("choice needs an arbiter, got null");
-    }
-    if (cases == null || cases.length == 0) {
-      throw new DefinitionError("choice needs at least one case");
-    }
-    Map<Object, Integer> offsets = new LinkedHashMap<>();
-    List<Step<T>> steps = new ArrayList<>();
-    for (Case<T> c : cases) {
-      if (c == null) {
-        throw new DefinitionError("choice case " + offsets.size() + " is null");
-      }
-      if (offsets.containsKey(c.value())) {
-        throw new DefinitionError("choice has two branches for the value '" + c.value() + "'");
-      }
-      steps.add(c.branch());
-      offsets.put(c.value(), steps.size());
-      steps.add(breakLoop());
-    }
-    Task<T> dispatch =
-        Task.named(
-            "choice",
-            describe(offsets.keySet()) + " from " + describe(arbiter),
-            (obj, engine) -> {
-              Object value = arbiter.get(obj, engine);
-              Integer offset = offsets.get(value);
-              if (offset == null) {
-                throw new WorkflowError(
-                    "choice has no branch for the value '"
-                        + value
-                        + "'; known values: "
-                        + offsets.keySet(),
-                    engine.workflowId(),
-                    engine.state().tokenPos(),
-                    value,
-                    null);
-              }
-              engine.jumpCallOnReturn(offset);
-            });
-    steps.add(0, dispatch);
-    return Flow.of(toArray(steps));
+    return Conditions.choice(arbiter, cases);
   }
 
   /**
@@ -633,15 +325,7 @@ public final class Patterns {
    */
   @SafeVarargs
   public static <T> Flow<T> simpleMerge(Step<T>... branchesThenLast) {
-    requireBranchesAndLast(branchesThenLast, "simpleMerge");
-    int branches = branchesThenLast.length - 1;
-    List<Step<T>> steps = new ArrayList<>();
-    for (int k = 0; k < branches; k++) {
-      steps.add(branchesThenLast[k]);
-      steps.add(taskJumpFwd(2 * (branches - k) - 1));
-    }
-    steps.add(branchesThenLast[branches]);
-    return Flow.of(toArray(steps));
+    return Conditions.simpleMerge(branchesThenLast);
   }
 
   // ------------------------------------------------------------------ parallel
@@ -658,27 +342,26 @@ public final class Patterns {
    */
   @SafeVarargs
   public static <T> Task<T> parallelSplit(Step<T>... branches) {
-    if (branches == null || branches.length == 0) {
-      throw new DefinitionError("parallelSplit needs at least one branch");
-    }
-    List<Flow<T>> flows = branchFlows(branches, branches.length, "parallelSplit");
-    return Task.named(
-        "parallelSplit",
-        describe(flows),
-        (obj, engine) -> {
-          String parent = engine.workflowId();
-          for (Flow<T> flow : flows) {
-            BRANCHES.execute(
-                () -> {
-                  try {
-                    new WorkflowEngine<>(flow).process(Collections.singletonList(obj));
-                  } catch (RuntimeException e) {
-                    LOG.error("workflow {}: parallelSplit branch {} failed", parent, flow, e);
-                  }
-                });
-          }
-        });
+    return Parallel.parallelSplit(Parallel.BRANCHES, branches);
   }
+
+  /**
+   * {@link #parallelSplit(Step[])} on the caller's threads: the branches run on {@code
+   * executor}, which stays the caller's to size and shut down (the default pool is the library's
+   * own daemon threads, ended after a minute idle).
+   *
+   * @param executor where the branches run
+   * @param branches the tasks or blocks to start
+   * @param <T> the object type
+   * @return the task
+   * @throws DefinitionError if the executor is {@code null}, no branch is given or one is {@code
+   *     null}
+   */
+  @SafeVarargs
+  public static <T> Task<T> parallelSplit(Executor executor, Step<T>... branches) {
+    return Parallel.parallelSplit(executor, branches);
+  }
+
 
   /**
    * Runs each branch on an engine of its own, in parallel, waits for all of them, then runs
@@ -696,109 +379,27 @@ public final class Patterns {
    */
   @SafeVarargs
   public static <T> Flow<T> synchronize(Duration timeout, Step<T>... branchesThenLast) {
-    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-      throw new DefinitionError("synchronize needs a positive timeout, got " + timeout);
-    }
-    requireBranchesAndLast(branchesThenLast, "synchronize");
-    int branches = branchesThenLast.length - 1;
-    List<Flow<T>> flows = branchFlows(branchesThenLast, branches, "synchronize");
-    Task<T> wait =
-        Task.named(
-            "synchronize",
-            timeout + ", " + describe(flows),
-            (obj, engine) -> runAndWait(flows, timeout, obj, engine));
-    return Flow.of(wait, branchesThenLast[branches]);
+    return Parallel.synchronize(Parallel.BRANCHES, timeout, branchesThenLast);
   }
 
-  private static <T> void runAndWait(
-      List<Flow<T>> flows, Duration timeout, T obj, WorkflowEngine<T> engine) throws Exception {
-    List<Future<?>> futures = new ArrayList<>(flows.size());
-    for (Flow<T> flow : flows) {
-      futures.add(
-          BRANCHES.submit(
-              () -> {
-                new WorkflowEngine<>(flow).process(Collections.singletonList(obj));
-                return null;
-              }));
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    int late = 0;
-    Throwable failure = null;
-    try {
-      for (Future<?> future : futures) {
-        try {
-          future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-          late++;
-        } catch (ExecutionException e) {
-          if (failure == null) {
-            failure = e.getCause();
-          }
-        } catch (CancellationException e) {
-          late++;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WorkflowError(
-          "synchronize was interrupted while waiting for its branches",
-          engine.workflowId(),
-          engine.state().tokenPos(),
-          null,
-          e);
-    } finally {
-      for (Future<?> future : futures) {
-        future.cancel(true);
-      }
-    }
-    if (failure instanceof RuntimeException unchecked) {
-      throw unchecked;
-    }
-    if (failure instanceof Error fatal) {
-      throw fatal;
-    }
-    if (failure != null) {
-      throw (Exception) failure;
-    }
-    if (late > 0) {
-      throw new WorkflowError(
-          "synchronize: "
-              + late
-              + " of "
-              + flows.size()
-              + " branches did not finish within "
-              + timeout,
-          engine.workflowId(),
-          engine.state().tokenPos(),
-          null,
-          null);
-    }
+  /**
+   * {@link #synchronize(Duration, Step[])} on the caller's threads: the branches run on {@code
+   * executor}, which stays the caller's to size and shut down.
+   *
+   * @param executor where the branches run
+   * @param timeout how long to wait for all branches
+   * @param branchesThenLast at least two: the branches, then the task or block that follows
+   * @param <T> the object type
+   * @return the block
+   * @throws DefinitionError if the executor is {@code null}, the timeout is not positive, fewer
+   *     than two elements are given or one is {@code null}
+   */
+  @SafeVarargs
+  public static <T> Flow<T> synchronize(
+      Executor executor, Duration timeout, Step<T>... branchesThenLast) {
+    return Parallel.synchronize(executor, timeout, branchesThenLast);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> List<Flow<T>> branchFlows(Step<T>[] steps, int count, String pattern) {
-    List<Flow<T>> flows = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      if (steps[i] == null) {
-        throw new DefinitionError(pattern + " branch " + i + " is null");
-      }
-      flows.add(steps[i] instanceof Flow<T> flow ? flow : Flow.of(steps[i]));
-    }
-    return flows;
-  }
-
-  private static void requireBranchesAndLast(Step<?>[] steps, String pattern) {
-    if (steps == null || steps.length < 2) {
-      throw new DefinitionError(
-          pattern + " needs at least one branch and the step that follows (two arguments)");
-    }
-    for (int i = 0; i < steps.length; i++) {
-      if (steps[i] == null) {
-        throw new DefinitionError(
-            pattern + (i == steps.length - 1 ? " last step" : " branch " + i) + " is null");
-      }
-    }
-  }
 
   // ------------------------------------------------------------------ sub-workflows and retries
 
@@ -825,34 +426,7 @@ public final class Patterns {
       Value<T, ? extends List<? extends C>> dataConnector,
       String outKey,
       boolean reinit) {
-    if (definition == null || dataConnector == null || outKey == null) {
-      throw new DefinitionError(
-          "runWorkflow needs a definition, a data connector and an output key, got "
-              + definition
-              + ", "
-              + dataConnector
-              + ", "
-              + outKey);
-    }
-    return Task.named(
-        "runWorkflow(" + outKey + ")",
-        definition.signature() + " over " + describe(dataConnector) + (reinit ? ", reinit" : ""),
-        (obj, engine) -> {
-          // the parent keeps the child's extra data, never the live child: extraData is data
-          // (SEMANTICS §6), so a parent stored and resumed in another process behaves the same
-          Object kept = engine.extraData().get(outKey);
-          WorkflowEngine<C> child = new WorkflowEngine<>(definition);
-          if (!reinit && kept instanceof Map<?, ?> childData) {
-            for (Map.Entry<?, ?> entry : childData.entrySet()) {
-              child.extraData().put(String.valueOf(entry.getKey()), entry.getValue());
-            }
-          }
-          try {
-            child.process(dataConnector.get(obj, engine));
-          } finally {
-            engine.extraData().put(outKey, new LinkedHashMap<>(child.extraData()));
-          }
-        });
+    return SubWorkflows.runWorkflow(definition, dataConnector, outKey, reinit);
   }
 
   /**
@@ -864,7 +438,7 @@ public final class Patterns {
    * @return the task
    */
   public static <T> Task<T> tryTask(Task<T> task, int retries) {
-    return tryTask(task, retries, Duration.ZERO, null);
+    return Retry.tryTask(task, retries);
   }
 
   /**
@@ -885,76 +459,7 @@ public final class Patterns {
    */
   public static <T> Task<T> tryTask(
       Task<T> task, int retries, Duration backoff, OnFailure<T> onFailure) {
-    if (task == null) {
-      throw new DefinitionError("tryTask needs a task, got null");
-    }
-    if (retries < 0) {
-      throw new DefinitionError("tryTask needs 0 or more retries, got " + retries);
-    }
-    if (backoff == null || backoff.isNegative()) {
-      throw new DefinitionError("tryTask needs a backoff of zero or more, got " + backoff);
-    }
-    return Task.named(
-        "tryTask(" + task.name() + ")",
-        task.signature() + ", " + retries + ", " + backoff + (onFailure == null ? "" : ", " + describe(onFailure)),
-        (obj, engine) -> {
-          Exception last = null;
-          long waitNanos = backoff.toNanos();
-          for (int attempt = 0; attempt <= retries; attempt++) {
-            try {
-              task.run(obj, engine);
-              return;
-            } catch (Transition transition) {
-              throw transition;
-            } catch (InterruptedException e) {
-              // someone wants this thread to stop (a shutdown): never retry, never swallow it
-              Thread.currentThread().interrupt();
-              throw interrupted(task, attempt, retries, engine, e);
-            } catch (Exception e) {
-              last = e;
-              LOG.debug(
-                  "workflow {}: task {} failed (attempt {} of {})",
-                  engine.workflowId(),
-                  task.name(),
-                  attempt + 1,
-                  retries + 1,
-                  e);
-            }
-            if (attempt < retries && waitNanos > 0) {
-              try {
-                TimeUnit.NANOSECONDS.sleep(waitNanos);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                WorkflowError error = interrupted(task, attempt, retries, engine, e);
-                error.addSuppressed(last);
-                throw error;
-              }
-              waitNanos = Math.min(waitNanos * 2, TimeUnit.HOURS.toNanos(1));
-            }
-          }
-          if (onFailure != null) {
-            onFailure.handle(obj, engine, last);
-          } else {
-            throw last;
-          }
-        });
-  }
-
-  /** An interrupt met by tryTask, as a failure that keeps it as its cause; the flag is set again. */
-  private static <T> WorkflowError interrupted(
-      Task<T> task, int attempt, int retries, WorkflowEngine<T> engine, InterruptedException e) {
-    return new WorkflowError(
-        "tryTask("
-            + task.name()
-            + ") was interrupted at attempt "
-            + (attempt + 1)
-            + " of "
-            + (retries + 1)
-            + " and does not retry; the thread's interrupt flag is set again",
-        engine.workflowId(),
-        engine.state().tokenPos(),
-        null,
-        e);
+    return Retry.tryTask(task, retries, backoff, onFailure);
   }
 
   /**
@@ -1071,13 +576,13 @@ public final class Patterns {
 
   // ------------------------------------------------------------------ checks
 
-  private static void requireCondition(Object condition, String pattern) {
+  static void requireCondition(Object condition, String pattern) {
     if (condition == null) {
       throw new DefinitionError(pattern + " needs a condition, got null");
     }
   }
 
-  private static void requireBranch(Step<?> branch, String pattern, String which) {
+  static void requireBranch(Step<?> branch, String pattern, String which) {
     if (branch == null) {
       throw new DefinitionError(
           pattern + " " + which + " is null; pass a task or a flow (Flow.empty() for nothing)");
@@ -1085,18 +590,8 @@ public final class Patterns {
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> Step<T>[] toArray(List<Step<T>> steps) {
+  static <T> Step<T>[] toArray(List<Step<T>> steps) {
     return steps.toArray(new Step[0]);
   }
 
-  private static final class BranchThreads implements ThreadFactory {
-    private final AtomicInteger count = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable runnable) {
-      Thread thread = new Thread(runnable, "flowstate-branch-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    }
-  }
 }

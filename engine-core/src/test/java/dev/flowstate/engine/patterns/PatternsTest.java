@@ -717,6 +717,32 @@ class PatternsTest {
     assertThat(doc.log()).isEqualTo("after");
   }
 
+  @Test
+  void synchronizeAndParallelSplit_runTheirBranchesOnTheCallersExecutor_whichStaysOpen() throws Exception {
+    java.util.concurrent.ExecutorService mine =
+        java.util.concurrent.Executors.newFixedThreadPool(2, runnable -> new Thread(runnable, "mine"));
+    try {
+      List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+      Task<Doc> where = Task.named("where", (o, e) -> threads.add(Thread.currentThread().getName()));
+      CountDownLatch split = new CountDownLatch(1);
+      Flow<Doc> definition =
+          Flow.of(
+              synchronize(mine, Duration.ofSeconds(10), where, where, rec("after")),
+              parallelSplit(mine, Task.named("split", (o, e) -> split.countDown())));
+
+      run(definition, new Doc("a"));
+
+      assertThat(threads).containsExactly("mine", "mine");
+      assertThat(split.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(mine.isShutdown()).isFalse();
+      assertThatThrownBy(() -> synchronize(null, Duration.ofSeconds(1), where, where))
+          .isInstanceOf(DefinitionError.class)
+          .hasMessage("synchronize needs an executor, got null");
+    } finally {
+      mine.shutdownNow();
+    }
+  }
+
   // ------------------------------------------------------------------ signatures
 
   @Test
