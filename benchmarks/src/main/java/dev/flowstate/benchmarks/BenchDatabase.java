@@ -59,7 +59,8 @@ final class BenchDatabase {
   }
 
   static void recreateSchema() throws SQLException {
-    try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(url());
+        Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
     }
   }
@@ -92,16 +93,24 @@ final class BenchDatabase {
   static java.util.UUID storeHalted(Connection c, int count) throws SQLException {
     java.util.UUID id = java.util.UUID.randomUUID();
     try (Statement s = c.createStatement()) {
-      s.execute("INSERT INTO fs_workflow (id, definition_name, definition_fingerprint, status,"
-          + " token_pos, callback_pos, version, created_at, modified_at) VALUES ('" + id
-          + "', 'bench', '" + dev.flowstate.db.internal.Fingerprint.of(TEN_TASKS)
-          + "', 'HALTED', 0, '[0]', 0, now(), now())");
-      s.execute("INSERT INTO fs_object (id, workflow_id, pos, status, data, source_data, version,"
-          + " created_at, modified_at) SELECT nextval('fs_object_seq'), '" + id + "', g,"
-          + " CASE WHEN g = 0 THEN 'HALTED' ELSE 'INITIAL' END,"
-          + " jsonb_build_object('name', 'item-' || g, 'value', g),"
-          + " jsonb_build_object('name', 'item-' || g, 'value', g), 0, now(), now()"
-          + " FROM generate_series(0, " + (count - 1) + ") g");
+      s.execute(
+          "INSERT INTO fs_workflow (id, definition_name, definition_fingerprint, status,"
+              + " token_pos, callback_pos, version, created_at, modified_at) VALUES ('"
+              + id
+              + "', 'bench', '"
+              + dev.flowstate.db.internal.Fingerprint.of(TEN_TASKS)
+              + "', 'HALTED', 0, '[0]', 0, now(), now())");
+      s.execute(
+          "INSERT INTO fs_object (id, workflow_id, pos, status, data, source_data, version,"
+              + " created_at, modified_at) SELECT nextval('fs_object_seq'), '"
+              + id
+              + "', g,"
+              + " CASE WHEN g = 0 THEN 'HALTED' ELSE 'INITIAL' END,"
+              + " jsonb_build_object('name', 'item-' || g, 'value', g),"
+              + " jsonb_build_object('name', 'item-' || g, 'value', g), 0, now(), now()"
+              + " FROM generate_series(0, "
+              + (count - 1)
+              + ") g");
     }
     c.commit();
     return id;

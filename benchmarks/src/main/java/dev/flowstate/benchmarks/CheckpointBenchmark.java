@@ -32,9 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code *New}: a new workflow, storing its objects included (history on).
  * </ul>
  *
- * An operation takes a fraction of a second, so it needs many warm-up iterations: with few, the
- * JIT compiler threads still run during the measurement and take CPU from PostgreSQL on these 2
- * cores (with 5 warm-ups the engine measured 225–253 ms, with 30 it measured 168 ms).
+ * An operation takes a fraction of a second, so it needs many warm-up iterations: with few, the JIT
+ * compiler threads still run during the measurement and take CPU from PostgreSQL on these 2 cores
+ * (with 5 warm-ups the engine measured 225–253 ms, with 30 it measured 168 ms).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

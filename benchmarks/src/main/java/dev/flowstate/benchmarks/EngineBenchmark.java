@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>flat: 100 trivial tasks in one block (1,000,000 task calls per operation)
  *   <li>nested: the same 100 tasks in three levels: 4 blocks of 5 blocks of 5 tasks
- *   <li>patterns: ifElse, a while loop of 10 iterations and a for loop over 10 items: 21 calls
- *       of user lambdas per object (1 branch, 10 while bodies, 10 for bodies)
+ *   <li>patterns: ifElse, a while loop of 10 iterations and a for loop over 10 items: 21 calls of
+ *       user lambdas per object (1 branch, 10 while bodies, 10 for bodies)
  * </ul>
  */
 @State(Scope.Benchmark)

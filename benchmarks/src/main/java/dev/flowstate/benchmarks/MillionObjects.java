@@ -18,7 +18,8 @@ import java.util.List;
  * and run with checkpoint every 1,000 until a halt at object 600,000, then loaded again and
  * finished from the database page by page.
  *
- * <pre>java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.flowstate.benchmarks.MillionObjects</pre>
+ * <pre>java -Xmx256m -cp benchmarks/target/benchmarks.jar dev.flowstate.benchmarks.MillionObjects
+ * </pre>
  */
 public final class MillionObjects {
 

@@ -13,10 +13,10 @@ import java.util.UUID;
 import org.postgresql.util.PGobject;
 
 /**
- * The baseline of the database benchmarks: the statements and commits the DB engine issues
- * (taken from Hibernate's SQL log, same batches, same sequence fetches), written with plain JDBC
- * around a plain loop over the same ten tasks. What it leaves out is what the library adds: the
- * engine, Hibernate, the connection pool.
+ * The baseline of the database benchmarks: the statements and commits the DB engine issues (taken
+ * from Hibernate's SQL log, same batches, same sequence fetches), written with plain JDBC around a
+ * plain loop over the same ten tasks. What it leaves out is what the library adds: the engine,
+ * Hibernate, the connection pool.
  */
 final class RawJdbcRun {
 
@@ -103,7 +103,8 @@ final class RawJdbcRun {
             item.value = item.value * 31 + k;
           }
           if (i + 1 - pendingFrom >= checkpointEvery) {
-            commit(c, workflowUpdate, select, update, historyInsert, pendingFrom, i, -1, "RUNNING", i);
+            commit(
+                c, workflowUpdate, select, update, historyInsert, pendingFrom, i, -1, "RUNNING", i);
             pendingFrom = i + 1;
           }
         }
@@ -182,7 +183,17 @@ final class RawJdbcRun {
         }
         if (checkpointEvery == 1) {
           int next = i + 1 < items.size() ? i + 1 : -1;
-          commit(c, workflow, select, update, historyInsert, i, i, next, "RUNNING", next < 0 ? i : next);
+          commit(
+              c,
+              workflow,
+              select,
+              update,
+              historyInsert,
+              i,
+              i,
+              next,
+              "RUNNING",
+              next < 0 ? i : next);
         } else if (i + 1 - pendingFrom >= checkpointEvery) {
           commit(c, workflow, select, update, historyInsert, pendingFrom, i, -1, "RUNNING", i);
           pendingFrom = i + 1;
@@ -236,7 +247,11 @@ final class RawJdbcRun {
           int pos = r.getInt(8);
           boolean completed = pos >= from && pos <= to;
           update.setObject(1, null);
-          update.setObject(2, completed ? json(mapper.writeValueAsString(itemAt.apply(pos))) : json(r.getString(4)));
+          update.setObject(
+              2,
+              completed
+                  ? json(mapper.writeValueAsString(itemAt.apply(pos)))
+                  : json(r.getString(4)));
           update.setString(3, null);
           update.setObject(4, null);
           update.setObject(5, now);
@@ -285,8 +300,9 @@ final class RawJdbcRun {
           + " modified_at = v.modified_at::timestamptz, version = o.version + 1"
           + " FROM unnest(?::int[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
           + " AS v(pos, mark, status, data, callback_pos, error_text, modified_at)";
-  private static final String MARKING = ", fs_object old WHERE o.workflow_id = ? AND o.pos = v.pos"
-      + " AND old.id = o.id RETURNING v.mark, old.status";
+  private static final String MARKING =
+      ", fs_object old WHERE o.workflow_id = ? AND o.pos = v.pos"
+          + " AND old.id = o.id RETURNING v.mark, old.status";
   private static final String NOT_MARKING = " WHERE o.workflow_id = ? AND o.pos = v.pos";
   private static final String BULK_HISTORY =
       "INSERT INTO fs_object_run (id, workflow_id, pos, started_at, ended_at, outcome, callback_pos, message)"

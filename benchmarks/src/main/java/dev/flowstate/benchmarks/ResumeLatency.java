@@ -17,14 +17,15 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Benchmark (d): time from {@code load(id)} to the first task in a fresh JVM, for a halted
- * workflow of 1,000 and of 100,000 objects. Not JMH: what is measured happens once per JVM.
+ * Benchmark (d): time from {@code load(id)} to the first task in a fresh JVM, for a halted workflow
+ * of 1,000 and of 100,000 objects. Not JMH: what is measured happens once per JVM.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.flowstate.benchmarks.ResumeLatency [runs]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.flowstate.benchmarks.ResumeLatency [runs]
+ * </pre>
  *
- * Each size gets a workflow halted on its first object (stored with checkpoint every 1,000);
- * then {@code runs} fresh JVMs each build a Flowstate, load the workflow, restart it and time
- * until the first task is called; that task halts again, so every JVM finds the same state.
+ * Each size gets a workflow halted on its first object (stored with checkpoint every 1,000); then
+ * {@code runs} fresh JVMs each build a Flowstate, load the workflow, restart it and time until the
+ * first task is called; that task halts again, so every JVM finds the same state.
  */
 public final class ResumeLatency {
 
@@ -84,9 +85,10 @@ public final class ResumeLatency {
         buildMs.add(Double.parseDouble(line[0]));
         loadToTask.add(Double.parseDouble(line[1]));
       }
-      report.add(String.format(
-          "%,d objects: load→first task median %.1f ms (runs %s); Flowstate build median %.0f ms",
-          size, median(loadToTask), loadToTask, median(buildMs)));
+      report.add(
+          String.format(
+              "%,d objects: load→first task median %.1f ms (runs %s); Flowstate build median %.0f ms",
+              size, median(loadToTask), loadToTask, median(buildMs)));
     }
     report.forEach(System.out::println);
   }
@@ -95,9 +97,14 @@ public final class ResumeLatency {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
         new ProcessBuilder(
-                java, "-Dorg.jboss.logging.provider=slf4j", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-cp", System.getProperty("java.class.path"),
-                ResumeLatency.class.getName(), "probe", id.toString())
+                java,
+                "-Dorg.jboss.logging.provider=slf4j",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ResumeLatency.class.getName(),
+                "probe",
+                id.toString())
             .redirectErrorStream(true)
             .start();
     String result = null;

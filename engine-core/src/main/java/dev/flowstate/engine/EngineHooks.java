@@ -3,13 +3,13 @@ package dev.flowstate.engine;
 import java.util.List;
 
 /**
- * Code that runs at fixed points of the run loop; every method does nothing by default. This is
- * how a persistent engine saves: it adds hooks, it never runs a loop of its own.
+ * Code that runs at fixed points of the run loop; every method does nothing by default. This is how
+ * a persistent engine saves: it adds hooks, it never runs a loop of its own.
  *
  * <p>The engine's own work at these points (remembering the objects, emitting events, keeping
- * {@link WorkflowEngine#hasCompleted()} right) happens whatever a hook does, so an overriding
- * hook need not call anything. A hook that throws fails the run like a task that throws: saving
- * is part of the contract, so a failed save must not pass unnoticed.
+ * {@link WorkflowEngine#hasCompleted()} right) happens whatever a hook does, so an overriding hook
+ * need not call anything. A hook that throws fails the run like a task that throws: saving is part
+ * of the contract, so a failed save must not pass unnoticed.
  *
  * <p>The loop, with the hooks in place:
  *

@@ -1,8 +1,8 @@
 package dev.flowstate.engine;
 
 /**
- * Observes an engine's runs: every method does nothing by default. A listener that throws is
- * logged and the run goes on: observers must not change the outcome.
+ * Observes an engine's runs: every method does nothing by default. A listener that throws is logged
+ * and the run goes on: observers must not change the outcome.
  *
  * <p>A listener belongs to the engine it was added to; the child engines that patterns create
  * (runWorkflow, parallelSplit, synchronize) do not inherit it.
@@ -21,8 +21,8 @@ public interface EngineListener<T> {
   /**
    * A run ended normally or through stop/abort.
    *
-   * @param engine the engine; {@link WorkflowEngine#hasCompleted()} tells whether every object
-   *     was processed
+   * @param engine the engine; {@link WorkflowEngine#hasCompleted()} tells whether every object was
+   *     processed
    */
   default void finished(WorkflowEngine<T> engine) {}
 

@@ -46,7 +46,9 @@ public final class Flow<T> implements Step<T> {
     for (int i = 0; i < steps.length; i++) {
       if (steps[i] == null) {
         throw new DefinitionError(
-            "definition element [" + i + "] is null; a definition holds tasks and nested flows only");
+            "definition element ["
+                + i
+                + "] is null; a definition holds tasks and nested flows only");
       }
       items[i] = steps[i];
     }
@@ -54,8 +56,8 @@ public final class Flow<T> implements Step<T> {
   }
 
   /**
-   * Builds a definition from a plain nested list whose elements are {@link Task}s, {@link Flow}s
-   * or lists of the same, to any depth.
+   * Builds a definition from a plain nested list whose elements are {@link Task}s, {@link Flow}s or
+   * lists of the same, to any depth.
    *
    * @param steps the nested list
    * @param <T> the object type the tasks expect; not checked at run time
@@ -88,7 +90,9 @@ public final class Flow<T> implements Step<T> {
       path.add(i);
       if (element == null) {
         throw new DefinitionError(
-            "definition element " + path + " is null; a definition holds tasks and nested lists only");
+            "definition element "
+                + path
+                + " is null; a definition holds tasks and nested lists only");
       } else if (element instanceof Task<?> || element instanceof Flow<?>) {
         items[i] = element;
       } else if (element instanceof List<?> nested) {
@@ -161,9 +165,9 @@ public final class Flow<T> implements Step<T> {
   }
 
   /**
-   * Renders the block with task signatures ({@link Task#signature()}): its shape, its tasks'
-   * names and the values its patterns were built with, e.g. {@code [parse, [forEach(step, [a,
-   * b]), notify, jumpBack]]}. What a persistent engine fingerprints.
+   * Renders the block with task signatures ({@link Task#signature()}): its shape, its tasks' names
+   * and the values its patterns were built with, e.g. {@code [parse, [forEach(step, [a, b]),
+   * notify, jumpBack]]}. What a persistent engine fingerprints.
    *
    * @return the rendering
    */

@@ -1,8 +1,8 @@
 package dev.flowstate.engine;
 
 /**
- * The root of flowstate's real failures (not of {@link Transition}s, which are control flow).
- * Catch it to handle anything flowstate itself reports.
+ * The root of flowstate's real failures (not of {@link Transition}s, which are control flow). Catch
+ * it to handle anything flowstate itself reports.
  */
 public abstract class FlowstateException extends RuntimeException {
 

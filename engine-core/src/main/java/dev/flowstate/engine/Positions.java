@@ -5,9 +5,8 @@ final class Positions {
   private Positions() {}
 
   /**
-   * Every index but the last must name a nested block; the last may name any element or point
-   * one past the end of its block (where a restart at the "next" task of a block's last task
-   * lands).
+   * Every index but the last must name a nested block; the last may name any element or point one
+   * past the end of its block (where a restart at the "next" task of a block's last task lands).
    *
    * @return null if the path fits, else what is wrong
    */

@@ -47,15 +47,19 @@ final class RunLoop<T> {
   int depth = 1;
   boolean currentObjectProcessed;
   boolean running;
+
   /** Whether the latest run got past beforeProcessing (a run refused there changes nothing). */
   boolean started;
+
   /** A jumpCall/break a task asked for on return; NONE when there is none. */
   int pending = NONE;
+
   /** What a task threw that its block does not handle, on its way to the object loop. */
   Throwable escaped;
 
   static final int NONE = Integer.MIN_VALUE;
   static final int BREAK = Integer.MIN_VALUE + 1;
+
   /** The definition of the object being processed, for task names; null before any object. */
   Flow<T> currentFlow;
 
@@ -235,8 +239,8 @@ final class RunLoop<T> {
 
   /**
    * Runs a block from pos[d]. A task's jump or break is applied here; anything else a task throws
-   * is left in {@link #escaped} and every enclosing block returns at once, with pos untouched:
-   * one unwinding (task to here) instead of one per level, which is what a halt mostly costs.
+   * is left in {@link #escaped} and every enclosing block returns at once, with pos untouched: one
+   * unwinding (task to here) instead of one per level, which is what a halt mostly costs.
    */
   @SuppressWarnings("unchecked")
   private void runBlock(Flow<T> block, int d, T obj) {

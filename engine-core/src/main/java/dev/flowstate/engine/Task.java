@@ -5,8 +5,8 @@ package dev.flowstate.engine;
  *
  * <p>A task may change the object, read and write {@link WorkflowEngine#extraData()}, and change
  * the flow by calling one of the engine's control methods ({@link WorkflowEngine#halt(String)},
- * {@link WorkflowEngine#jumpCall(int)}, ...). Those methods throw a {@link Transition}: a task
- * that catches {@code Exception} must rethrow transitions, or the engine never sees them.
+ * {@link WorkflowEngine#jumpCall(int)}, ...). Those methods throw a {@link Transition}: a task that
+ * catches {@code Exception} must rethrow transitions, or the engine never sees them.
  *
  * <p>A task may throw any exception. An unchecked exception reaches the caller of {@code
  * process}/{@code restart} as itself; a checked one arrives wrapped in a {@link WorkflowError}
@@ -27,8 +27,8 @@ public non-sealed interface Task<T> extends Step<T> {
   void run(T obj, WorkflowEngine<T> engine) throws Exception;
 
   /**
-   * The task's name as shown by {@link WorkflowEngine#currentTaskName()} and in logs. Lambdas get
-   * a generic name ({@code "lambda in Foo"}); give important tasks a real one with {@link
+   * The task's name as shown by {@link WorkflowEngine#currentTaskName()} and in logs. Lambdas get a
+   * generic name ({@code "lambda in Foo"}); give important tasks a real one with {@link
    * #named(String, Task)}.
    *
    * @return a readable name, never {@code null}
@@ -38,10 +38,10 @@ public non-sealed interface Task<T> extends Step<T> {
   }
 
   /**
-   * What fixes this task's behaviour, stable across JVMs: its {@link #name()}, and for the tasks
-   * of patterns the values they were built with (a loop's list, a choice's keys, a child
-   * definition). A persistent engine fingerprints a definition by its tasks' signatures, so a
-   * stored workflow is not resumed by a definition that would run differently at its positions.
+   * What fixes this task's behaviour, stable across JVMs: its {@link #name()}, and for the tasks of
+   * patterns the values they were built with (a loop's list, a choice's keys, a child definition).
+   * A persistent engine fingerprints a definition by its tasks' signatures, so a stored workflow is
+   * not resumed by a definition that would run differently at its positions.
    *
    * @return the signature, never {@code null}
    */
@@ -58,15 +58,12 @@ public non-sealed interface Task<T> extends Step<T> {
    *     invoice]"}), or null for none
    * @param task the task to run, not {@code null}
    * @param <T> the object type
-   * @return a task that runs {@code task}, reports {@code name} and signs {@code
-   *     name(parameters)}
+   * @return a task that runs {@code task}, reports {@code name} and signs {@code name(parameters)}
    * @throws DefinitionError if the name is blank or the task is {@code null}
    */
   static <T> Task<T> named(String name, String parameters, Task<T> task) {
     Task<T> named = named(name, task);
-    return parameters == null
-        ? named
-        : new NamedTask<>(name, name + "(" + parameters + ")", task);
+    return parameters == null ? named : new NamedTask<>(name, name + "(" + parameters + ")", task);
   }
 
   /**

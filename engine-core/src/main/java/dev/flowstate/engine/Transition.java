@@ -5,11 +5,11 @@ package dev.flowstate.engine;
  * WorkflowEngine#halt(String)}, {@link WorkflowEngine#stop()}, {@link
  * WorkflowEngine#jumpCall(int)}, ...).
  *
- * <p>Transitions are control flow, not failures: they are thrown very often, so they carry no
- * stack trace, and the engine never logs them as errors. Only {@link HaltProcessing} reaches the
- * caller of {@code process}/{@code restart}; the others are handled inside the run. Code that
- * catches exceptions around a task (retries, wrappers) must let transitions through; check with
- * {@code instanceof Transition}.
+ * <p>Transitions are control flow, not failures: they are thrown very often, so they carry no stack
+ * trace, and the engine never logs them as errors. Only {@link HaltProcessing} reaches the caller
+ * of {@code process}/{@code restart}; the others are handled inside the run. Code that catches
+ * exceptions around a task (retries, wrappers) must let transitions through; check with {@code
+ * instanceof Transition}.
  */
 public abstract sealed class Transition extends RuntimeException
     permits HaltProcessing, Transition.Simple, Transition.JumpToken, Transition.JumpCall {

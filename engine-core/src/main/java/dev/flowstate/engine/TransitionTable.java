@@ -6,11 +6,11 @@ package dev.flowstate.engine;
  * save before deciding, and may throw a different exception (wrapping an error with the workflow
  * id, say).
  *
- * <p>Each method returns {@link Next#NEXT_OBJECT} (go on with the next object: the loop resets
- * the task position and, for a jump, moves the object position) or {@link Next#END_RUN} (end the
- * run normally: {@code afterProcessing} runs), or throws to leave the run. Listeners have already
- * been told of halts and errors when these methods run. {@code jumpCall} and {@code
- * breakCurrentLoop} are handled inside the block that runs the task and never reach the table.
+ * <p>Each method returns {@link Next#NEXT_OBJECT} (go on with the next object: the loop resets the
+ * task position and, for a jump, moves the object position) or {@link Next#END_RUN} (end the run
+ * normally: {@code afterProcessing} runs), or throws to leave the run. Listeners have already been
+ * told of halts and errors when these methods run. {@code jumpCall} and {@code breakCurrentLoop}
+ * are handled inside the block that runs the task and never reach the table.
  *
  * @param <T> the type of the objects the workflow runs on
  */
@@ -92,8 +92,8 @@ public interface TransitionTable<T> {
   }
 
   /**
-   * A task jumped to another object. Default: go there ({@code NEXT_OBJECT}; the loop moves
-   * {@code tokenPos} by the offset, clamped to the list).
+   * A task jumped to another object. Default: go there ({@code NEXT_OBJECT}; the loop moves {@code
+   * tokenPos} by the offset, clamped to the list).
    *
    * @param engine the engine
    * @param obj the object
@@ -121,8 +121,12 @@ public interface TransitionTable<T> {
       throw fatal;
     }
     throw new WorkflowError(
-        "task '" + engine.currentTaskName() + "' failed on object " + engine.state().tokenPos()
-            + ": " + error,
+        "task '"
+            + engine.currentTaskName()
+            + "' failed on object "
+            + engine.state().tokenPos()
+            + ": "
+            + error,
         engine.workflowId(),
         engine.state().tokenPos(),
         null,

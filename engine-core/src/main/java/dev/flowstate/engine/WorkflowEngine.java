@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * #state()}) is plain data and can be given to a fresh engine ({@link #setState}) to resume in
  * another process; {@link #extraData()} is a map shared by all objects of the engine.
  *
- * <p>Tasks change the flow with the control methods ({@link #halt}, {@link #stop}, {@link
- * #abort}, {@link #skipToken}, {@link #continueNextToken}, {@link #jumpToken}, {@link #jumpCall},
- * {@link #breakCurrentLoop}); each throws a {@link Transition} that the engine handles.
+ * <p>Tasks change the flow with the control methods ({@link #halt}, {@link #stop}, {@link #abort},
+ * {@link #skipToken}, {@link #continueNextToken}, {@link #jumpToken}, {@link #jumpCall}, {@link
+ * #breakCurrentLoop}); each throws a {@link Transition} that the engine handles.
  *
  * <p>To extend the engine, give it {@link EngineHooks} and a {@link TransitionTable}, by
  * composition ({@link #WorkflowEngine(EngineHooks, TransitionTable)}) or from a subclass's
@@ -75,12 +75,11 @@ public class WorkflowEngine<T> {
   }
 
   /**
-   * An engine with its own hooks and transition table; this is how a persistent engine adds
-   * saving, by composition or from a subclass.
+   * An engine with its own hooks and transition table; this is how a persistent engine adds saving,
+   * by composition or from a subclass.
    *
    * @param hooks the hooks, or {@code null} for none
-   * @param transitions the transition table, or {@code null} for {@link
-   *     TransitionTable#standard()}
+   * @param transitions the transition table, or {@code null} for {@link TransitionTable#standard()}
    */
   @SuppressWarnings("unchecked")
   public WorkflowEngine(EngineHooks<T> hooks, TransitionTable<T> transitions) {
@@ -157,8 +156,8 @@ public class WorkflowEngine<T> {
   }
 
   /**
-   * Sets the function that picks the definition key for each object; by default every object
-   * gets {@value #DEFAULT_KEY}.
+   * Sets the function that picks the definition key for each object; by default every object gets
+   * {@value #DEFAULT_KEY}.
    *
    * @param chooser the chooser, or {@code null} for the default
    * @return this engine
@@ -297,8 +296,8 @@ public class WorkflowEngine<T> {
   }
 
   /**
-   * Restarts with positions spelled as in the reference: {@code "prev"}, {@code "current"},
-   * {@code "next"}, {@code "first"}.
+   * Restarts with positions spelled as in the reference: {@code "prev"}, {@code "current"}, {@code
+   * "next"}, {@code "first"}.
    *
    * @param object which object to begin with
    * @param task which task to begin that object with
@@ -335,10 +334,9 @@ public class WorkflowEngine<T> {
    *   <tr><td>FIRST</td><td>the first one</td><td>the first task of the definition</td></tr>
    * </table>
    *
-   * <p>After a halt, {@code (CURRENT, NEXT)} goes on right after the halting task, {@code
-   * (CURRENT, CURRENT)} runs it again and {@code (NEXT, FIRST)} abandons the halted object.
-   * Everything is checked before anything moves: a bad call changes no state, runs nothing and
-   * tells no listener.
+   * <p>After a halt, {@code (CURRENT, NEXT)} goes on right after the halting task, {@code (CURRENT,
+   * CURRENT)} runs it again and {@code (NEXT, FIRST)} abandons the halted object. Everything is
+   * checked before anything moves: a bad call changes no state, runs nothing and tells no listener.
    *
    * @param object which object to begin with
    * @param task which task to begin that object with
@@ -456,7 +454,11 @@ public class WorkflowEngine<T> {
 
   /** Runs from a position; a run refused before it started (by beforeProcessing) moves nothing. */
   private HaltProcessing runFrom(
-      int tokenPos, int[] path, List<? extends T> objects, boolean stopOnError, boolean stopOnHalt) {
+      int tokenPos,
+      int[] path,
+      List<? extends T> objects,
+      boolean stopOnError,
+      boolean stopOnHalt) {
     int oldTokenPos = loop.tokenPos;
     int[] oldPath = loop.position();
     loop.tokenPos = tokenPos;
@@ -596,10 +598,10 @@ public class WorkflowEngine<T> {
   }
 
   /**
-   * Goes on with the object {@code offset} places from the current one, from its first task:
-   * {@code 1} is the next object, {@code 2} skips one, {@code 0} runs the current object again,
-   * {@code -1} the previous one. Jumps past either end are clamped: past the end the run ends,
-   * before the start it begins at the first object.
+   * Goes on with the object {@code offset} places from the current one, from its first task: {@code
+   * 1} is the next object, {@code 2} skips one, {@code 0} runs the current object again, {@code -1}
+   * the previous one. Jumps past either end are clamped: past the end the run ends, before the
+   * start it begins at the first object.
    *
    * @param offset the distance
    * @throws Transition always
@@ -621,8 +623,8 @@ public class WorkflowEngine<T> {
   }
 
   /**
-   * Leaves the innermost running block; the definition goes on after it (at the top level: with
-   * the next object).
+   * Leaves the innermost running block; the definition goes on after it (at the top level: with the
+   * next object).
    *
    * @throws Transition always
    */
@@ -632,9 +634,9 @@ public class WorkflowEngine<T> {
 
   /**
    * Like {@link #jumpCall(int)}, but takes effect when the calling task returns, without throwing.
-   * For tasks that decide and return at once, such as the tests of loops and conditions: a
-   * thrown transition costs about a hundred nanoseconds, this costs nothing. The last request
-   * wins; a transition thrown afterwards by the same task replaces it.
+   * For tasks that decide and return at once, such as the tests of loops and conditions: a thrown
+   * transition costs about a hundred nanoseconds, this costs nothing. The last request wins; a
+   * transition thrown afterwards by the same task replaces it.
    *
    * @param offset the distance, as for {@link #jumpCall(int)}
    * @throws WorkflowError if no task of this engine is running
@@ -703,12 +705,12 @@ public class WorkflowEngine<T> {
   }
 
   /**
-   * Sets the machine state, typically one stored by an engine in another process, so that
-   * {@link #restart} continues from it.
+   * Sets the machine state, typically one stored by an engine in another process, so that {@link
+   * #restart} continues from it.
    *
    * @param state the state
-   * @throws WorkflowError if the state's task position fits none of the registered definitions,
-   *     or the engine is running; nothing changes then
+   * @throws WorkflowError if the state's task position fits none of the registered definitions, or
+   *     the engine is running; nothing changes then
    */
   public void setState(EngineState state) {
     if (state == null) {
@@ -776,8 +778,8 @@ public class WorkflowEngine<T> {
   /**
    * The name of the task the engine is on (for a block, its rendering, e.g. {@code [a, b]}).
    *
-   * @return the name, or {@code null} when no definition is registered or the position is past
-   *     the end of its block
+   * @return the name, or {@code null} when no definition is registered or the position is past the
+   *     end of its block
    */
   public String currentTaskName() {
     Flow<T> flow = loop.currentFlow != null ? loop.currentFlow : defaultDefinition;

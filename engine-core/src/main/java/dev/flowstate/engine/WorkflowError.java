@@ -1,8 +1,8 @@
 package dev.flowstate.engine;
 
 /**
- * A workflow could not run or went wrong while running: bad arguments to {@code process} or
- * {@code restart}, a missing definition, a task's checked exception.
+ * A workflow could not run or went wrong while running: bad arguments to {@code process} or {@code
+ * restart}, a missing definition, a task's checked exception.
  *
  * <p>Carries, when known, the workflow id ({@link WorkflowEngine#workflowId()}), the index of the
  * object being processed and a payload.

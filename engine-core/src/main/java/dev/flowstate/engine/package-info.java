@@ -1,7 +1,7 @@
 /**
  * The flowstate engine: runs a definition (a nested list of tasks) over a list of objects, one
- * object at a time, and lets any task halt, stop, skip or jump; a halted run restarts exactly
- * where it stopped.
+ * object at a time, and lets any task halt, stop, skip or jump; a halted run restarts exactly where
+ * it stopped.
  *
  * <p>Start with {@link dev.flowstate.engine.WorkflowEngine} and {@link dev.flowstate.engine.Flow}.
  * The machine state is plain data ({@link dev.flowstate.engine.EngineState}) so that it can be

@@ -71,8 +71,7 @@ class BadInputTest {
     List<Item> objects = items("A", "B");
 
     assertThatThrownBy(() -> engine.process(objects))
-        .isInstanceOfSatisfying(
-            WorkflowError.class, e -> assertThat(e.objectIndex()).isEqualTo(1))
+        .isInstanceOfSatisfying(WorkflowError.class, e -> assertThat(e.objectIndex()).isEqualTo(1))
         .hasMessage(
             "no workflow definition is registered for the key 'html'; perhaps you forgot to load"
                 + " the definition for it? Registered keys: [*, pdf]");
@@ -134,7 +133,8 @@ class BadInputTest {
   @Test
   void restart_prevAtFirstObject_failsAndChangesNothing() {
     List<Item> objects = items("A", "B");
-    WorkflowEngine<Item> engine = halted(objects, Flow.of(rec("a"), on("A", "h", (o, e) -> e.halt())));
+    WorkflowEngine<Item> engine =
+        halted(objects, Flow.of(rec("a"), on("A", "h", (o, e) -> e.halt())));
 
     assertThatThrownBy(() -> engine.restart(RestartPosition.PREV, RestartPosition.FIRST))
         .isInstanceOf(WorkflowError.class)
@@ -162,7 +162,8 @@ class BadInputTest {
   @Test
   void restart_nextTaskPastEndOfBlock_failsAndChangesNothing() {
     List<Item> objects = items("A");
-    WorkflowEngine<Item> engine = halted(objects, Flow.of(rec("a"), on("A", "h", (o, e) -> e.halt())));
+    WorkflowEngine<Item> engine =
+        halted(objects, Flow.of(rec("a"), on("A", "h", (o, e) -> e.halt())));
     engine.restart(RestartPosition.CURRENT, RestartPosition.NEXT); // to [2], one past the end
     engine.setState(EngineState.of(0, 2));
 
@@ -234,8 +235,7 @@ class BadInputTest {
   void engineState_emptyOrNegativeCallbackPos_isRefused() {
     assertThatThrownBy(() -> new EngineState(0, List.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage(
-            "callbackPos must hold at least one index (the first task is [0]), got []");
+        .hasMessage("callbackPos must hold at least one index (the first task is [0]), got []");
     assertThatThrownBy(() -> EngineState.of(0, 1, -1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("callbackPos holds only indices >= 0, got [1, -1]");
@@ -262,7 +262,8 @@ class BadInputTest {
   @Test
   void setState_thenRestart_resumesInAFreshEngine() {
     List<Item> objects = items("A", "B", "C");
-    Flow<Item> flow = Flow.of(rec("a"), Flow.of(rec("b"), on("B", "h", (o, e) -> e.halt())), rec("c"));
+    Flow<Item> flow =
+        Flow.of(rec("a"), Flow.of(rec("b"), on("B", "h", (o, e) -> e.halt())), rec("c"));
     WorkflowEngine<Item> first = new WorkflowEngine<>(flow);
     assertThatThrownBy(() -> first.process(objects)).isInstanceOf(HaltProcessing.class);
     EngineState stored = first.state();
@@ -280,7 +281,9 @@ class BadInputTest {
   void processFromInsideATask_isRefusedWithAHint() {
     WorkflowEngine<Item> engine = new WorkflowEngine<>();
     engine.setDefinition(
-        Flow.of(Task.named("nested", (o, e) -> e.restart(RestartPosition.CURRENT, RestartPosition.FIRST))));
+        Flow.of(
+            Task.named(
+                "nested", (o, e) -> e.restart(RestartPosition.CURRENT, RestartPosition.FIRST))));
 
     assertThatThrownBy(() -> engine.process(items("A")))
         .isInstanceOf(WorkflowError.class)

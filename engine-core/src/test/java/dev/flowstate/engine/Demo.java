@@ -42,7 +42,13 @@ public final class Demo {
     Flow<Grade> definition = Flow.of(check, ifThen((g, e) -> g.value < 5, halt));
 
     List<Grade> grades =
-        List.of(new Grade(1, 6), new Grade(2, 5), new Grade(3, 4), new Grade(4, 5), new Grade(5, 2), new Grade(6, 6));
+        List.of(
+            new Grade(1, 6),
+            new Grade(2, 5),
+            new Grade(3, 4),
+            new Grade(4, 5),
+            new Grade(5, 2),
+            new Grade(6, 6));
     WorkflowEngine<Grade> engine = new WorkflowEngine<>(definition);
     try {
       engine.process(grades);
@@ -50,8 +56,11 @@ public final class Demo {
       while (true) {
         out.printf(
             "HALTED: %s (action %s) at object %d, task %s %s%n",
-            halted.message(), halted.action(), engine.state().tokenPos(),
-            engine.state().callbackPos(), engine.currentTaskName());
+            halted.message(),
+            halted.action(),
+            engine.state().tokenPos(),
+            engine.state().callbackPos(),
+            engine.currentTaskName());
         engine.currentObject().orElseThrow().value = 5; // the retake
         out.println("amended the grade to 5; restart(CURRENT, NEXT)");
         try {

@@ -73,7 +73,9 @@ class HaltRestartProperties {
                     items,
                     "item" + loop,
                     block(depth + 1),
-                    Task.named("useItem" + loop, (o, e) -> o.log.add(1000 + (Integer) e.extraData().get("item" + loop)))));
+                    Task.named(
+                        "useItem" + loop,
+                        (o, e) -> o.log.add(1000 + (Integer) e.extraData().get("item" + loop)))));
           }
           default -> steps.add(task(tasks++));
         }

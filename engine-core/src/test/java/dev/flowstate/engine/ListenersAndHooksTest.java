@@ -138,9 +138,14 @@ class ListenersAndHooksTest {
   @Test
   void error_emitsErrorEventAfterTheAfterHooks() {
     WorkflowEngine<Item> engine = new WorkflowEngine<>(recordingHooks, null);
-    engine.setDefinition(Flow.of(on("A", "x", (o, e) -> {
-      throw new IllegalStateException("bad");
-    })));
+    engine.setDefinition(
+        Flow.of(
+            on(
+                "A",
+                "x",
+                (o, e) -> {
+                  throw new IllegalStateException("bad");
+                })));
     engine.addListener(recordingListener);
 
     assertThatThrownBy(() -> engine.process(items("A"))).hasMessage("bad");
@@ -184,12 +189,13 @@ class ListenersAndHooksTest {
   }
 
   /**
-   * Issue 8, defect 1: beforeObject, the definition's choice and afterObject ran outside the
-   * loop's try, so their exceptions skipped the error path (no error event, no onError, so a
-   * persistent engine left its rows RUNNING). Each hook around an object now fails that object.
+   * Issue 8, defect 1: beforeObject, the definition's choice and afterObject ran outside the loop's
+   * try, so their exceptions skipped the error path (no error event, no onError, so a persistent
+   * engine left its rows RUNNING). Each hook around an object now fails that object.
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"beforeObject", "chooser", "beforeCallbacks", "afterCallbacks", "afterObject"})
+  @ValueSource(
+      strings = {"beforeObject", "chooser", "beforeCallbacks", "afterCallbacks", "afterObject"})
   void hookThrowingAroundAnObject_failsThatObjectThroughOnErrorAndTheErrorEvent(String where) {
     List<String> errors = new ArrayList<>();
     EngineHooks<Item> failing =
@@ -224,7 +230,8 @@ class ListenersAndHooksTest {
         new TransitionTable<>() {
           @Override
           public Next onError(WorkflowEngine<Item> e, Item obj, Throwable error) {
-            errors.add("onError " + obj.name + " at " + e.state().tokenPos() + ": " + error.getMessage());
+            errors.add(
+                "onError " + obj.name + " at " + e.state().tokenPos() + ": " + error.getMessage());
             return Next.NEXT_OBJECT;
           }
         };
@@ -243,9 +250,15 @@ class ListenersAndHooksTest {
     engine.process(objects);
 
     assertThat(errors).containsExactly("onError B at 1: " + where + " failed");
-    assertThat(log).containsExactly("event started", "event error " + where + " failed", "event finished");
-    assertThat(Item.seen(objects)).isEqualTo(where.equals("beforeObject") || where.equals("chooser")
-        || where.equals("beforeCallbacks") ? "A:a B: C:a" : "A:a B:a C:a");
+    assertThat(log)
+        .containsExactly("event started", "event error " + where + " failed", "event finished");
+    assertThat(Item.seen(objects))
+        .isEqualTo(
+            where.equals("beforeObject")
+                    || where.equals("chooser")
+                    || where.equals("beforeCallbacks")
+                ? "A:a B: C:a"
+                : "A:a B:a C:a");
   }
 
   @Test
@@ -303,7 +316,8 @@ class ListenersAndHooksTest {
     assertThatThrownBy(() -> engine.process(objects)).isInstanceOf(HaltProcessing.class);
     refuse[0] = true;
 
-    assertThatThrownBy(() -> engine.restart(RestartPosition.NEXT, RestartPosition.FIRST, items("X")))
+    assertThatThrownBy(
+            () -> engine.restart(RestartPosition.NEXT, RestartPosition.FIRST, items("X")))
         .hasMessage("refused");
 
     assertThat(engine.state()).isEqualTo(new EngineState(1, List.of(1)));

@@ -91,10 +91,12 @@ class NestedBlocksTest {
                             e.jumpCall(-1); // back to c, inside the third level only
                           }
                         }),
-                    Task.named("skip", (o, e) -> {
-                      o.seen.add("s");
-                      e.jumpCall(2);
-                    }),
+                    Task.named(
+                        "skip",
+                        (o, e) -> {
+                          o.seen.add("s");
+                          e.jumpCall(2);
+                        }),
                     rec("never"),
                     rec("d")),
                 rec("e")),
@@ -139,7 +141,8 @@ class NestedBlocksTest {
   void restartAtNextAfterLastTaskOfNestedBlock_goesOnAfterTheBlock() {
     List<Item> objects = items("A");
     Flow<Item> flow =
-        Flow.of(rec("a"), Flow.of(rec("b"), Flow.of(rec("c"), haltOnFirstVisit("H", "A"))), rec("d"));
+        Flow.of(
+            rec("a"), Flow.of(rec("b"), Flow.of(rec("c"), haltOnFirstVisit("H", "A"))), rec("d"));
     WorkflowEngine<Item> engine = new WorkflowEngine<>(flow);
     assertThatThrownBy(() -> engine.process(objects)).isInstanceOf(HaltProcessing.class);
     assertThat(engine.state()).isEqualTo(EngineState.of(0, 1, 1, 1));
@@ -152,7 +155,8 @@ class NestedBlocksTest {
   @Test
   void currentTaskName_ofABlockPosition_rendersTheBlock() {
     List<Item> objects = items("A");
-    Flow<Item> flow = Flow.of(rec("a"), on("A", "h", (o, e) -> e.halt()), Flow.of(rec("b"), rec("c")));
+    Flow<Item> flow =
+        Flow.of(rec("a"), on("A", "h", (o, e) -> e.halt()), Flow.of(rec("b"), rec("c")));
     WorkflowEngine<Item> engine = new WorkflowEngine<>(flow);
     assertThatThrownBy(() -> engine.process(objects)).isInstanceOf(HaltProcessing.class);
 

@@ -5,9 +5,11 @@ final class Patterns0 {
   private Patterns0() {}
 
   static Task<Item> brk() {
-    return Task.named("brk", (o, e) -> {
-      o.seen.add("!");
-      e.breakCurrentLoop();
-    });
+    return Task.named(
+        "brk",
+        (o, e) -> {
+          o.seen.add("!");
+          e.breakCurrentLoop();
+        });
   }
 }

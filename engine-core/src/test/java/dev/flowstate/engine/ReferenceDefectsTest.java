@@ -26,7 +26,8 @@ class ReferenceDefectsTest {
   void skipToken_resetsTaskPosition_soNextObjectStartsAtItsFirstTask() {
     List<Item> objects = items("A", "B");
     WorkflowEngine<Item> engine =
-        new WorkflowEngine<>(Flow.of(rec("0"), rec("1"), on("A", "s", (o, e) -> e.skipToken()), rec("3")));
+        new WorkflowEngine<>(
+            Flow.of(rec("0"), rec("1"), on("A", "s", (o, e) -> e.skipToken()), rec("3")));
 
     engine.process(objects);
 
@@ -34,16 +35,20 @@ class ReferenceDefectsTest {
   }
 
   /**
-   * The reference sends workflow_halted for every exception a task raises and never
-   * workflow_error. We send error, and halted only for halts.
+   * The reference sends workflow_halted for every exception a task raises and never workflow_error.
+   * We send error, and halted only for halts.
    */
   @Test
   void taskException_emitsErrorNotHalted() {
     List<String> events = new ArrayList<>();
     WorkflowEngine<Item> engine =
-        new WorkflowEngine<>(Flow.of(Task.named("x", (Item o, WorkflowEngine<Item> e) -> {
-          throw new IllegalStateException("broken");
-        })));
+        new WorkflowEngine<>(
+            Flow.of(
+                Task.named(
+                    "x",
+                    (Item o, WorkflowEngine<Item> e) -> {
+                      throw new IllegalStateException("broken");
+                    })));
     engine.addListener(
         new EngineListener<>() {
           @Override
@@ -62,8 +67,8 @@ class ReferenceDefectsTest {
   }
 
   /**
-   * The reference's restart('prev', ...) on the first object fails with an obscure attribute
-   * error from its state object. We say there is no previous object.
+   * The reference's restart('prev', ...) on the first object fails with an obscure attribute error
+   * from its state object. We say there is no previous object.
    */
   @Test
   void restartPrevObjectAtFirstObject_saysThereIsNoPreviousObject() {
@@ -111,8 +116,8 @@ class ReferenceDefectsTest {
 
   /**
    * The reference's engine_db does not call the base after_processing, so hasCompleted() stays
-   * false and workflow_finished is never sent. Our hooks cannot skip the engine's own work: a
-   * hook overriding afterProcessing still sees hasCompleted() and the event still goes out.
+   * false and workflow_finished is never sent. Our hooks cannot skip the engine's own work: a hook
+   * overriding afterProcessing still sees hasCompleted() and the event still goes out.
    */
   @Test
   void overridingAfterProcessing_cannotLoseCompletionOrTheFinishedEvent() {

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The 4×4 restart table of SEMANTICS §5. Definition {@code [0, [1, 2, 3], 4]} over objects A–D;
- * task 2 halts once, on B, so the run stops at object 1, task [1, 1]. Each cell restarts from
- * there and runs to the end; the expected logs say which tasks ran on which object.
+ * task 2 halts once, on B, so the run stops at object 1, task [1, 1]. Each cell restarts from there
+ * and runs to the end; the expected logs say which tasks ran on which object.
  */
 class RestartMatrixTest {
 

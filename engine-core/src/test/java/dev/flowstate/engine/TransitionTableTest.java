@@ -116,8 +116,7 @@ class TransitionTableTest {
   void continueNextToken_leavesObjectAndStartsNextAtFirstTask() {
     List<Item> objects = items("A", "B");
     WorkflowEngine<Item> engine =
-        engine(
-            Flow.of(rec("a"), Flow.of(on("A", "c", (o, e) -> e.continueNextToken())), rec("b")));
+        engine(Flow.of(rec("a"), Flow.of(on("A", "c", (o, e) -> e.continueNextToken())), rec("b")));
 
     engine.process(objects);
 
@@ -130,7 +129,8 @@ class TransitionTableTest {
   void skipToken_goesOnWithNextObjectFromItsFirstTask() {
     List<Item> objects = items("A", "B");
     WorkflowEngine<Item> engine =
-        engine(Flow.of(rec("a"), Flow.of(rec("b"), on("A", "s", (o, e) -> e.skipToken())), rec("c")));
+        engine(
+            Flow.of(rec("a"), Flow.of(rec("b"), on("A", "s", (o, e) -> e.skipToken())), rec("c")));
 
     engine.process(objects);
 
@@ -141,8 +141,7 @@ class TransitionTableTest {
   @Test
   void jumpToken_forwardTwoFromSecondObjectSkipsTheThird() {
     List<Item> objects = items("A", "B", "C", "D");
-    WorkflowEngine<Item> engine =
-        engine(Flow.of(on("B", "j", (o, e) -> e.jumpToken(2)), rec("x")));
+    WorkflowEngine<Item> engine = engine(Flow.of(on("B", "j", (o, e) -> e.jumpToken(2)), rec("x")));
 
     engine.process(objects);
 
@@ -197,8 +196,7 @@ class TransitionTableTest {
   @Test
   void jumpToken_pastEitherEndIsClamped() {
     List<Item> forward = items("A", "B", "C");
-    WorkflowEngine<Item> ahead =
-        engine(Flow.of(on("A", "j", (o, e) -> e.jumpToken(99)), rec("x")));
+    WorkflowEngine<Item> ahead = engine(Flow.of(on("A", "j", (o, e) -> e.jumpToken(99)), rec("x")));
     ahead.process(forward);
     assertThat(seen(forward)).isEqualTo("A:j B: C:");
     assertThat(ahead.state().tokenPos()).isEqualTo(3);
@@ -231,27 +229,35 @@ class TransitionTableTest {
         engine(
             Flow.of(
                 rec("a"),
-                Task.named("p", (o, e) -> {
-                  o.seen.add("p");
-                  e.jumpCall(1); // the next task: a no-op jump
-                }),
-                Task.named("s", (o, e) -> {
-                  o.seen.add("s");
-                  e.jumpCall(2); // skips one
-                }),
+                Task.named(
+                    "p",
+                    (o, e) -> {
+                      o.seen.add("p");
+                      e.jumpCall(1); // the next task: a no-op jump
+                    }),
+                Task.named(
+                    "s",
+                    (o, e) -> {
+                      o.seen.add("s");
+                      e.jumpCall(2); // skips one
+                    }),
                 rec("skipped"),
-                Task.named("z", (o, e) -> {
-                  o.seen.add("z");
-                  if (++count[0] < 2) {
-                    e.jumpCall(0); // this task again
-                  }
-                }),
-                Task.named("m", (o, e) -> {
-                  o.seen.add("m");
-                  if (count[0]++ < 3) {
-                    e.jumpCall(-1); // the previous task
-                  }
-                })));
+                Task.named(
+                    "z",
+                    (o, e) -> {
+                      o.seen.add("z");
+                      if (++count[0] < 2) {
+                        e.jumpCall(0); // this task again
+                      }
+                    }),
+                Task.named(
+                    "m",
+                    (o, e) -> {
+                      o.seen.add("m");
+                      if (count[0]++ < 3) {
+                        e.jumpCall(-1); // the previous task
+                      }
+                    })));
 
     engine.process(objects);
 
@@ -268,14 +274,16 @@ class TransitionTableTest {
                 rec("a"),
                 Flow.of(
                     rec("b"),
-                    Task.named("f", (o, e) -> {
-                      o.seen.add("f");
-                      if (!back[0]) {
-                        back[0] = true;
-                        e.jumpCall(-50); // block starts over
-                      }
-                      e.jumpCall(50); // block ends
-                    }),
+                    Task.named(
+                        "f",
+                        (o, e) -> {
+                          o.seen.add("f");
+                          if (!back[0]) {
+                            back[0] = true;
+                            e.jumpCall(-50); // block starts over
+                          }
+                          e.jumpCall(50); // block ends
+                        }),
                     rec("never")),
                 rec("c")));
 
@@ -316,9 +324,16 @@ class TransitionTableTest {
     List<Item> objects = items("A", "B");
     IllegalStateException boom = new IllegalStateException("boom");
     WorkflowEngine<Item> engine =
-        engine(Flow.of(rec("a"), Flow.of(on("B", "x", (o, e) -> {
-          throw boom;
-        }))));
+        engine(
+            Flow.of(
+                rec("a"),
+                Flow.of(
+                    on(
+                        "B",
+                        "x",
+                        (o, e) -> {
+                          throw boom;
+                        }))));
 
     assertThatThrownBy(() -> engine.process(objects)).isSameAs(boom);
 
@@ -331,9 +346,14 @@ class TransitionTableTest {
     List<Item> objects = items("A", "B");
     IOException io = new IOException("disk");
     WorkflowEngine<Item> engine =
-        engine(Flow.of(on("B", "io", (o, e) -> {
-          throw io;
-        })));
+        engine(
+            Flow.of(
+                on(
+                    "B",
+                    "io",
+                    (o, e) -> {
+                      throw io;
+                    })));
     engine.setWorkflowId("wf-1");
 
     assertThatThrownBy(() -> engine.process(objects))
@@ -365,9 +385,16 @@ class TransitionTableTest {
   void stopOnErrorFalse_abandonsObjectOnWorkflowErrorAndGoesOn() {
     List<Item> objects = items("A", "B", "C");
     WorkflowEngine<Item> engine =
-        engine(Flow.of(rec("a"), on("A", "x", (o, e) -> {
-          throw new WorkflowError("bad A");
-        }), rec("b")));
+        engine(
+            Flow.of(
+                rec("a"),
+                on(
+                    "A",
+                    "x",
+                    (o, e) -> {
+                      throw new WorkflowError("bad A");
+                    }),
+                rec("b")));
 
     engine.process(objects, false, true);
 
@@ -379,9 +406,14 @@ class TransitionTableTest {
   void stopOnErrorFalse_stillRethrowsPlainRuntimeExceptions() {
     List<Item> objects = items("A", "B");
     WorkflowEngine<Item> engine =
-        engine(Flow.of(on("A", "x", (o, e) -> {
-          throw new IllegalArgumentException("plain");
-        })));
+        engine(
+            Flow.of(
+                on(
+                    "A",
+                    "x",
+                    (o, e) -> {
+                      throw new IllegalArgumentException("plain");
+                    })));
 
     assertThatThrownBy(() -> engine.process(objects, false, true))
         .isInstanceOf(IllegalArgumentException.class)
@@ -444,9 +476,12 @@ class TransitionTableTest {
             on("A", "h", (o, e) -> e.halt()),
             on("B", "s", (o, e) -> e.skipToken()),
             on("C", "j", (o, e) -> e.jumpToken(2)),
-            on("E", "x", (o, e) -> {
-              throw new IllegalStateException("x");
-            })));
+            on(
+                "E",
+                "x",
+                (o, e) -> {
+                  throw new IllegalStateException("x");
+                })));
     List<Item> objects = items("A", "B", "C", "D", "E", "F");
 
     engine.process(objects);
@@ -463,15 +498,19 @@ class TransitionTableTest {
         engine(
             Flow.of(
                 Flow.of(
-                    Task.named("j", (o, e) -> {
-                      e.jumpCallOnReturn(2);
-                      o.seen.add("j"); // still runs: nothing was thrown
-                    }),
+                    Task.named(
+                        "j",
+                        (o, e) -> {
+                          e.jumpCallOnReturn(2);
+                          o.seen.add("j"); // still runs: nothing was thrown
+                        }),
                     rec("skipped"),
-                    Task.named("b", (o, e) -> {
-                      e.breakCurrentLoopOnReturn();
-                      o.seen.add("b");
-                    }),
+                    Task.named(
+                        "b",
+                        (o, e) -> {
+                          e.breakCurrentLoopOnReturn();
+                          o.seen.add("b");
+                        }),
                     rec("never")),
                 rec("after")));
 
@@ -484,10 +523,15 @@ class TransitionTableTest {
   void jumpCallOnReturn_replacedByATransitionThrownAfterIt() {
     List<Item> objects = items("A");
     WorkflowEngine<Item> engine =
-        engine(Flow.of(Task.named("j", (o, e) -> {
-          e.jumpCallOnReturn(5);
-          e.halt("instead");
-        }), rec("b")));
+        engine(
+            Flow.of(
+                Task.named(
+                    "j",
+                    (o, e) -> {
+                      e.jumpCallOnReturn(5);
+                      e.halt("instead");
+                    }),
+                rec("b")));
 
     assertThatThrownBy(() -> engine.process(objects)).hasMessage("instead");
     engine.restart(RestartPosition.CURRENT, RestartPosition.NEXT);

@@ -4,8 +4,8 @@ import dev.flowstate.db.internal.EndedBy;
 import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.engine.EngineListener;
 import dev.flowstate.engine.EngineState;
-import dev.flowstate.engine.HaltProcessing;
 import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.HaltProcessing;
 import dev.flowstate.engine.RestartPosition;
 import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
@@ -17,10 +17,10 @@ import java.util.function.IntFunction;
 
 /**
  * A stored workflow: its every save point is a committed transaction; the workflow row holds
- * status, positions, extra data and halt details; one row per object holds its status and data.
- * It wraps a core {@link WorkflowEngine} (the one run loop, with saving hooks and transition
- * table) and offers only what a stored workflow may do: run, restart, {@link #resume()}, read its
- * state. Its definition and id are those it was stored with and cannot be changed.
+ * status, positions, extra data and halt details; one row per object holds its status and data. It
+ * wraps a core {@link WorkflowEngine} (the one run loop, with saving hooks and transition table)
+ * and offers only what a stored workflow may do: run, restart, {@link #resume()}, read its state.
+ * Its definition and id are those it was stored with and cannot be changed.
  *
  * <p>Get one from {@link Flowstate#newWorkflow} or {@link Flowstate#load}. A task's exception
  * reaches the caller wrapped in a {@link WorkflowError} carrying the workflow id and object index,
@@ -44,14 +44,14 @@ public final class DbWorkflowEngine<T> {
   // ---------------------------------------------------------------- running
 
   /**
-   * Processes {@code objects} from the first object and task: they are stored (a list longer
-   * than the stored one appends objects; a shorter one is refused) and saved at every save point.
+   * Processes {@code objects} from the first object and task: they are stored (a list longer than
+   * the stored one appends objects; a shorter one is refused) and saved at every save point.
    *
    * @param objects the objects, in order
    * @throws HaltProcessing if a task halted; the workflow is stored HALTED
    * @throws WorkflowError if a task, a hook or a save failed; the workflow is stored ERROR
-   * @throws StoreException if the run was refused (nothing changed), or even its error could not
-   *     be saved
+   * @throws StoreException if the run was refused (nothing changed), or even its error could not be
+   *     saved
    * @see WorkflowEngine#process(List)
    */
   public void process(List<? extends T> objects) {
@@ -94,8 +94,8 @@ public final class DbWorkflowEngine<T> {
   }
 
   /**
-   * Restarts on other objects, which stand for the stored ones position by position (a longer
-   * list appends objects; a shorter one is refused and changes nothing).
+   * Restarts on other objects, which stand for the stored ones position by position (a longer list
+   * appends objects; a shorter one is refused and changes nothing).
    *
    * @param object which object to begin with
    * @param task which task to begin that object with
@@ -225,9 +225,9 @@ public final class DbWorkflowEngine<T> {
    * How often runs commit. 1 (the default, "durable"): at every save point of SEMANTICS §7, with
    * the end of one object and the start of the next in one commit; a crash replays at most the
    * object whose tasks were running. N &gt; 1 ("checkpoint every N"): a commit after every N ended
-   * objects and at halt, error and run end, and only the first object of a run is marked RUNNING;
-   * a crash replays every object ended since the last checkpoint (at most N, plus the one
-   * running), whose stored data is still as before those runs.
+   * objects and at halt, error and run end, and only the first object of a run is marked RUNNING; a
+   * crash replays every object ended since the last checkpoint (at most N, plus the one running),
+   * whose stored data is still as before those runs.
    *
    * <p>After a crash the workflow row still says {@code RUNNING}: {@link #resume()} continues it.
    *
@@ -307,8 +307,8 @@ public final class DbWorkflowEngine<T> {
 
   /**
    * The interrupted case: nothing in this engine's memory can be trusted past the last commit, so
-   * positions, extra data and objects are read again; the object marked RUNNING (or turned ERROR
-   * by a failed save) starts again where its run began, else the next object from its first task.
+   * positions, extra data and objects are read again; the object marked RUNNING (or turned ERROR by
+   * a failed save) starts again where its run began, else the next object from its first task.
    */
   private void resumeFromStore() {
     SavePoints.Reloaded stored = saves.reload();
@@ -336,14 +336,14 @@ public final class DbWorkflowEngine<T> {
   }
 
   /**
-   * Runs the workflow again from its first object and task, every object starting from its
-   * source data (as first given to {@code process}) instead of what earlier runs made of it: a
-   * clean rerun after a definition or input problem was fixed. The reset of every object row is
-   * one transaction; then this is {@code restart(FIRST, FIRST)} over the stored objects. Extra
-   * data is kept.
+   * Runs the workflow again from its first object and task, every object starting from its source
+   * data (as first given to {@code process}) instead of what earlier runs made of it: a clean rerun
+   * after a definition or input problem was fixed. The reset of every object row is one
+   * transaction; then this is {@code restart(FIRST, FIRST)} over the stored objects. Extra data is
+   * kept.
    *
-   * @throws WorkflowError while the engine runs, or if no object was processed yet (use
-   *     {@code process})
+   * @throws WorkflowError while the engine runs, or if no object was processed yet (use {@code
+   *     process})
    * @throws StoreException if the reset cannot be saved (nothing is changed then)
    */
   public void restartFromSourceData() {
@@ -352,7 +352,9 @@ public final class DbWorkflowEngine<T> {
     }
     if (state().tokenPos() < 0) {
       throw new IllegalStateException(
-          "workflow " + saves.id + " has not processed any object yet; start it with process(objects)");
+          "workflow "
+              + saves.id
+              + " has not processed any object yet; start it with process(objects)");
     }
     saves.resetToSource(engine);
     engine.objects(stored.apply(objects().size()));
@@ -362,7 +364,8 @@ public final class DbWorkflowEngine<T> {
   /** As the core engine says it: the same exception for every call made while it runs. */
   private WorkflowError running(String method) {
     return new WorkflowError(
-        method + "() was called while the engine is running (from inside a task?); call it before"
+        method
+            + "() was called while the engine is running (from inside a task?); call it before"
             + " or after a run",
         saves.id.toString(),
         state().tokenPos(),

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.flowstate.db.internal.Fingerprint;
 import dev.flowstate.db.internal.Store;
-import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.db.internal.WorkflowEntity;
+import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Flow;
 import java.time.Clock;
@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
 public final class Flowstate implements AutoCloseable {
 
   /**
-   * The database used when none is configured: an H2 file under the working directory (its
-   * absolute path is logged at build). {@code WRITE_DELAY=0} writes each commit to the file at
-   * once; H2's default (up to 1 s later) loses the last commits when the process is killed. {@code
+   * The database used when none is configured: an H2 file under the working directory (its absolute
+   * path is logged at build). {@code WRITE_DELAY=0} writes each commit to the file at once; H2's
+   * default (up to 1 s later) loses the last commits when the process is killed. {@code
    * AUTO_SERVER=TRUE} lets several processes open it at once (the first serves the others over
    * TCP), so an operator's process can resume workflows while a service runs.
    */
@@ -49,8 +49,8 @@ public final class Flowstate implements AutoCloseable {
       "jdbc:h2:file:./flowstate-data/flowstate;WRITE_DELAY=0;AUTO_SERVER=TRUE";
 
   /**
-   * The default of {@link FlowstateBuilder#maxDataLength}: 16 Mi characters of JSON per object, halt
-   * payload or extra data. An embedded H2 database given a 60 MB value runs out of memory and
+   * The default of {@link FlowstateBuilder#maxDataLength}: 16 Mi characters of JSON per object,
+   * halt payload or extra data. An embedded H2 database given a 60 MB value runs out of memory and
    * closes for the whole process.
    */
   public static final int DEFAULT_MAX_DATA_LENGTH = 16 * 1024 * 1024;
@@ -75,7 +75,8 @@ public final class Flowstate implements AutoCloseable {
   private final Queries queries;
   private final Map<String, Registered<?>> registry = new LinkedHashMap<>();
 
-  private record Registered<T>(String name, Class<T> type, Flow<T> definition, String fingerprint) {}
+  private record Registered<T>(
+      String name, Class<T> type, Flow<T> definition, String fingerprint) {}
 
   Flowstate(
       Store store,
@@ -109,15 +110,19 @@ public final class Flowstate implements AutoCloseable {
    * @param definition the definition
    * @param <T> the object type
    * @return this
-   * @throws IllegalArgumentException if an argument is missing, the name is taken, or a task of
-   *     the definition has no name of its own (a lambda or method reference not given one with
-   *     {@link dev.flowstate.engine.Task#named(String, dev.flowstate.engine.Task)})
+   * @throws IllegalArgumentException if an argument is missing, the name is taken, or a task of the
+   *     definition has no name of its own (a lambda or method reference not given one with {@link
+   *     dev.flowstate.engine.Task#named(String, dev.flowstate.engine.Task)})
    */
   public synchronized <T> Flowstate register(String name, Class<T> type, Flow<T> definition) {
     if (name == null || name.isBlank() || type == null || definition == null) {
       throw new IllegalArgumentException(
           "register needs a name, an object type and a definition, got "
-              + name + ", " + type + ", " + definition);
+              + name
+              + ", "
+              + type
+              + ", "
+              + definition);
     }
     if (registry.containsKey(name)) {
       throw new IllegalArgumentException("a definition is already registered as '" + name + "'");
@@ -153,8 +158,8 @@ public final class Flowstate implements AutoCloseable {
   }
 
   /**
-   * A new workflow of a registered definition with its objects, stored {@code NEW} (objects
-   * {@code INITIAL}) in one transaction and not run: run it here or in any process with {@link
+   * A new workflow of a registered definition with its objects, stored {@code NEW} (objects {@code
+   * INITIAL}) in one transaction and not run: run it here or in any process with {@link
    * DbWorkflowEngine#resume()}.
    *
    * @param name the definition's name
@@ -162,11 +167,12 @@ public final class Flowstate implements AutoCloseable {
    * @param objects the objects, in order; each is written as JSON now
    * @param <T> the object type
    * @return an engine for the new workflow, its objects read back from the database
-   * @throws StoreException if no definition has that name or it is for another type, or an
-   *     object cannot be written (nothing is stored then)
+   * @throws StoreException if no definition has that name or it is for another type, or an object
+   *     cannot be written (nothing is stored then)
    * @throws IllegalArgumentException if {@code objects} is null
    */
-  public <T> DbWorkflowEngine<T> newWorkflow(String name, Class<T> type, List<? extends T> objects) {
+  public <T> DbWorkflowEngine<T> newWorkflow(
+      String name, Class<T> type, List<? extends T> objects) {
     if (objects == null) {
       throw new IllegalArgumentException(
           "objects must not be null; pass a List, even an empty one");
@@ -201,8 +207,8 @@ public final class Flowstate implements AutoCloseable {
    * @param type the class of the objects
    * @param <T> the object type
    * @return the engine, ready to restart
-   * @throws StoreException if there is no such workflow (one is never created here), its
-   *     definition is not registered or has changed, or it has completed
+   * @throws StoreException if there is no such workflow (one is never created here), its definition
+   *     is not registered or has changed, or it has completed
    */
   public <T> DbWorkflowEngine<T> load(UUID id, Class<T> type) {
     return load(id, type, false);
@@ -244,7 +250,9 @@ public final class Flowstate implements AutoCloseable {
     }
     if (wf.status == WorkflowStatus.COMPLETED) {
       throw new StoreException(
-          "workflow " + id + " is COMPLETED: every object was processed, there is nothing to resume");
+          "workflow "
+              + id
+              + " is COMPLETED: every object was processed, there is nothing to resume");
     }
     int count = store.objectCount(id);
     if (wf.tokenPos > count) {
@@ -369,8 +377,12 @@ public final class Flowstate implements AutoCloseable {
     }
     if (!registered.type().equals(type)) {
       throw new StoreException(
-          "definition '" + name + "' is registered for objects of " + registered.type().getName()
-              + ", not " + type.getName());
+          "definition '"
+              + name
+              + "' is registered for objects of "
+              + registered.type().getName()
+              + ", not "
+              + type.getName());
     }
     return (Registered<T>) registered;
   }

@@ -35,10 +35,10 @@ public final class FlowstateBuilder {
   FlowstateBuilder() {}
 
   /**
-   * @param characters the most characters of JSON one object, a halt payload or a workflow's
-   *     extra data may take (default {@value Flowstate#DEFAULT_MAX_DATA_LENGTH}); a save of more
-   *     is refused with a clear error before any transaction, instead of exhausting the
-   *     database's memory
+   * @param characters the most characters of JSON one object, a halt payload or a workflow's extra
+   *     data may take (default {@value Flowstate#DEFAULT_MAX_DATA_LENGTH}); a save of more is
+   *     refused with a clear error before any transaction, instead of exhausting the database's
+   *     memory
    * @return this
    * @throws IllegalArgumentException if {@code characters} is less than 1
    */
@@ -59,7 +59,8 @@ public final class FlowstateBuilder {
       throw new IllegalArgumentException("dataSource must not be null");
     }
     if (jdbcUrl != null) {
-      throw new IllegalStateException("jdbcUrl is already set; give a DataSource or a JDBC URL, not both");
+      throw new IllegalStateException(
+          "jdbcUrl is already set; give a DataSource or a JDBC URL, not both");
     }
     this.dataSource = dataSource;
     return this;
@@ -74,7 +75,8 @@ public final class FlowstateBuilder {
       throw new IllegalArgumentException("a JDBC URL starts with 'jdbc:', got " + jdbcUrl);
     }
     if (dataSource != null) {
-      throw new IllegalStateException("dataSource is already set; give a DataSource or a JDBC URL, not both");
+      throw new IllegalStateException(
+          "dataSource is already set; give a DataSource or a JDBC URL, not both");
     }
     this.jdbcUrl = jdbcUrl;
     return this;
@@ -101,8 +103,8 @@ public final class FlowstateBuilder {
   /**
    * @param schema the schema of flowstate's tables (created by the migrations), or null for the
    *     connection's default: a plain SQL identifier (lowercase letters, digits and underscores,
-   *     not starting with a digit, at most 63 characters), which every database and tool reads
-   *     the same quoted or not
+   *     not starting with a digit, at most 63 characters), which every database and tool reads the
+   *     same quoted or not
    * @return this
    * @throws IllegalArgumentException if {@code schema} is not such an identifier
    */
@@ -131,8 +133,8 @@ public final class FlowstateBuilder {
   }
 
   /**
-   * @param mapper the Jackson mapper for object data and extra data; JavaTimeModule is
-   *     registered on a copy
+   * @param mapper the Jackson mapper for object data and extra data; JavaTimeModule is registered
+   *     on a copy
    * @return this
    */
   public FlowstateBuilder objectMapper(ObjectMapper mapper) {
@@ -163,8 +165,8 @@ public final class FlowstateBuilder {
    * Opens the database, migrates it unless told not to, and builds the entity manager factory.
    *
    * @return the Flowstate
-   * @throws StoreException if the database is unreachable or not migrated; the message says
-   *     which and how to fix it
+   * @throws StoreException if the database is unreachable or not migrated; the message says which
+   *     and how to fix it
    */
   public Flowstate build() {
     HikariDataSource pool = null;
@@ -204,7 +206,8 @@ public final class FlowstateBuilder {
               ds,
               schema,
               json.copy()
-                  .disable(com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT));
+                  .disable(
+                      com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT));
       LOG.info(
           "flowstate ready: database {}, schema {}, migrations {}",
           url != null ? masked(url) : "(given DataSource)",
@@ -235,7 +238,8 @@ public final class FlowstateBuilder {
       }
     } catch (java.sql.SQLException e) {
       throw new StoreException(
-          "the database is unreachable: " + e.getMessage()
+          "the database is unreachable: "
+              + e.getMessage()
               + "; check the JDBC URL, user and password, and that the server is running",
           e);
     }
@@ -279,8 +283,11 @@ public final class FlowstateBuilder {
 
   /** An embedded H2 file lives relative to the working directory: say where, once. */
   private static void logH2Folder(String url) {
-    if (url.startsWith("jdbc:h2:file:") || (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
-        && !url.startsWith("jdbc:h2:tcp:") && !url.startsWith("jdbc:h2:ssl:"))) {
+    if (url.startsWith("jdbc:h2:file:")
+        || (url.startsWith("jdbc:h2:")
+            && !url.startsWith("jdbc:h2:mem:")
+            && !url.startsWith("jdbc:h2:tcp:")
+            && !url.startsWith("jdbc:h2:ssl:"))) {
       String path = url.substring(url.startsWith("jdbc:h2:file:") ? 13 : 8);
       int options = path.indexOf(';');
       path = options < 0 ? path : path.substring(0, options);

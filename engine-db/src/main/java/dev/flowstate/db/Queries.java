@@ -3,8 +3,8 @@ package dev.flowstate.db;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.ObjectEntity;
 import dev.flowstate.db.internal.ObjectRunEntity;
-import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.db.internal.WorkflowEntity;
+import dev.flowstate.db.internal.WorkflowStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +75,8 @@ final class Queries {
   <T> List<StoredObject<T>> objects(
       UUID id, Class<T> type, ObjectStatus status, int offset, int limit) {
     if (id == null || type == null) {
-      throw new IllegalArgumentException("objects needs a workflow id and an object type, got " + id + ", " + type);
+      throw new IllegalArgumentException(
+          "objects needs a workflow id and an object type, got " + id + ", " + type);
     }
     checkPage(offset, limit);
     List<ObjectEntity> rows = store.objects(id, status, offset, limit);
@@ -86,8 +87,15 @@ final class Queries {
         data = o.data == null ? null : mapper.readValue(o.data, type);
       } catch (Exception e) {
         throw new StoreException(
-            "object " + o.pos + " of workflow " + id + " has data that cannot be read as "
-                + type.getName() + ": " + e.getMessage() + RowShapes.JSON_HINT,
+            "object "
+                + o.pos
+                + " of workflow "
+                + id
+                + " has data that cannot be read as "
+                + type.getName()
+                + ": "
+                + e.getMessage()
+                + RowShapes.JSON_HINT,
             e);
       }
       objects.add(

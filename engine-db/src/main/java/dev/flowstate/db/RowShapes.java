@@ -2,8 +2,8 @@ package dev.flowstate.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.db.internal.WorkflowEntity;
+import dev.flowstate.db.internal.WorkflowStore;
 import java.util.UUID;
 
 /*
@@ -44,7 +44,10 @@ final class RowShapes {
     String problem = null;
     String fix = null;
     JsonNode callbackPos = parse(mapper, values[0]);
-    if (callbackPos == null || !callbackPos.isArray() || callbackPos.isEmpty() || !allInts(callbackPos)) {
+    if (callbackPos == null
+        || !callbackPos.isArray()
+        || callbackPos.isEmpty()
+        || !allInts(callbackPos)) {
       problem = "callback_pos is " + values[0] + ", not a non-empty list of integers";
       fix = "set it to the task position to resume at, e.g. '[0]' for the first task";
     } else if (values[1] != null && !isObjectOrNull(parse(mapper, values[1]))) {

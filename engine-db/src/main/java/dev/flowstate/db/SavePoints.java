@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.EndedBy;
-import dev.flowstate.db.internal.ObjectEntity;
-import dev.flowstate.db.internal.ObjectRunEntity;
 import dev.flowstate.db.internal.ObjectEnd;
-import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.db.internal.WorkflowEntity;
+import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.engine.EngineHooks;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.HaltProcessing;
@@ -17,7 +15,6 @@ import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
 import dev.flowstate.migrations.Columns;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +52,6 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private static final Logger LOG = LoggerFactory.getLogger(SavePoints.class);
   private static final List<Integer> FIRST_TASK = List.of(0);
 
-
   final UUID id;
   final String definitionName;
   private final WorkflowStore store;
@@ -76,14 +72,21 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private List<? extends T> objects = List.of();
   private WorkflowEngine<T> engine;
   private boolean inRun;
+
   /** The object that the last commit marked RUNNING ahead of its "before object". */
   private int markedRunning = -1;
+
   /** The object whose row reads RUNNING, or -1. */
   private int markedAt = -1;
+
   /** The status of object {@link #markedAt} before this run marked it RUNNING. */
   private ObjectStatus statusBefore;
-  /** What a failed save of this run threw, already recorded, so onError does not record it again. */
+
+  /**
+   * What a failed save of this run threw, already recorded, so onError does not record it again.
+   */
   private RuntimeException recorded;
+
   private Instant startedAt;
   private String endedBy;
   private boolean aborted;
@@ -224,7 +227,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     row.endedBy = completed ? null : aborted ? EndedBy.ABORT : EndedBy.STOP;
     row.haltMessage = completed ? null : cut(endedBy, Columns.HALT_MESSAGE);
     int index = engine.state().tokenPos();
-    commitOrFail(engine, index, "the end of the run at object " + index, null, () -> commitRunState(engine));
+    commitOrFail(
+        engine, index, "the end of the run at object " + index, null, () -> commitRunState(engine));
   }
 
   // ------------------------------------------------------------------ transitions
@@ -313,7 +317,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         "the stop on object " + index,
         null,
         () -> {
-          pending.add(ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, "STOPPED"));
+          pending.add(
+              ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, "STOPPED"));
           endRun(engine);
         });
     return Next.END_RUN;
@@ -511,8 +516,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           row.lastError = wf.lastError;
           row.version = wf.version;
           row.modifiedAt = wf.modifiedAt;
-          return new Reloaded(
-              store.objectCount(em, id), store.objectStatus(em, id, wf.tokenPos));
+          return new Reloaded(store.objectCount(em, id), store.objectStatus(em, id, wf.tokenPos));
         });
   }
 
@@ -616,8 +620,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   }
 
   private void writeObjects(EntityManager em, int markRunning) {
-    ObjectStatus before =
-        store.writeObjects(em, id, pending, history, markRunning, row.modifiedAt);
+    ObjectStatus before = store.writeObjects(em, id, pending, history, markRunning, row.modifiedAt);
     if (markRunning >= 0) {
       statusBefore = before;
     }
@@ -638,7 +641,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
               + storedCount
               + " (a longer list appends objects), or resume() to run the stored ones");
     }
-    store.insertObjects(em, id, (int) storedCount, objects.size(), i -> json(objects.get(i), i), now);
+    store.insertObjects(
+        em, id, (int) storedCount, objects.size(), i -> json(objects.get(i), i), now);
   }
 
   /** One save point: one transaction; on success the version this engine now expects. */
@@ -669,7 +673,12 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       json = mapper.writeValueAsString(obj);
     } catch (JsonProcessingException e) {
       throw new StoreException(
-          "object " + index + " of workflow " + id + " cannot be written as JSON: " + e.getMessage(),
+          "object "
+              + index
+              + " of workflow "
+              + id
+              + " cannot be written as JSON: "
+              + e.getMessage(),
           e);
     }
     checkLength(json.length(), "object " + index);
@@ -701,7 +710,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       json = mapper.writeValueAsString(payload);
     } catch (JsonProcessingException e) {
       throw new StoreException(
-          "the halt payload of workflow " + id + " cannot be written as JSON: " + e.getMessage(), e);
+          "the halt payload of workflow " + id + " cannot be written as JSON: " + e.getMessage(),
+          e);
     }
     checkLength(json.length(), "the halt payload");
     try {

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The core engine inside a {@link DbWorkflowEngine}: the one run loop, with the save points as its
  * hooks and transition table. Never handed to callers (tasks and listeners see it as the engine
- * running them, where a run guards the rewiring methods), so a stored workflow's definition and
- * id cannot be changed under it.
+ * running them, where a run guards the rewiring methods), so a stored workflow's definition and id
+ * cannot be changed under it.
  */
 final class StoredEngine<T> extends WorkflowEngine<T> {
 

@@ -8,10 +8,10 @@ import java.util.UUID;
 import java.util.function.ObjIntConsumer;
 
 /**
- * A stored workflow's objects, read page by page in position order, so that a workflow of a
- * million objects does not need them all in memory. Each object is made from its JSON when first
- * asked for, so a bad row fails only when the engine reaches it; the objects of the current page
- * stay the same instances while the engine works on them.
+ * A stored workflow's objects, read page by page in position order, so that a workflow of a million
+ * objects does not need them all in memory. Each object is made from its JSON when first asked for,
+ * so a bad row fails only when the engine reaches it; the objects of the current page stay the same
+ * instances while the engine works on them.
  */
 final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
 
@@ -28,7 +28,8 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
   private Object[] page = new Object[0];
   private boolean[] made = new boolean[0];
 
-  StoredObjects(WorkflowStore store, ObjectMapper mapper, UUID workflowId, Class<T> type, int size) {
+  StoredObjects(
+      WorkflowStore store, ObjectMapper mapper, UUID workflowId, Class<T> type, int size) {
     this.store = store;
     this.mapper = mapper;
     this.workflowId = workflowId;
@@ -74,8 +75,15 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
     if (found != length) {
       StoreException missing =
           new StoreException(
-              "workflow " + workflowId + " should have objects " + start + " to "
-                  + (start + length - 1) + " but only " + found + " of them are stored");
+              "workflow "
+                  + workflowId
+                  + " should have objects "
+                  + start
+                  + " to "
+                  + (start + length - 1)
+                  + " but only "
+                  + found
+                  + " of them are stored");
       onUnreadable.accept(missing, start);
       throw missing;
     }

@@ -17,9 +17,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A second JVM (same classpath) stores workflows and halts or dies; this process loads them by id
@@ -35,23 +35,33 @@ abstract class CrossProcessContract extends DatabaseTest {
   }
 
   /** Runs {@link SecondProcess} to its end; returns the ids it printed. */
-  List<UUID> secondProcess(int expectedExit, String... mode) throws IOException, InterruptedException {
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m",
-        "-Dorg.jboss.logging.provider=slf4j",
-        "-cp", classpath,
-        SecondProcess.class.getName(),
-        db.jdbcUrl(),
-        db.schema() == null ? "-" : db.schema()));
+  List<UUID> secondProcess(int expectedExit, String... mode)
+      throws IOException, InterruptedException {
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Dorg.jboss.logging.provider=slf4j",
+                "-cp",
+                classpath,
+                SecondProcess.class.getName(),
+                db.jdbcUrl(),
+                db.schema() == null ? "-" : db.schema()));
     command.addAll(List.of(mode));
     Path out = logs.resolve("out.txt");
     Path err = logs.resolve("err.txt");
-    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("the second process did not end in 120 s; stderr:\n" + Files.readString(err));
+      throw new AssertionError(
+          "the second process did not end in 120 s; stderr:\n" + Files.readString(err));
     }
     assertThat(process.exitValue())
         .as("exit code of the second process; stderr:\n%s", Files.readString(err))
@@ -72,7 +82,8 @@ abstract class CrossProcessContract extends DatabaseTest {
   }
 
   @Test
-  void haltedInAnotherProcess_finishedHereWithEachRestart_likeTheEngineThatHalted() throws Exception {
+  void haltedInAnotherProcess_finishedHereWithEachRestart_likeTheEngineThatHalted()
+      throws Exception {
     RestartPosition[][] cells = {
       {RestartPosition.CURRENT, RestartPosition.NEXT},
       {RestartPosition.CURRENT, RestartPosition.CURRENT},
@@ -86,7 +97,11 @@ abstract class CrossProcessContract extends DatabaseTest {
 
     for (int c = 0; c < cells.length; c++) {
       UUID id = ids.get(c);
-      assertThat(rows("SELECT status, token_pos, callback_pos, halt_message FROM fs_workflow WHERE id = '" + id + "'"))
+      assertThat(
+              rows(
+                  "SELECT status, token_pos, callback_pos, halt_message FROM fs_workflow WHERE id = '"
+                      + id
+                      + "'"))
           .containsExactly("HALTED | 1 | [1,1] | stophere");
       List<Doc> memoryObjects = Doc.docs("A", "B", "C", "D", "E");
       WorkflowEngine<Doc> memory = new WorkflowEngine<>(SecondProcess.FLOW);
@@ -110,7 +125,8 @@ abstract class CrossProcessContract extends DatabaseTest {
   }
 
   @Test
-  void processKilledMidObject_durable_leavesThatObjectRunning_andResumeFinishesIt() throws Exception {
+  void processKilledMidObject_durable_leavesThatObjectRunning_andResumeFinishesIt()
+      throws Exception {
     UUID id = secondProcess(42, "crash").get(0);
     openHere();
 
@@ -134,14 +150,16 @@ abstract class CrossProcessContract extends DatabaseTest {
   }
 
   @Test
-  void processKilledMidObject_checkpointEvery2_resumeReplaysSinceTheLastCheckpoint() throws Exception {
+  void processKilledMidObject_checkpointEvery2_resumeReplaysSinceTheLastCheckpoint()
+      throws Exception {
     UUID id = secondProcess(42, "crash-checkpoint").get(0);
     openHere();
 
     // C ended after the checkpoint at X and was never written; D was running
     assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("RUNNING | 1");
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
-        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | INITIAL", "3 | INITIAL", "4 | INITIAL");
+        .containsExactly(
+            "0 | COMPLETED", "1 | COMPLETED", "2 | INITIAL", "3 | INITIAL", "4 | INITIAL");
 
     flowstate.load(id, Doc.class).resume();
 
@@ -164,7 +182,8 @@ abstract class CrossProcessContract extends DatabaseTest {
       throws Exception {
     UUID id = secondProcess(42, mode).get(0);
     openHere();
-    assertThat(rows("SELECT status, token_pos, callback_pos FROM fs_workflow")).containsExactly("RUNNING | 1 | [1,2]");
+    assertThat(rows("SELECT status, token_pos, callback_pos FROM fs_workflow"))
+        .containsExactly("RUNNING | 1 | [1,2]");
     assertThat(rows("SELECT pos, status, data FROM fs_object WHERE pos = 1"))
         .containsExactly("1 | RUNNING | {\"n\":0,\"name\":\"B\",\"seen\":[\"0\",\"1\",\"2\"]}");
 
@@ -201,7 +220,9 @@ abstract class CrossProcessContract extends DatabaseTest {
     engine.restart(RestartPosition.CURRENT, RestartPosition.CURRENT);
 
     assertThat(engine.hasCompleted()).isTrue();
-    assertThat(engine.extraData()).isEqualTo(memory.extraData()).containsEntry("child", java.util.Map.of("runs", 3));
+    assertThat(engine.extraData())
+        .isEqualTo(memory.extraData())
+        .containsEntry("child", java.util.Map.of("runs", 3));
     ObjectMapper json = new ObjectMapper();
     assertThat(rows("SELECT data FROM fs_object ORDER BY pos"))
         .containsExactly(

@@ -29,7 +29,9 @@ abstract class DatabaseTest {
   /** The rows of a query, columns joined by " | ", spaces inside values removed. */
   List<String> rows(String sql) throws SQLException {
     List<String> rows = new ArrayList<>();
-    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+    try (Connection c = db.connect();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
       int columns = r.getMetaData().getColumnCount();
       while (r.next()) {
         StringBuilder row = new StringBuilder();
@@ -44,5 +46,4 @@ abstract class DatabaseTest {
     }
     return rows;
   }
-
 }

@@ -15,16 +15,19 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * A DataSource that fails on purpose, as a database does when a connection is cut: the k-th
- * commit from now fails, or the connection in use dies (its next statement, commit and rollback
- * fail, as after a reset), or every connection fails until restored (the server is gone).
+ * A DataSource that fails on purpose, as a database does when a connection is cut: the k-th commit
+ * from now fails, or the connection in use dies (its next statement, commit and rollback fail, as
+ * after a reset), or every connection fails until restored (the server is gone).
  */
 final class FaultyDataSource implements DataSource {
 
   private final DataSource real;
+
   /** Commits to let through before one fails; -1: none armed. */
   private final AtomicInteger commitsBeforeFailure = new AtomicInteger(-1);
+
   private volatile boolean down;
+
   /** The next statement kills its connection. */
   private volatile boolean killNextConnection;
 
@@ -81,7 +84,8 @@ final class FaultyDataSource implements DataSource {
                     : "injected: I/O error, the connection was reset",
                 "08006");
           }
-          if (name.equals("commit") && commitsBeforeFailure.get() >= 0
+          if (name.equals("commit")
+              && commitsBeforeFailure.get() >= 0
               && commitsBeforeFailure.getAndDecrement() == 0) {
             throw new SQLException("injected: commit failed", "40001");
           }
@@ -92,7 +96,8 @@ final class FaultyDataSource implements DataSource {
           return result;
         };
     return (Connection)
-        Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class}, handler);
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {Connection.class}, handler);
   }
 
   private Statement wrapStatement(Statement statement, boolean[] dead) {

@@ -27,8 +27,10 @@ class FlowstateBuilderTest {
 
     assertThatThrownBy(() -> Flowstate.builder().dataSource(nowhere).build())
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("could not connect to the database to migrate the flowstate schema: ")
-        .hasMessageEndingWith("; check the JDBC URL, user and password, and that the server is running");
+        .hasMessageStartingWith(
+            "could not connect to the database to migrate the flowstate schema: ")
+        .hasMessageEndingWith(
+            "; check the JDBC URL, user and password, and that the server is running");
   }
 
   @Test
@@ -64,16 +66,21 @@ class FlowstateBuilderTest {
   }
 
   @Test
-  void embeddedH2HeldByAnotherProcessWithoutAutoServer_failsAtOnceNamingTheRealCause() throws Exception {
+  void embeddedH2HeldByAnotherProcessWithoutAutoServer_failsAtOnceNamingTheRealCause()
+      throws Exception {
     String url = "jdbc:h2:file:" + folder.resolve("locked") + ";WRITE_DELAY=0";
     Process holder = holdOpen(url);
     try {
       assertThatThrownBy(() -> Flowstate.builder().jdbcUrl(url).build())
           .isInstanceOf(StoreException.class)
-          .hasMessageStartingWith("the H2 database " + url + " is in use by another process that"
-              + " opened it without AUTO_SERVER=TRUE (")
-          .hasMessageEndingWith("add ;AUTO_SERVER=TRUE to the JDBC URL of every process that opens it"
-              + " (flowstate's default URL has it), or stop the other process");
+          .hasMessageStartingWith(
+              "the H2 database "
+                  + url
+                  + " is in use by another process that"
+                  + " opened it without AUTO_SERVER=TRUE (")
+          .hasMessageEndingWith(
+              "add ;AUTO_SERVER=TRUE to the JDBC URL of every process that opens it"
+                  + " (flowstate's default URL has it), or stop the other process");
     } finally {
       holder.getOutputStream().close();
       holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -81,19 +88,26 @@ class FlowstateBuilderTest {
   }
 
   private Process holdOpen(String url) throws Exception {
-    String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String classpath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Process process =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, SecondProcess.class.getName(), url, "-", "hold")
+                "-cp",
+                classpath,
+                SecondProcess.class.getName(),
+                url,
+                "-",
+                "hold")
             .redirectError(folder.resolve("holder-err.txt").toFile())
             .start();
     java.io.BufferedReader out =
         new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream()));
     for (String line = out.readLine(); !"ready".equals(line); line = out.readLine()) {
       if (line == null) {
-        throw new AssertionError("the holding process ended: "
-            + java.nio.file.Files.readString(folder.resolve("holder-err.txt")));
+        throw new AssertionError(
+            "the holding process ended: "
+                + java.nio.file.Files.readString(folder.resolve("holder-err.txt")));
       }
     }
     return process;
@@ -102,28 +116,39 @@ class FlowstateBuilderTest {
   /** Issue 8, defect 11: the JDBC URL was logged with its password. */
   @Test
   void jdbcUrlInLogsAndMessages_hasItsPasswordMasked() {
-    assertThat(FlowstateBuilder.masked("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"))
+    assertThat(
+            FlowstateBuilder.masked("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"))
         .isEqualTo("jdbc:postgresql://db/app?user=app&password=<masked>&ssl=true");
     assertThat(FlowstateBuilder.masked("jdbc:h2:file:./x;USER=sa;PASSWORD=s3cret"))
         .isEqualTo("jdbc:h2:file:./x;USER=sa;PASSWORD=<masked>");
-    assertThatThrownBy(() -> Flowstate.builder().jdbcUrl("jdbc:postgresql://127.0.0.1:1/none?password=s3cret").build())
+    assertThatThrownBy(
+            () ->
+                Flowstate.builder()
+                    .jdbcUrl("jdbc:postgresql://127.0.0.1:1/none?password=s3cret")
+                    .build())
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("could not connect to the database jdbc:postgresql://127.0.0.1:1/none?password=<masked>: ")
+        .hasMessageStartingWith(
+            "could not connect to the database jdbc:postgresql://127.0.0.1:1/none?password=<masked>: ")
         .message()
         .doesNotContain("s3cret");
   }
 
-  /** Issue 8, defect 11: schema("MixedCase") or schema("a-b") passed build() and failed at the first run. */
+  /**
+   * Issue 8, defect 11: schema("MixedCase") or schema("a-b") passed build() and failed at the first
+   * run.
+   */
   @Test
   void schemaThatIsNotAPlainIdentifier_isRefusedAtOnce() {
     assertThatThrownBy(() -> Flowstate.builder().schema("MixedCase"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("schema must be a plain SQL identifier: lowercase letters, digits and underscores,"
-            + " not starting with a digit, at most 63 characters; got 'MixedCase', try 'mixedcase'");
+        .hasMessage(
+            "schema must be a plain SQL identifier: lowercase letters, digits and underscores,"
+                + " not starting with a digit, at most 63 characters; got 'MixedCase', try 'mixedcase'");
     assertThatThrownBy(() -> Flowstate.builder().schema("a-b"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("schema must be a plain SQL identifier: lowercase letters, digits and underscores,"
-            + " not starting with a digit, at most 63 characters; got 'a-b'");
+        .hasMessage(
+            "schema must be a plain SQL identifier: lowercase letters, digits and underscores,"
+                + " not starting with a digit, at most 63 characters; got 'a-b'");
   }
 
   /**
@@ -133,15 +158,20 @@ class FlowstateBuilderTest {
    */
   @Test
   void storedWorkflowsEngine_offersNoWayToChangeItsDefinitionChooserStateOrId() {
-    assertThat(dev.flowstate.engine.WorkflowEngine.class.isAssignableFrom(DbWorkflowEngine.class)).isFalse();
-    assertThat(java.util.Arrays.stream(DbWorkflowEngine.class.getMethods()).map(java.lang.reflect.Method::getName))
-        .doesNotContain("setDefinition", "setCallbackChooser", "setState", "setWorkflowId", "setObjects")
+    assertThat(dev.flowstate.engine.WorkflowEngine.class.isAssignableFrom(DbWorkflowEngine.class))
+        .isFalse();
+    assertThat(
+            java.util.Arrays.stream(DbWorkflowEngine.class.getMethods())
+                .map(java.lang.reflect.Method::getName))
+        .doesNotContain(
+            "setDefinition", "setCallbackChooser", "setState", "setWorkflowId", "setObjects")
         .contains("resume", "restart", "process", "state", "extraData", "definition");
   }
 
   @Test
   void dataSourceAndJdbcUrl_bothGiven_isRefused() {
-    assertThatThrownBy(() -> Flowstate.builder().jdbcUrl("jdbc:h2:mem:x").dataSource(new JdbcDataSource()))
+    assertThatThrownBy(
+            () -> Flowstate.builder().jdbcUrl("jdbc:h2:mem:x").dataSource(new JdbcDataSource()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("jdbcUrl is already set; give a DataSource or a JDBC URL, not both");
   }
@@ -149,16 +179,21 @@ class FlowstateBuilderTest {
   @Test
   void corruptObjectRow_failsOnResumeNamingObjectAndType() throws Exception {
     TestDatabase db = TestDatabase.h2(folder);
-    Flow<Doc> flow = Flow.of(Task.named("h", (d, e) -> {
-      if (d.n++ == 0) {
-        e.halt("wait");
-      }
-    }));
+    Flow<Doc> flow =
+        Flow.of(
+            Task.named(
+                "h",
+                (d, e) -> {
+                  if (d.n++ == 0) {
+                    e.halt("wait");
+                  }
+                }));
     try (Flowstate flowstate = db.flowstate().build()) {
       flowstate.register("f", Doc.class, flow);
       DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("f", Doc.class);
       assertThatThrownBy(() -> engine.process(Doc.docs("A"))).isInstanceOf(HaltProcessing.class);
-      try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      try (Connection c = db.connect();
+          Statement s = c.createStatement()) {
         s.executeUpdate("UPDATE fs_object SET data = JSON '{\"n\": \"not a number\"}'");
       }
       DbWorkflowEngine<Doc> resumed = flowstate.load(engine.id(), Doc.class);
@@ -166,7 +201,9 @@ class FlowstateBuilderTest {
       assertThatThrownBy(() -> resumed.restart(RestartPosition.CURRENT, RestartPosition.CURRENT))
           .isInstanceOf(StoreException.class)
           .hasMessageStartingWith(
-              "object 0 of workflow " + engine.id() + " has data that cannot be read as dev.flowstate.db.Doc: ");
+              "object 0 of workflow "
+                  + engine.id()
+                  + " has data that cannot be read as dev.flowstate.db.Doc: ");
       assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.HALTED);
     }
   }
@@ -181,14 +218,17 @@ class FlowstateBuilderTest {
   @Test
   void registeringANameTwice_isRefusedAndKeepsTheFirstDefinition() {
     try (Flowstate flowstate = TestDatabase.h2(folder).flowstate().build()) {
-      flowstate.register("f", Doc.class, Flow.of(Task.named("first", (d, e) -> d.seen.add("first"))));
+      flowstate.register(
+          "f", Doc.class, Flow.of(Task.named("first", (d, e) -> d.seen.add("first"))));
 
-      assertThatThrownBy(() -> flowstate.register("f", Doc.class, Flow.of(Task.named("second", (d, e) -> {}))))
+      assertThatThrownBy(
+              () -> flowstate.register("f", Doc.class, Flow.of(Task.named("second", (d, e) -> {}))))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("a definition is already registered as 'f'");
       assertThatThrownBy(() -> flowstate.register(" ", Doc.class, Flow.empty()))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageStartingWith("register needs a name, an object type and a definition, got  , ");
+          .hasMessageStartingWith(
+              "register needs a name, an object type and a definition, got  , ");
       java.util.List<Doc> docs = Doc.docs("A");
       flowstate.newWorkflow("f", Doc.class).process(docs);
       assertThat(docs.get(0).seen).containsExactly("first");
@@ -202,7 +242,8 @@ class FlowstateBuilderTest {
 
       assertThatThrownBy(() -> flowstate.newWorkflow("f", String.class))
           .isInstanceOf(StoreException.class)
-          .hasMessage("definition 'f' is registered for objects of dev.flowstate.db.Doc, not java.lang.String");
+          .hasMessage(
+              "definition 'f' is registered for objects of dev.flowstate.db.Doc, not java.lang.String");
       assertThatThrownBy(() -> flowstate.load(null, Doc.class))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("workflow id must not be null");
@@ -213,8 +254,14 @@ class FlowstateBuilderTest {
   void checkpointEveryAndRestartFromSourceData_calledWhileRunning_failTheTaskClearly() {
     try (Flowstate flowstate = TestDatabase.h2(folder).flowstate().build()) {
       List<DbWorkflowEngine<Doc>> self = new java.util.ArrayList<>();
-      flowstate.register("every", Doc.class, Flow.of(Task.named("t", (d, e) -> self.get(0).setCheckpointEvery(5))));
-      flowstate.register("source", Doc.class, Flow.of(Task.named("t", (d, e) -> self.get(1).restartFromSourceData())));
+      flowstate.register(
+          "every",
+          Doc.class,
+          Flow.of(Task.named("t", (d, e) -> self.get(0).setCheckpointEvery(5))));
+      flowstate.register(
+          "source",
+          Doc.class,
+          Flow.of(Task.named("t", (d, e) -> self.get(1).restartFromSourceData())));
       DbWorkflowEngine<Doc> every = flowstate.newWorkflow("every", Doc.class);
       DbWorkflowEngine<Doc> source = flowstate.newWorkflow("source", Doc.class);
       self.add(every);
@@ -222,13 +269,15 @@ class FlowstateBuilderTest {
 
       assertThatThrownBy(() -> every.process(Doc.docs("A")))
           .isInstanceOf(dev.flowstate.engine.WorkflowError.class)
-          .hasMessage("setCheckpointEvery() was called while the engine is running (from inside a task?); call it"
-              + " before or after a run");
+          .hasMessage(
+              "setCheckpointEvery() was called while the engine is running (from inside a task?); call it"
+                  + " before or after a run");
       assertThat(every.checkpointEvery()).isEqualTo(1);
       assertThatThrownBy(() -> source.process(Doc.docs("A")))
           .isInstanceOf(dev.flowstate.engine.WorkflowError.class)
-          .hasMessage("restartFromSourceData() was called while the engine is running (from inside a task?); call it"
-              + " before or after a run");
+          .hasMessage(
+              "restartFromSourceData() was called while the engine is running (from inside a task?); call it"
+                  + " before or after a run");
     }
   }
 }

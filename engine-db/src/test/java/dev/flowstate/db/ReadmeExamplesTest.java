@@ -17,10 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Java examples of the READMEs compile as printed: each block becomes the body of a method
- * (its own imports on top), beside the few names the prose assumes (an {@code Order} class, its
- * {@code orders}, a {@code definition}, an {@code id}, a password). An example that drifts from
- * the API fails here, not in a reader's editor.
+ * The Java examples of the READMEs compile as printed: each block becomes the body of a method (its
+ * own imports on top), beside the few names the prose assumes (an {@code Order} class, its {@code
+ * orders}, a {@code definition}, an {@code id}, a password). An example that drifts from the API
+ * fails here, not in a reader's editor.
  */
 class ReadmeExamplesTest {
 
@@ -89,9 +89,7 @@ class ReadmeExamplesTest {
                 sources)
             .call();
 
-    assertThat(compiled)
-        .as("%s:%n%s%n%s", readme, diagnostics.getDiagnostics(), source)
-        .isTrue();
+    assertThat(compiled).as("%s:%n%s%n%s", readme, diagnostics.getDiagnostics(), source).isTrue();
   }
 
   static List<String> javaBlocks(Path readme) throws IOException {

@@ -3,22 +3,20 @@ package dev.flowstate.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.HaltProcessing;
 import dev.flowstate.engine.RestartPosition;
 import dev.flowstate.engine.Task;
 import dev.flowstate.engine.WorkflowEngine;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.engine.WorkflowError;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,13 +45,15 @@ abstract class SavePointsContract extends DatabaseTest {
       Flow.of(
           rec("a"),
           Flow.of(
-              Task.named("h", (d, e) -> {
-                d.seen.add("h");
-                if (d.name.equals("B") && d.n++ == 0) {
-                  e.extraData().put("haltedOn", d.name);
-                  e.halt("needs review", "review", Map.of("reason", "amount"));
-                }
-              }),
+              Task.named(
+                  "h",
+                  (d, e) -> {
+                    d.seen.add("h");
+                    if (d.name.equals("B") && d.n++ == 0) {
+                      e.extraData().put("haltedOn", d.name);
+                      e.halt("needs review", "review", Map.of("reason", "amount"));
+                    }
+                  }),
               rec("b")),
           rec("c"));
 
@@ -66,7 +66,8 @@ abstract class SavePointsContract extends DatabaseTest {
 
   @Test
   void completedRun_recordsCompletedWorkflowAndEveryObjectWithItsData() throws SQLException {
-    flowstate.register("plain", Doc.class, Flow.of(rec("a"), Task.named("inc", (d, e) -> d.n += 10)));
+    flowstate.register(
+        "plain", Doc.class, Flow.of(rec("a"), Task.named("inc", (d, e) -> d.n += 10)));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
 
     engine.process(Doc.docs("A", "B"));
@@ -87,8 +88,10 @@ abstract class SavePointsContract extends DatabaseTest {
         .isInstanceOf(HaltProcessing.class)
         .hasMessage("needs review");
 
-    assertThat(rows("SELECT status, token_pos, callback_pos, halt_message, halt_action, halt_payload,"
-            + " extra_data FROM fs_workflow"))
+    assertThat(
+            rows(
+                "SELECT status, token_pos, callback_pos, halt_message, halt_action, halt_payload,"
+                    + " extra_data FROM fs_workflow"))
         .containsExactly(
             "HALTED | 1 | [1,0] | needsreview | review | {\"reason\":\"amount\"} | {\"haltedOn\":\"B\"}");
     assertThat(rows("SELECT pos, status, callback_pos FROM fs_object ORDER BY pos"))
@@ -100,7 +103,8 @@ abstract class SavePointsContract extends DatabaseTest {
   @Test
   void resume_inAFreshFlowstate_continuesRightAfterTheHaltAndCompletes() throws SQLException {
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
-    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(HaltProcessing.class);
     UUID id = engine.id();
     flowstate.close();
 
@@ -123,11 +127,19 @@ abstract class SavePointsContract extends DatabaseTest {
   }
 
   @Test
-  void taskException_recordsErrorRows_andReachesCallerAsWorkflowErrorWithCause() throws SQLException {
+  void taskException_recordsErrorRows_andReachesCallerAsWorkflowErrorWithCause()
+      throws SQLException {
     flowstate.register(
-        "failing", Doc.class, Flow.of(rec("a"), on("B", "x", (d, e) -> {
-          throw new IllegalStateException("bad data");
-        })));
+        "failing",
+        Doc.class,
+        Flow.of(
+            rec("a"),
+            on(
+                "B",
+                "x",
+                (d, e) -> {
+                  throw new IllegalStateException("bad data");
+                })));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("failing", Doc.class);
 
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
@@ -136,20 +148,28 @@ abstract class SavePointsContract extends DatabaseTest {
             e -> {
               assertThat(e.workflowId()).isEqualTo(engine.id().toString());
               assertThat(e.objectIndex()).isEqualTo(1);
-              assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessage("bad data");
+              assertThat(e.getCause())
+                  .isInstanceOf(IllegalStateException.class)
+                  .hasMessage("bad data");
             })
-        .hasMessage("workflow " + engine.id() + " failed at object 1, task x: java.lang.IllegalStateException: bad data");
+        .hasMessage(
+            "workflow "
+                + engine.id()
+                + " failed at object 1, task x: java.lang.IllegalStateException: bad data");
 
     assertThat(rows("SELECT status, last_error FROM fs_workflow"))
         .containsExactly("ERROR | taskxonobject1:java.lang.IllegalStateException:baddata");
     assertThat(rows("SELECT pos, status, error_text, callback_pos FROM fs_object ORDER BY pos"))
-        .containsExactly("0 | COMPLETED | null | null", "1 | ERROR | java.lang.IllegalStateException:baddata | [1]");
+        .containsExactly(
+            "0 | COMPLETED | null | null",
+            "1 | ERROR | java.lang.IllegalStateException:baddata | [1]");
   }
 
   @Test
   void skipAbortStop_saveTheObjectAsSemanticsSays() throws SQLException {
     flowstate.register(
-        "mixed", Doc.class,
+        "mixed",
+        Doc.class,
         Flow.of(
             Task.named("inc", (d, e) -> d.n++),
             on("A", "skip", (d, e) -> e.skipToken()),
@@ -166,12 +186,18 @@ abstract class SavePointsContract extends DatabaseTest {
     assertThat(rows("SELECT status, halt_message FROM fs_workflow"))
         .containsExactly("HALTED | stoppedbytaskstoponobject1");
 
-    flowstate.register("aborting", Doc.class, Flow.of(Task.named("inc", (d, e) -> d.n++), on("A", "abort", (d, e) -> e.abort())));
+    flowstate.register(
+        "aborting",
+        Doc.class,
+        Flow.of(Task.named("inc", (d, e) -> d.n++), on("A", "abort", (d, e) -> e.abort())));
     DbWorkflowEngine<Doc> aborting = flowstate.newWorkflow("aborting", Doc.class);
     aborting.process(Doc.docs("A"));
-    assertThat(rows("SELECT o.status, o.data, w.halt_message FROM fs_object o JOIN fs_workflow w ON w.id = o.workflow_id"
-            + " WHERE w.definition_name = 'aborting'"))
-        .containsExactly("INITIAL | {\"n\":0,\"name\":\"A\",\"seen\":[]} | abortedbytaskabortonobject0");
+    assertThat(
+            rows(
+                "SELECT o.status, o.data, w.halt_message FROM fs_object o JOIN fs_workflow w ON w.id = o.workflow_id"
+                    + " WHERE w.definition_name = 'aborting'"))
+        .containsExactly(
+            "INITIAL | {\"n\":0,\"name\":\"A\",\"seen\":[]} | abortedbytaskabortonobject0");
   }
 
   @Test
@@ -180,7 +206,10 @@ abstract class SavePointsContract extends DatabaseTest {
 
     assertThatThrownBy(() -> flowstate.load(unknown, Doc.class))
         .isInstanceOf(StoreException.class)
-        .hasMessage("no workflow with id " + unknown + "; load never creates one, use newWorkflow(name, type)");
+        .hasMessage(
+            "no workflow with id "
+                + unknown
+                + "; load never creates one, use newWorkflow(name, type)");
     assertThat(rows("SELECT COUNT(*) FROM fs_workflow")).containsExactly("0");
   }
 
@@ -194,8 +223,11 @@ abstract class SavePointsContract extends DatabaseTest {
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
         .isInstanceOf(StoreException.class)
-        .hasMessage("workflow " + engine.id() + " uses definition 'halting', which is not registered;"
-            + " registered definitions: [other]. Register it with register(name, type, definition)");
+        .hasMessage(
+            "workflow "
+                + engine.id()
+                + " uses definition 'halting', which is not registered;"
+                + " registered definitions: [other]. Register it with register(name, type, definition)");
   }
 
   @Test
@@ -208,7 +240,10 @@ abstract class SavePointsContract extends DatabaseTest {
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("definition 'halting' changed since workflow " + engine.id() + " was stored (stored fingerprint ")
+        .hasMessageStartingWith(
+            "definition 'halting' changed since workflow "
+                + engine.id()
+                + " was stored (stored fingerprint ")
         .hasMessageEndingWith("load with allowChangedDefinition = true");
     assertThat(flowstate.load(engine.id(), Doc.class, true).state().tokenPos()).isZero();
   }
@@ -217,7 +252,8 @@ abstract class SavePointsContract extends DatabaseTest {
   void load_storedCallbackPosThatDoesNotFitTheDefinition_isRefused() throws SQLException {
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE fs_workflow SET callback_pos = " + db.jsonLiteral("[7, 3]"));
     }
 
@@ -235,21 +271,28 @@ abstract class SavePointsContract extends DatabaseTest {
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
         .isInstanceOf(StoreException.class)
-        .hasMessage("workflow " + engine.id() + " is COMPLETED: every object was processed, there is nothing to resume");
+        .hasMessage(
+            "workflow "
+                + engine.id()
+                + " is COMPLETED: every object was processed, there is nothing to resume");
   }
 
   @Test
   void twoEnginesSavingTheSameWorkflow_theLaterGetsAConflictAndWritesNothing() throws SQLException {
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
-    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(HaltProcessing.class);
     DbWorkflowEngine<Doc> first = flowstate.load(engine.id(), Doc.class);
     DbWorkflowEngine<Doc> second = flowstate.load(engine.id(), Doc.class);
     first.restart(RestartPosition.CURRENT, RestartPosition.NEXT);
 
     assertThatThrownBy(() -> second.restart(RestartPosition.CURRENT, RestartPosition.NEXT))
         .isInstanceOf(StoreException.class)
-        .hasMessage("workflow " + engine.id() + " was saved by another engine since this one last saved it;"
-            + " this engine's changes were not written. Load the workflow again to continue from what is stored");
+        .hasMessage(
+            "workflow "
+                + engine.id()
+                + " was saved by another engine since this one last saved it;"
+                + " this engine's changes were not written. Load the workflow again to continue from what is stored");
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
   }
 
@@ -260,38 +303,54 @@ abstract class SavePointsContract extends DatabaseTest {
 
     assertThatThrownBy(() -> engine.process(List.of(new Object())))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("object 0 of workflow " + engine.id() + " cannot be written as JSON: ");
+        .hasMessageStartingWith(
+            "object 0 of workflow " + engine.id() + " cannot be written as JSON: ");
   }
 
   @Test
-  void durableRun_whileATaskRuns_earlierObjectsAreCommittedAndTheCurrentOneIsRunning() throws SQLException {
+  void durableRun_whileATaskRuns_earlierObjectsAreCommittedAndTheCurrentOneIsRunning()
+      throws SQLException {
     List<List<String>> seenByTask = new ArrayList<>();
-    flowstate.register("peek", Doc.class, Flow.of(Task.named("peek", (d, e) -> seenByTask.add(
-        rows("SELECT w.token_pos, o.pos, o.status FROM fs_object o JOIN fs_workflow w ON w.id = o.workflow_id"
-            + " ORDER BY o.pos")))));
+    flowstate.register(
+        "peek",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "peek",
+                (d, e) ->
+                    seenByTask.add(
+                        rows(
+                            "SELECT w.token_pos, o.pos, o.status FROM fs_object o JOIN fs_workflow w ON w.id = o.workflow_id"
+                                + " ORDER BY o.pos")))));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("peek", Doc.class);
 
     engine.process(Doc.docs("A", "B", "C"));
 
-    assertThat(seenByTask).containsExactly(
-        List.of("0 | 0 | RUNNING", "0 | 1 | INITIAL", "0 | 2 | INITIAL"),
-        List.of("1 | 0 | COMPLETED", "1 | 1 | RUNNING", "1 | 2 | INITIAL"),
-        List.of("2 | 0 | COMPLETED", "2 | 1 | COMPLETED", "2 | 2 | RUNNING"));
+    assertThat(seenByTask)
+        .containsExactly(
+            List.of("0 | 0 | RUNNING", "0 | 1 | INITIAL", "0 | 2 | INITIAL"),
+            List.of("1 | 0 | COMPLETED", "1 | 1 | RUNNING", "1 | 2 | INITIAL"),
+            List.of("2 | 0 | COMPLETED", "2 | 1 | COMPLETED", "2 | 2 | RUNNING"));
   }
 
   @Test
   void history_leavesOneRowPerObjectRunWithItsOutcome() throws SQLException {
     flowstate.register(
-        "mixed", Doc.class,
+        "mixed",
+        Doc.class,
         Flow.of(
             on("A", "skip", (d, e) -> e.skipToken()),
             on("B", "next", (d, e) -> e.continueNextToken()),
-            on("D", "fail", (d, e) -> {
-              throw new IllegalArgumentException("no D");
-            })));
+            on(
+                "D",
+                "fail",
+                (d, e) -> {
+                  throw new IllegalArgumentException("no D");
+                })));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("mixed", Doc.class);
 
-    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D"))).isInstanceOf(WorkflowError.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D")))
+        .isInstanceOf(WorkflowError.class);
 
     assertThat(rows("SELECT pos, outcome, message FROM fs_object_run ORDER BY id"))
         .containsExactly(
@@ -299,7 +358,8 @@ abstract class SavePointsContract extends DatabaseTest {
             "1 | CONTINUED | null",
             "2 | COMPLETED | null",
             "3 | ERROR | java.lang.IllegalArgumentException:noD");
-    assertThat(rows("SELECT COUNT(*) FROM fs_object_run WHERE started_at <= ended_at")).containsExactly("4");
+    assertThat(rows("SELECT COUNT(*) FROM fs_object_run WHERE started_at <= ended_at"))
+        .containsExactly("4");
   }
 
   @Test
@@ -315,49 +375,74 @@ abstract class SavePointsContract extends DatabaseTest {
   }
 
   @Test
-  void checkpointEvery_commitsEveryNObjectsAndAtTheHalt_markingOnlyTheRunsFirstObject() throws SQLException {
+  void checkpointEvery_commitsEveryNObjectsAndAtTheHalt_markingOnlyTheRunsFirstObject()
+      throws SQLException {
     List<String> seenByTask = new ArrayList<>();
-    flowstate.register("peek", Doc.class, Flow.of(
-        Task.named("peek", (d, e) -> seenByTask.add(d.name + ": " + String.join(", ",
-            rows("SELECT o.status FROM fs_object o ORDER BY o.pos")))),
-        on("D", "h", (d, e) -> {
-          if (d.n++ == 0) {
-            e.halt("check D");
-          }
-        })));
+    flowstate.register(
+        "peek",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "peek",
+                (d, e) ->
+                    seenByTask.add(
+                        d.name
+                            + ": "
+                            + String.join(
+                                ", ", rows("SELECT o.status FROM fs_object o ORDER BY o.pos")))),
+            on(
+                "D",
+                "h",
+                (d, e) -> {
+                  if (d.n++ == 0) {
+                    e.halt("check D");
+                  }
+                })));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("peek", Doc.class);
     engine.setCheckpointEvery(2);
 
-    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D", "E"))).isInstanceOf(HaltProcessing.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D", "E")))
+        .isInstanceOf(HaltProcessing.class);
 
-    assertThat(seenByTask).containsExactly(
-        "A: RUNNING, INITIAL, INITIAL, INITIAL, INITIAL",
-        "B: RUNNING, INITIAL, INITIAL, INITIAL, INITIAL",
-        "C: COMPLETED, COMPLETED, INITIAL, INITIAL, INITIAL",
-        "D: COMPLETED, COMPLETED, INITIAL, INITIAL, INITIAL");
+    assertThat(seenByTask)
+        .containsExactly(
+            "A: RUNNING, INITIAL, INITIAL, INITIAL, INITIAL",
+            "B: RUNNING, INITIAL, INITIAL, INITIAL, INITIAL",
+            "C: COMPLETED, COMPLETED, INITIAL, INITIAL, INITIAL",
+            "D: COMPLETED, COMPLETED, INITIAL, INITIAL, INITIAL");
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
-        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | COMPLETED", "3 | HALTED", "4 | INITIAL");
-    assertThat(rows("SELECT status, token_pos, halt_message FROM fs_workflow")).containsExactly("HALTED | 3 | checkD");
+        .containsExactly(
+            "0 | COMPLETED", "1 | COMPLETED", "2 | COMPLETED", "3 | HALTED", "4 | INITIAL");
+    assertThat(rows("SELECT status, token_pos, halt_message FROM fs_workflow"))
+        .containsExactly("HALTED | 3 | checkD");
 
     DbWorkflowEngine<Doc> resumed = flowstate.load(engine.id(), Doc.class);
     resumed.setCheckpointEvery(2);
     resumed.restart(RestartPosition.CURRENT, RestartPosition.NEXT);
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
-        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | COMPLETED", "3 | COMPLETED", "4 | COMPLETED");
+        .containsExactly(
+            "0 | COMPLETED", "1 | COMPLETED", "2 | COMPLETED", "3 | COMPLETED", "4 | COMPLETED");
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
   }
 
   @Test
   void restartFromSourceData_rerunsEveryObjectFromItsDataAsFirstGiven() throws SQLException {
-    flowstate.register("review", Doc.class, Flow.of(
-        Task.named("inc", (d, e) -> d.n += 10),
-        on("B", "h", (d, e) -> {
-          if (e.extraData().putIfAbsent("reviewed", true) == null) {
-            e.halt("review B");
-          }
-        })));
+    flowstate.register(
+        "review",
+        Doc.class,
+        Flow.of(
+            Task.named("inc", (d, e) -> d.n += 10),
+            on(
+                "B",
+                "h",
+                (d, e) -> {
+                  if (e.extraData().putIfAbsent("reviewed", true) == null) {
+                    e.halt("review B");
+                  }
+                })));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("review", Doc.class);
-    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(HaltProcessing.class);
 
     engine.restartFromSourceData();
 
@@ -375,7 +460,10 @@ abstract class SavePointsContract extends DatabaseTest {
 
     assertThatThrownBy(engine::restartFromSourceData)
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("workflow " + engine.id() + " has not processed any object yet; start it with process(objects)");
+        .hasMessage(
+            "workflow "
+                + engine.id()
+                + " has not processed any object yet; start it with process(objects)");
   }
 
   @Test
@@ -391,16 +479,25 @@ abstract class SavePointsContract extends DatabaseTest {
   @Test
   void unreadableRowMetMidRun_recordsErrorAtItAndLeavesNothingRunning() throws SQLException {
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
-    assertThatThrownBy(() -> engine.process(Doc.docs("B", "A", "C"))).isInstanceOf(HaltProcessing.class);
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE fs_object SET data = " + db.jsonLiteral("{\"n\": \"not a number\"}") + " WHERE pos = 2");
+    assertThatThrownBy(() -> engine.process(Doc.docs("B", "A", "C")))
+        .isInstanceOf(HaltProcessing.class);
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "UPDATE fs_object SET data = "
+              + db.jsonLiteral("{\"n\": \"not a number\"}")
+              + " WHERE pos = 2");
     }
     DbWorkflowEngine<Doc> resumed = flowstate.load(engine.id(), Doc.class);
 
     assertThatThrownBy(() -> resumed.restart(RestartPosition.CURRENT, RestartPosition.NEXT))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("object 2 of workflow " + engine.id() + " has data that cannot be read as dev.flowstate.db.Doc: ")
-        .hasMessageEndingWith("; correct its data column (fs_object.data) and resume" + RowShapes.JSON_HINT);
+        .hasMessageStartingWith(
+            "object 2 of workflow "
+                + engine.id()
+                + " has data that cannot be read as dev.flowstate.db.Doc: ")
+        .hasMessageEndingWith(
+            "; correct its data column (fs_object.data) and resume" + RowShapes.JSON_HINT);
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
         .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | ERROR");
     assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("ERROR | 2");
@@ -419,13 +516,22 @@ abstract class SavePointsContract extends DatabaseTest {
   })
   void restartMatrix_resumedFromTheDatabase_equalsTheInMemoryEngine(
       RestartPosition object, RestartPosition task) throws Exception {
-    Flow<Doc> flow = Flow.of(rec("0"), Flow.of(rec("1"), Task.named("2", (d, e) -> {
-      d.seen.add("2");
-      e.extraData().merge("twos", 1, (a, b) -> (Integer) a + (Integer) b);
-      if (d.name.equals("B") && d.seen.size() == 3) {
-        e.halt("stop here");
-      }
-    }), rec("3")), rec("4"));
+    Flow<Doc> flow =
+        Flow.of(
+            rec("0"),
+            Flow.of(
+                rec("1"),
+                Task.named(
+                    "2",
+                    (d, e) -> {
+                      d.seen.add("2");
+                      e.extraData().merge("twos", 1, (a, b) -> (Integer) a + (Integer) b);
+                      if (d.name.equals("B") && d.seen.size() == 3) {
+                        e.halt("stop here");
+                      }
+                    }),
+                rec("3")),
+            rec("4"));
     List<Doc> memoryObjects = Doc.docs("A", "B", "C", "D");
     WorkflowEngine<Doc> memory = new WorkflowEngine<>(flow);
     assertThatThrownBy(() -> memory.process(memoryObjects)).isInstanceOf(HaltProcessing.class);
@@ -433,7 +539,8 @@ abstract class SavePointsContract extends DatabaseTest {
 
     flowstate.register("matrix", Doc.class, flow);
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("matrix", Doc.class);
-    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D"))).isInstanceOf(HaltProcessing.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D")))
+        .isInstanceOf(HaltProcessing.class);
     flowstate.close();
     flowstate = db.flowstate().build();
     flowstate.register("matrix", Doc.class, flow);

@@ -58,7 +58,8 @@ public final class SecondProcess {
               Flow.<Doc>of(
                   Task.named(
                       "count",
-                      (d, e) -> e.extraData().merge("runs", 1, (x, y) -> (Integer) x + (Integer) y)),
+                      (d, e) ->
+                          e.extraData().merge("runs", 1, (x, y) -> (Integer) x + (Integer) y)),
                   Task.named(
                       "gate",
                       (d, e) -> {

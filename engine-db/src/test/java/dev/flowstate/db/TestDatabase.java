@@ -17,7 +17,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
 
   static TestDatabase h2(Path folder) {
-    String url = "jdbc:h2:file:" + folder.resolve("flowstate").toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1";
+    String url =
+        "jdbc:h2:file:"
+            + folder.resolve("flowstate").toAbsolutePath()
+            + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1";
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL(url);
     return new TestDatabase(ds, url, null);
@@ -48,8 +51,10 @@ record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
   }
 
   void drop() throws SQLException {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-      s.execute(schema != null ? "DROP SCHEMA IF EXISTS " + schema + " CASCADE" : "DROP ALL OBJECTS");
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          schema != null ? "DROP SCHEMA IF EXISTS " + schema + " CASCADE" : "DROP ALL OBJECTS");
     }
   }
 }

@@ -21,14 +21,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Issue 8 ("engine-db you can trust") on every database: failed saves take the error path and
- * leave no row RUNNING, free text is cut to its column, oversized data is refused before the
- * save, created workflows are stored NEW, runs over other objects are defined, and resume()
- * continues every way a run can stop. One subclass per database.
+ * Issue 8 ("engine-db you can trust") on every database: failed saves take the error path and leave
+ * no row RUNNING, free text is cut to its column, oversized data is refused before the save,
+ * created workflows are stored NEW, runs over other objects are defined, and resume() continues
+ * every way a run can stop. One subclass per database.
  */
 abstract class TrustedStoreContract extends DatabaseTest {
 
   FaultyDataSource faults;
+
   /** Whether the fault of a scenario was armed already: it fires once. */
   boolean armed;
 
@@ -36,14 +37,27 @@ abstract class TrustedStoreContract extends DatabaseTest {
   void open() {
     db = database();
     faults = new FaultyDataSource(db.dataSource());
-    flowstate = Flowstate.builder().dataSource(faults).schema(db.schema()).maxDataLength(10_000).build();
+    flowstate =
+        Flowstate.builder().dataSource(faults).schema(db.schema()).maxDataLength(10_000).build();
   }
 
   // ------------------------------------------------------------------ a save fails
 
-  enum Action { NONE, HALT, ERROR, STOP, ABORT, SKIP, CONTINUE, JUMP }
+  enum Action {
+    NONE,
+    HALT,
+    ERROR,
+    STOP,
+    ABORT,
+    SKIP,
+    CONTINUE,
+    JUMP
+  }
 
-  enum Fault { COMMIT_FAILS, CONNECTION_RESET }
+  enum Fault {
+    COMMIT_FAILS,
+    CONNECTION_RESET
+  }
 
   /**
    * Over A–E: task "0", then task "act" (on object {@code on} it arms the fault once, then does
@@ -106,7 +120,9 @@ abstract class TrustedStoreContract extends DatabaseTest {
         failures.add(e);
       }
     }
-    assertThat(flowstate.status(engine.id())).as("after %s", failures).contains(WorkflowStatus.COMPLETED);
+    assertThat(flowstate.status(engine.id()))
+        .as("after %s", failures)
+        .contains(WorkflowStatus.COMPLETED);
   }
 
   static Stream<Arguments> savePoints() {
@@ -122,7 +138,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
         cases.add(Arguments.of("B", Action.CONTINUE, fault, 0, checkpointEvery));
         cases.add(Arguments.of("B", Action.JUMP, fault, 0, checkpointEvery));
         // the run's end: in durable mode after E's own commit, in checkpoint mode the last commit
-        cases.add(Arguments.of("E", Action.NONE, fault, checkpointEvery == 1 ? 1 : 0, checkpointEvery));
+        cases.add(
+            Arguments.of("E", Action.NONE, fault, checkpointEvery == 1 ? 1 : 0, checkpointEvery));
       }
       // after a jump, the start of the object it lands on
       cases.add(Arguments.of("B", Action.JUMP, Fault.COMMIT_FAILS, 1, checkpointEvery));
@@ -164,8 +181,9 @@ abstract class TrustedStoreContract extends DatabaseTest {
   }
 
   @Test
-  void databaseGoneDuringARun_theCallerGetsAStoreExceptionWithTheCauseAndTheTaskError_andResumeFinishesOnceItIsBack()
-      throws SQLException {
+  void
+      databaseGoneDuringARun_theCallerGetsAStoreExceptionWithTheCauseAndTheTaskError_andResumeFinishesOnceItIsBack()
+          throws SQLException {
     flowstate.register("undisturbed", Doc.class, faulty("B", Action.NONE, null, 0));
     flowstate.register(
         "down",
@@ -199,7 +217,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
             });
     faults.restore();
     // the process lives on but could not write: the rows are those of the last commit
-    assertThat(rows("SELECT status FROM fs_workflow WHERE id = '" + engine.id() + "'")).containsExactly("RUNNING");
+    assertThat(rows("SELECT status FROM fs_workflow WHERE id = '" + engine.id() + "'"))
+        .containsExactly("RUNNING");
     assertThat(rows("SELECT pos FROM fs_object WHERE status = 'RUNNING'")).containsExactly("1");
 
     engine.resume();
@@ -217,7 +236,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
         .isInstanceOfSatisfying(
             WorkflowError.class,
             e -> {
-              assertThat(e.getMessage()).contains("could not save the halt at task act (\"needs review\")");
+              assertThat(e.getMessage())
+                  .contains("could not save the halt at task act (\"needs review\")");
               assertThat(e.getSuppressed())
                   .singleElement()
                   .isInstanceOfSatisfying(
@@ -231,9 +251,13 @@ abstract class TrustedStoreContract extends DatabaseTest {
         .containsExactly("0 | COMPLETED", "1 | ERROR", "2 | INITIAL");
   }
 
-  /** Issue 8, defect 1: an object a task left unwritable ended as a StoreException with rows RUNNING. */
+  /**
+   * Issue 8, defect 1: an object a task left unwritable ended as a StoreException with rows
+   * RUNNING.
+   */
   @Test
-  void objectLeftUnwritableByATask_failsTheRunOnTheErrorPath_withNoRowRunning() throws SQLException {
+  void objectLeftUnwritableByATask_failsTheRunOnTheErrorPath_withNoRowRunning()
+      throws SQLException {
     flowstate.register(
         "unwritable",
         Doc.class,
@@ -245,23 +269,32 @@ abstract class TrustedStoreContract extends DatabaseTest {
         .hasMessageContaining("could not save object 1: object 1 of workflow")
         .hasRootCauseInstanceOf(com.fasterxml.jackson.databind.JsonMappingException.class);
 
-    assertThat(rows("SELECT status, ended_by FROM fs_workflow")).containsExactly("ERROR | SAVE_ERROR");
+    assertThat(rows("SELECT status, ended_by FROM fs_workflow"))
+        .containsExactly("ERROR | SAVE_ERROR");
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
         .containsExactly("0 | COMPLETED", "1 | ERROR", "2 | INITIAL");
-    assertThat(rows("SELECT error_text FROM fs_object WHERE pos = 1").get(0)).contains("cannotbewrittenasJSON");
+    assertThat(rows("SELECT error_text FROM fs_object WHERE pos = 1").get(0))
+        .contains("cannotbewrittenasJSON");
   }
 
   // ------------------------------------------------------------------ text and size
 
-  /** Issue 8, defect 2: a 5,000-character halt message became a StoreException with rows RUNNING. */
+  /**
+   * Issue 8, defect 2: a 5,000-character halt message became a StoreException with rows RUNNING.
+   */
   @Test
   void haltMessageAndActionLongerThanTheirColumns_areStoredCutWithAnEllipsis() throws SQLException {
     String message = "m".repeat(5_000);
     String action = "a".repeat(300);
-    flowstate.register("long", Doc.class, Flow.of(SavePointsContract.on("A", "h", (d, e) -> e.halt(message, action, null))));
+    flowstate.register(
+        "long",
+        Doc.class,
+        Flow.of(SavePointsContract.on("A", "h", (d, e) -> e.halt(message, action, null))));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("long", Doc.class);
 
-    assertThatThrownBy(() -> engine.process(Doc.docs("A"))).isInstanceOf(HaltProcessing.class).hasMessage(message);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A")))
+        .isInstanceOf(HaltProcessing.class)
+        .hasMessage(message);
 
     assertThat(rows("SELECT status, LENGTH(halt_message), LENGTH(halt_action) FROM fs_workflow"))
         .containsExactly("HALTED | 4000 | 200");
@@ -270,22 +303,36 @@ abstract class TrustedStoreContract extends DatabaseTest {
 
   @Test
   void taskErrorLongerThanItsColumns_isStoredCut() throws SQLException {
-    flowstate.register("long", Doc.class, Flow.of(SavePointsContract.on("A", "x", (d, e) -> {
-      throw new IllegalStateException("e".repeat(20_000));
-    })));
+    flowstate.register(
+        "long",
+        Doc.class,
+        Flow.of(
+            SavePointsContract.on(
+                "A",
+                "x",
+                (d, e) -> {
+                  throw new IllegalStateException("e".repeat(20_000));
+                })));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("long", Doc.class);
 
     assertThatThrownBy(() -> engine.process(Doc.docs("A"))).isInstanceOf(WorkflowError.class);
 
-    assertThat(rows("SELECT status, ended_by, LENGTH(last_error) FROM fs_workflow")).containsExactly("ERROR | ERROR | 8000");
-    assertThat(rows("SELECT status, LENGTH(error_text) FROM fs_object")).containsExactly("ERROR | 8000");
+    assertThat(rows("SELECT status, ended_by, LENGTH(last_error) FROM fs_workflow"))
+        .containsExactly("ERROR | ERROR | 8000");
+    assertThat(rows("SELECT status, LENGTH(error_text) FROM fs_object"))
+        .containsExactly("ERROR | 8000");
     assertThat(rows("SELECT LENGTH(message) FROM fs_object_run")).containsExactly("4000");
   }
 
-  /** Issue 8, defect 2: a 60 MB object made embedded H2 run out of memory; a limit refuses it first. */
+  /**
+   * Issue 8, defect 2: a 60 MB object made embedded H2 run out of memory; a limit refuses it first.
+   */
   @Test
   void objectOverTheDataLimit_isRefusedBeforeTheSaveNamingTheLimit() throws SQLException {
-    flowstate.register("big", Doc.class, Flow.of(SavePointsContract.on("B", "grow", (d, e) -> d.extra = "x".repeat(20_000))));
+    flowstate.register(
+        "big",
+        Doc.class,
+        Flow.of(SavePointsContract.on("B", "grow", (d, e) -> d.extra = "x".repeat(20_000))));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("big", Doc.class);
 
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
@@ -294,7 +341,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("object 1 of workflow " + engine.id() + " is 20")
         .hasMessageContaining("over the limit of 10000 (FlowstateBuilder.maxDataLength)");
-    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos")).containsExactly("0 | COMPLETED", "1 | ERROR");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | ERROR");
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("ERROR");
   }
 
@@ -319,17 +367,21 @@ abstract class TrustedStoreContract extends DatabaseTest {
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
 
     assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.NEW);
-    assertThat(rows("SELECT status, status_label, objects FROM fs_workflow_status")).containsExactly("NEW | New | 0");
+    assertThat(rows("SELECT status, status_label, objects FROM fs_workflow_status"))
+        .containsExactly("NEW | New | 0");
   }
 
   @Test
-  void newWorkflowWithObjects_isStoredNewWithThemNotRun_andResumeInAnotherFlowstateRunsThem() throws SQLException {
+  void newWorkflowWithObjects_isStoredNewWithThemNotRun_andResumeInAnotherFlowstateRunsThem()
+      throws SQLException {
     flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
     UUID id = flowstate.newWorkflow("plain", Doc.class, Doc.docs("A", "B")).id();
 
     assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("NEW | -1");
     assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
-        .containsExactly("0 | INITIAL | {\"n\":0,\"name\":\"A\",\"seen\":[]}", "1 | INITIAL | {\"n\":0,\"name\":\"B\",\"seen\":[]}");
+        .containsExactly(
+            "0 | INITIAL | {\"n\":0,\"name\":\"A\",\"seen\":[]}",
+            "1 | INITIAL | {\"n\":0,\"name\":\"B\",\"seen\":[]}");
     flowstate.close();
     flowstate = db.flowstate().build();
     flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
@@ -338,7 +390,9 @@ abstract class TrustedStoreContract extends DatabaseTest {
 
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
     assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
-        .containsExactly("0 | COMPLETED | {\"n\":0,\"name\":\"A\",\"seen\":[\"a\"]}", "1 | COMPLETED | {\"n\":0,\"name\":\"B\",\"seen\":[\"a\"]}");
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":0,\"name\":\"A\",\"seen\":[\"a\"]}",
+            "1 | COMPLETED | {\"n\":0,\"name\":\"B\",\"seen\":[\"a\"]}");
   }
 
   /** Issue 8, defect 6: process(List.of()) left the workflow HALTED. */
@@ -349,7 +403,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
 
     engine.process(List.of());
 
-    assertThat(rows("SELECT status, ended_by, halt_message FROM fs_workflow")).containsExactly("COMPLETED | null | null");
+    assertThat(rows("SELECT status, ended_by, halt_message FROM fs_workflow"))
+        .containsExactly("COMPLETED | null | null");
   }
 
   /** Issue 8, defect 6: restart with a shorter list ended COMPLETED with stored objects INITIAL. */
@@ -357,16 +412,24 @@ abstract class TrustedStoreContract extends DatabaseTest {
   void restartWithFewerObjectsThanStored_isRefusedAndChangesNothing() throws SQLException {
     flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
-    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(HaltProcessing.class);
     List<String> before = rows("SELECT * FROM fs_object ORDER BY pos");
 
-    assertThatThrownBy(() -> engine.restart(dev.flowstate.engine.RestartPosition.CURRENT,
-            dev.flowstate.engine.RestartPosition.NEXT, Doc.docs("A", "B")))
+    assertThatThrownBy(
+            () ->
+                engine.restart(
+                    dev.flowstate.engine.RestartPosition.CURRENT,
+                    dev.flowstate.engine.RestartPosition.NEXT,
+                    Doc.docs("A", "B")))
         .isInstanceOf(StoreException.class)
-        .hasMessage("workflow " + engine.id() + " has 3 stored objects, but this run was given 2: the"
-            + " objects given to a run stand for the stored ones, position by position, so a shorter"
-            + " list would leave the others unprocessed. Give all 3 (a longer list appends objects),"
-            + " or resume() to run the stored ones");
+        .hasMessage(
+            "workflow "
+                + engine.id()
+                + " has 3 stored objects, but this run was given 2: the"
+                + " objects given to a run stand for the stored ones, position by position, so a shorter"
+                + " list would leave the others unprocessed. Give all 3 (a longer list appends objects),"
+                + " or resume() to run the stored ones");
 
     assertThat(rows("SELECT status, ended_by FROM fs_workflow")).containsExactly("HALTED | HALT");
     assertThat(rows("SELECT * FROM fs_object ORDER BY pos")).isEqualTo(before);
@@ -378,8 +441,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("endings")
-  void resume_continuesEachStoredEndingAsSemantics8Says(Action action, String storedAs, String afterResume)
-      throws SQLException {
+  void resume_continuesEachStoredEndingAsSemantics8Says(
+      Action action, String storedAs, String afterResume) throws SQLException {
     flowstate.register("ending", Doc.class, faulty("B", action, null, 0));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("ending", Doc.class);
     try {
@@ -414,7 +477,10 @@ abstract class TrustedStoreContract extends DatabaseTest {
 
     assertThatThrownBy(engine::resume)
         .isInstanceOf(StoreException.class)
-        .hasMessage("workflow " + engine.id() + " is COMPLETED: every object was processed, there is nothing to resume");
+        .hasMessage(
+            "workflow "
+                + engine.id()
+                + " is COMPLETED: every object was processed, there is nothing to resume");
   }
 
   // ------------------------------------------------------------------ rows edited by hand
@@ -434,7 +500,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
     flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
-    try (var c = db.connect(); var statement = c.createStatement()) {
+    try (var c = db.connect();
+        var statement = c.createStatement()) {
       statement.executeUpdate("UPDATE fs_workflow SET " + column + " = " + db.jsonLiteral(json));
     }
 
@@ -451,14 +518,18 @@ abstract class TrustedStoreContract extends DatabaseTest {
     flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
-    try (var c = db.connect(); var statement = c.createStatement()) {
+    try (var c = db.connect();
+        var statement = c.createStatement()) {
       statement.executeUpdate("UPDATE fs_workflow SET token_pos = 7");
     }
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
         .isInstanceOf(StoreException.class)
-        .hasMessage("workflow " + engine.id() + " cannot be read: its stored token_pos 7 is beyond its 2"
-            + " objects; set token_pos to the position of the object to resume at (-1 to 2)");
+        .hasMessage(
+            "workflow "
+                + engine.id()
+                + " cannot be read: its stored token_pos 7 is beyond its 2"
+                + " objects; set token_pos to the position of the object to resume at (-1 to 2)");
     assertThat(rows("SELECT token_pos FROM fs_workflow")).containsExactly("7");
   }
 
@@ -476,7 +547,9 @@ abstract class TrustedStoreContract extends DatabaseTest {
                 flowstate.register(
                     "anonymous",
                     Doc.class,
-                    Flow.of(SavePointsContract.rec("a"), Flow.of(unnamed),
+                    Flow.of(
+                        SavePointsContract.rec("a"),
+                        Flow.of(unnamed),
                         dev.flowstate.engine.patterns.Patterns.tryTask(unnamed, 2))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
@@ -487,8 +560,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
   }
 
   /**
-   * Issue 8, defect 13: changing a forEach list was accepted, and a loop halted at its second
-   * item resumed over another list.
+   * Issue 8, defect 13: changing a forEach list was accepted, and a loop halted at its second item
+   * resumed over another list.
    */
   @Test
   void changingALoopsList_isAChangedDefinitionOnLoad() {
@@ -498,11 +571,14 @@ abstract class TrustedStoreContract extends DatabaseTest {
                 dev.flowstate.engine.patterns.Patterns.forEach(
                     items,
                     "item",
-                    SavePointsContract.on("A", "h", (d, e) -> {
-                      if (e.extraData().get("item").equals("b") && d.n++ == 0) {
-                        e.halt("at b");
-                      }
-                    })));
+                    SavePointsContract.on(
+                        "A",
+                        "h",
+                        (d, e) -> {
+                          if (e.extraData().get("item").equals("b") && d.n++ == 0) {
+                            e.halt("at b");
+                          }
+                        })));
     flowstate.register("loop", Doc.class, loopOver.apply(List.of("a", "b", "c")));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("loop", Doc.class);
     assertThatThrownBy(() -> engine.process(Doc.docs("A"))).isInstanceOf(HaltProcessing.class);
@@ -512,7 +588,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
         .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("definition 'loop' changed since workflow " + engine.id() + " was stored");
+        .hasMessageStartingWith(
+            "definition 'loop' changed since workflow " + engine.id() + " was stored");
   }
 
   // ------------------------------------------------------------------ the query API
@@ -523,22 +600,23 @@ abstract class TrustedStoreContract extends DatabaseTest {
     flowstate.close();
     flowstate =
         db.flowstate()
-            .clock(new java.time.Clock() {
-              @Override
-              public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-              }
+            .clock(
+                new java.time.Clock() {
+                  @Override
+                  public java.time.ZoneId getZone() {
+                    return java.time.ZoneOffset.UTC;
+                  }
 
-              @Override
-              public java.time.Clock withZone(java.time.ZoneId zone) {
-                return this;
-              }
+                  @Override
+                  public java.time.Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                  }
 
-              @Override
-              public java.time.Instant instant() {
-                return now[0];
-              }
-            })
+                  @Override
+                  public java.time.Instant instant() {
+                    return now[0];
+                  }
+                })
             .build();
     flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
     flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
@@ -546,7 +624,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
     done.process(Doc.docs("A", "B"));
     now[0] = now[0].plusSeconds(60);
     DbWorkflowEngine<Doc> halted = flowstate.newWorkflow("halting", Doc.class);
-    assertThatThrownBy(() -> halted.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+    assertThatThrownBy(() -> halted.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(HaltProcessing.class);
 
     List<StoredWorkflow> all = flowstate.workflows(WorkflowQuery.all());
     assertThat(all).extracting(StoredWorkflow::id).containsExactly(halted.id(), done.id());
@@ -560,19 +639,26 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(first.haltPayload()).isEqualTo(Map.of("reason", "amount"));
     assertThat(first.extraData()).isEqualTo(Map.of("haltedOn", "B"));
     assertThat(first.objectsByStatus())
-        .isEqualTo(Map.of(ObjectStatus.COMPLETED, 1L, ObjectStatus.HALTED, 1L, ObjectStatus.INITIAL, 1L));
+        .isEqualTo(
+            Map.of(ObjectStatus.COMPLETED, 1L, ObjectStatus.HALTED, 1L, ObjectStatus.INITIAL, 1L));
     assertThat(first.objects()).isEqualTo(3);
     assertThat(first.modifiedAt()).isEqualTo(now[0]);
 
     assertThat(flowstate.workflows(WorkflowQuery.all().status(WorkflowStatus.COMPLETED)))
-        .extracting(StoredWorkflow::id).containsExactly(done.id());
+        .extracting(StoredWorkflow::id)
+        .containsExactly(done.id());
     assertThat(flowstate.workflows(WorkflowQuery.all().definition("plain")))
-        .extracting(StoredWorkflow::id).containsExactly(done.id());
+        .extracting(StoredWorkflow::id)
+        .containsExactly(done.id());
     assertThat(flowstate.workflows(WorkflowQuery.all().modifiedSince(now[0])))
-        .extracting(StoredWorkflow::id).containsExactly(halted.id());
+        .extracting(StoredWorkflow::id)
+        .containsExactly(halted.id());
     assertThat(flowstate.workflows(WorkflowQuery.all().offset(1).limit(1)))
-        .extracting(StoredWorkflow::id).containsExactly(done.id());
-    assertThat(flowstate.workflow(done.id())).map(StoredWorkflow::status).contains(WorkflowStatus.COMPLETED);
+        .extracting(StoredWorkflow::id)
+        .containsExactly(done.id());
+    assertThat(flowstate.workflow(done.id()))
+        .map(StoredWorkflow::status)
+        .contains(WorkflowStatus.COMPLETED);
     assertThat(flowstate.workflow(UUID.randomUUID())).isEmpty();
     assertThatThrownBy(() -> WorkflowQuery.all().limit(0))
         .isInstanceOf(IllegalArgumentException.class)
@@ -583,7 +669,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
   void objectsAndHistory_readTypedObjectsByStatusAndTheRunsOfAWorkflowOrOneObject() {
     flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
-    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"))).isInstanceOf(HaltProcessing.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(HaltProcessing.class);
     engine.resume();
 
     List<StoredObject<Doc>> objects = flowstate.objects(engine.id(), Doc.class, null, 0, 10);
@@ -592,7 +679,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(objects.get(1).data().seen).containsExactly("a", "h", "b", "c");
     assertThat(flowstate.objects(engine.id(), Doc.class, ObjectStatus.HALTED, 0, 10)).isEmpty();
     assertThat(flowstate.objects(engine.id(), Doc.class, ObjectStatus.COMPLETED, 1, 1))
-        .extracting(StoredObject::position).containsExactly(1);
+        .extracting(StoredObject::position)
+        .containsExactly(1);
 
     assertThat(flowstate.history(engine.id()))
         .extracting(run -> run.position() + " " + run.outcome())
@@ -612,6 +700,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
   }
 
   List<String> data(UUID id) throws SQLException {
-    return rows("SELECT pos, status, data FROM fs_object WHERE workflow_id = '" + id + "' ORDER BY pos");
+    return rows(
+        "SELECT pos, status, data FROM fs_object WHERE workflow_id = '" + id + "' ORDER BY pos");
   }
 }

@@ -28,8 +28,8 @@ public final class Columns {
   private Columns() {}
 
   /**
-   * {@code text} cut to {@code length} characters, its end replaced by "..." when it was longer,
-   * so a reader sees that it was cut.
+   * {@code text} cut to {@code length} characters, its end replaced by "..." when it was longer, so
+   * a reader sees that it was cut.
    *
    * @param text the text, or null
    * @param length the column's length, at least 3

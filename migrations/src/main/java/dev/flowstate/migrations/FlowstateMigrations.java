@@ -48,8 +48,8 @@ public final class FlowstateMigrations {
    * @param dataSource the database
    * @return how many migrations were applied (0 when the schema is up to date)
    * @throws IllegalArgumentException if {@code dataSource} is null
-   * @throws MigrationException if the database cannot be reached or a migration fails; the
-   *     message says which
+   * @throws MigrationException if the database cannot be reached or a migration fails; the message
+   *     says which
    */
   public static int migrate(DataSource dataSource) {
     return migrate(dataSource, null);
@@ -81,7 +81,8 @@ public final class FlowstateMigrations {
       return result.migrationsExecuted;
     } catch (RuntimeException e) {
       throw new MigrationException(
-          "could not migrate the flowstate schema: " + rootMessage(e)
+          "could not migrate the flowstate schema: "
+              + rootMessage(e)
               + "; check that the database is reachable and the user may create tables",
           e);
     }
@@ -92,10 +93,7 @@ public final class FlowstateMigrations {
     if (dataSource == null) {
       throw new IllegalArgumentException("dataSource must not be null");
     }
-    return config
-        .dataSource(dataSource)
-        .locations(LOCATION)
-        .placeholders(placeholders(dataSource));
+    return config.dataSource(dataSource).locations(LOCATION).placeholders(placeholders(dataSource));
   }
 
   /**
@@ -126,6 +124,8 @@ public final class FlowstateMigrations {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+    return root == e
+        ? String.valueOf(e.getMessage())
+        : e.getMessage() + " (" + root.getMessage() + ")";
   }
 }

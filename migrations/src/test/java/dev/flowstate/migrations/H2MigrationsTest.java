@@ -29,7 +29,8 @@ class H2MigrationsTest extends MigrationsContract {
 
   @Override
   void dropSchema() throws SQLException {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       s.execute("DROP ALL OBJECTS");
     }
   }
@@ -54,7 +55,8 @@ class H2MigrationsTest extends MigrationsContract {
 
     assertThatThrownBy(() -> FlowstateMigrations.migrate(nowhere))
         .isInstanceOf(MigrationException.class)
-        .hasMessageStartingWith("could not connect to the database to migrate the flowstate schema: ")
+        .hasMessageStartingWith(
+            "could not connect to the database to migrate the flowstate schema: ")
         .hasMessageEndingWith(
             "; check the JDBC URL, user and password, and that the server is running");
   }

@@ -93,39 +93,63 @@ abstract class MigrationsContract {
   @Test
   void statusViews_showStatusesByNameAndLabel() throws SQLException {
     UUID workflow = UUID.randomUUID();
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       s.executeUpdate(
           "INSERT INTO fs_workflow (id, definition_name, definition_fingerprint, status, token_pos,"
               + " callback_pos, halt_message, halt_action, version, created_at, modified_at)"
-              + " VALUES ('" + workflow + "', 'orders', 'abc', 'HALTED', 1, " + json("[1, 0]")
+              + " VALUES ('"
+              + workflow
+              + "', 'orders', 'abc', 'HALTED', 1, "
+              + json("[1, 0]")
               + ", 'needs approval', 'approve', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
       s.executeUpdate(
           "INSERT INTO fs_object (id, workflow_id, pos, status, data, version, created_at,"
-              + " modified_at) VALUES (1, '" + workflow + "', 0, 'COMPLETED', " + json("{\"n\": 1}")
+              + " modified_at) VALUES (1, '"
+              + workflow
+              + "', 0, 'COMPLETED', "
+              + json("{\"n\": 1}")
               + ", 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
       s.executeUpdate(
           "INSERT INTO fs_object (id, workflow_id, pos, status, callback_pos, version, created_at,"
-              + " modified_at) VALUES (2, '" + workflow + "', 1, 'HALTED', " + json("[1, 0]")
+              + " modified_at) VALUES (2, '"
+              + workflow
+              + "', 1, 'HALTED', "
+              + json("[1, 0]")
               + ", 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
 
       List<String> rows = new ArrayList<>();
       try (ResultSet r =
           s.executeQuery(
               "SELECT position, status, status_label, halt_message FROM fs_object_status"
-                  + " WHERE workflow_id = '" + workflow + "' ORDER BY position")) {
+                  + " WHERE workflow_id = '"
+                  + workflow
+                  + "' ORDER BY position")) {
         while (r.next()) {
-          rows.add(r.getInt(1) + " " + r.getString(2) + " " + r.getString(3) + " " + r.getString(4));
+          rows.add(
+              r.getInt(1) + " " + r.getString(2) + " " + r.getString(3) + " " + r.getString(4));
         }
       }
-      assertThat(rows).containsExactly("0 COMPLETED Done null", "1 HALTED Need action needs approval");
+      assertThat(rows)
+          .containsExactly("0 COMPLETED Done null", "1 HALTED Need action needs approval");
 
       try (ResultSet r =
           s.executeQuery(
               "SELECT status, status_label, objects, objects_completed, objects_stuck"
-                  + " FROM fs_workflow_status WHERE workflow_id = '" + workflow + "'")) {
+                  + " FROM fs_workflow_status WHERE workflow_id = '"
+                  + workflow
+                  + "'")) {
         assertThat(r.next()).isTrue();
-        assertThat(r.getString(1) + " " + r.getString(2) + " " + r.getInt(3) + " " + r.getInt(4)
-                + " " + r.getInt(5))
+        assertThat(
+                r.getString(1)
+                    + " "
+                    + r.getString(2)
+                    + " "
+                    + r.getInt(3)
+                    + " "
+                    + r.getInt(4)
+                    + " "
+                    + r.getInt(5))
             .isEqualTo("HALTED Halted 2 1 1");
       }
     }
@@ -133,13 +157,16 @@ abstract class MigrationsContract {
 
   @Test
   void unknownStatus_isRejectedByTheDatabase() throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       assertThatThrownBy(
               () ->
                   s.executeUpdate(
                       "INSERT INTO fs_workflow (id, definition_name, definition_fingerprint, status,"
                           + " token_pos, callback_pos, version, created_at, modified_at) VALUES ('"
-                          + UUID.randomUUID() + "', 'x', 'f', 'LOST', -1, " + json("[0]")
+                          + UUID.randomUUID()
+                          + "', 'x', 'f', 'LOST', -1, "
+                          + json("[0]")
                           + ", 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
           .isInstanceOf(SQLException.class)
           .satisfies(e -> assertThat(e.getMessage()).containsIgnoringCase("fs_workflow_status_ck"));
@@ -149,18 +176,25 @@ abstract class MigrationsContract {
   @Test
   void deletingAWorkflow_deletesItsObjectsAndRuns() throws SQLException {
     UUID workflow = UUID.randomUUID();
-    try (Connection c = connect(); Statement s = c.createStatement()) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
       s.executeUpdate(
           "INSERT INTO fs_workflow (id, definition_name, definition_fingerprint, status, token_pos,"
-              + " callback_pos, version, created_at, modified_at) VALUES ('" + workflow
-              + "', 'x', 'f', 'NEW', -1, " + json("[0]") + ", 0, CURRENT_TIMESTAMP,"
+              + " callback_pos, version, created_at, modified_at) VALUES ('"
+              + workflow
+              + "', 'x', 'f', 'NEW', -1, "
+              + json("[0]")
+              + ", 0, CURRENT_TIMESTAMP,"
               + " CURRENT_TIMESTAMP)");
       s.executeUpdate(
           "INSERT INTO fs_object (id, workflow_id, pos, status, version, created_at, modified_at)"
-              + " VALUES (1, '" + workflow + "', 0, 'INITIAL', 0, CURRENT_TIMESTAMP,"
+              + " VALUES (1, '"
+              + workflow
+              + "', 0, 'INITIAL', 0, CURRENT_TIMESTAMP,"
               + " CURRENT_TIMESTAMP)");
       s.executeUpdate(
-          "INSERT INTO fs_object_run (id, workflow_id, pos, started_at) VALUES (1, '" + workflow
+          "INSERT INTO fs_object_run (id, workflow_id, pos, started_at) VALUES (1, '"
+              + workflow
               + "', 0, CURRENT_TIMESTAMP)");
 
       s.executeUpdate("DELETE FROM fs_workflow WHERE id = '" + workflow + "'");

@@ -8,9 +8,9 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * The PostgreSQL of the tests of every module: {@code FLOWSTATE_TEST_JDBC_URL}, else a
- * Testcontainers container if Docker is available; without either the calling test is skipped
- * with the reason, unless {@code FLOWSTATE_REQUIRE_PG=1}, which makes a missing database a
- * failure (CI sets both).
+ * Testcontainers container if Docker is available; without either the calling test is skipped with
+ * the reason, unless {@code FLOWSTATE_REQUIRE_PG=1}, which makes a missing database a failure (CI
+ * sets both).
  */
 public final class PostgresForTests {
   static final String URL_VARIABLE = "FLOWSTATE_TEST_JDBC_URL";
@@ -30,11 +30,16 @@ public final class PostgresForTests {
     }
     if (url == null) {
       if ("1".equals(System.getenv(REQUIRE_VARIABLE))) {
-        fail(REQUIRE_VARIABLE + "=1 but " + URL_VARIABLE + " is not set and Docker is not available:"
-            + " PostgreSQL is required");
+        fail(
+            REQUIRE_VARIABLE
+                + "=1 but "
+                + URL_VARIABLE
+                + " is not set and Docker is not available:"
+                + " PostgreSQL is required");
       }
       Assumptions.abort(
-          "PostgreSQL tests skipped: set " + URL_VARIABLE
+          "PostgreSQL tests skipped: set "
+              + URL_VARIABLE
               + " (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres) or make Docker available");
     }
     return url;
@@ -54,7 +59,11 @@ public final class PostgresForTests {
       container.start();
     }
     String url = container.getJdbcUrl();
-    return url + (url.contains("?") ? "&" : "?") + "user=" + container.getUsername()
-        + "&password=" + container.getPassword();
+    return url
+        + (url.contains("?") ? "&" : "?")
+        + "user="
+        + container.getUsername()
+        + "&password="
+        + container.getPassword();
   }
 }

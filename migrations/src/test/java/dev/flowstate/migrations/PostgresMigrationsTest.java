@@ -34,7 +34,8 @@ class PostgresMigrationsTest extends MigrationsContract {
     if (dataSource == null) {
       return;
     }
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
   }
@@ -70,7 +71,8 @@ class PostgresMigrationsTest extends MigrationsContract {
               .migrationsExecuted;
       assertThat(applied).isEqualTo(3);
     } finally {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA IF EXISTS " + own + " CASCADE");
       }
     }

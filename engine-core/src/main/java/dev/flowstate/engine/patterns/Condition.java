@@ -3,8 +3,8 @@ package dev.flowstate.engine.patterns;
 import dev.flowstate.engine.WorkflowEngine;
 
 /**
- * A test on the current object and engine, for {@link Patterns#ifThen}, {@link
- * Patterns#whileLoop} and the like.
+ * A test on the current object and engine, for {@link Patterns#ifThen}, {@link Patterns#whileLoop}
+ * and the like.
  *
  * @param <T> the object type
  */

@@ -1,5 +1,7 @@
 package dev.flowstate.engine.patterns;
 
+import static dev.flowstate.engine.patterns.Patterns.*;
+
 import dev.flowstate.engine.DefinitionError;
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.Step;
@@ -14,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import static dev.flowstate.engine.patterns.Patterns.*;
 
 /** ifThen, ifNot, ifElse, cmp, taskJumpIf, choice, simpleMerge: {@link Patterns} delegates here. */
 final class Conditions {
@@ -102,8 +103,7 @@ final class Conditions {
   }
 
   @SuppressWarnings("unchecked")
-  static <T> Object evaluate(Object operand, T obj, WorkflowEngine<T> engine)
-      throws Exception {
+  static <T> Object evaluate(Object operand, T obj, WorkflowEngine<T> engine) throws Exception {
     Object value = operand;
     while (value instanceof Value<?, ?> function) {
       value = ((Value<T, ?>) function).get(obj, engine);

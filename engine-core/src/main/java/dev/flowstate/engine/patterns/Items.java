@@ -9,8 +9,8 @@ import java.util.List;
  *
  * <p>A supplier is called once, when the loop starts, and its list is kept in the loop's state
  * until the loop ends, so a halted loop resumes over the same items (a persistent engine stores
- * them with the engine's extra data, so they must be serialisable there). A plain list is read
- * live at every step unless {@link #snapshot()} copies it when the loop starts.
+ * them with the engine's extra data, so they must be serialisable there). A plain list is read live
+ * at every step unless {@link #snapshot()} copies it when the loop starts.
  *
  * <p>Immutable; the modifiers return new instances.
  *

@@ -1,5 +1,7 @@
 package dev.flowstate.engine.patterns;
 
+import static dev.flowstate.engine.patterns.Patterns.*;
+
 import dev.flowstate.engine.DefinitionError;
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.Step;
@@ -9,9 +11,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import static dev.flowstate.engine.patterns.Patterns.*;
 
-/** whileLoop and forEach, with the loop state forEach keeps in extra data: {@link Patterns} delegates here. */
+/**
+ * whileLoop and forEach, with the loop state forEach keeps in extra data: {@link Patterns}
+ * delegates here.
+ */
 final class Loops {
 
   private static final String RESUME = "resume";
@@ -43,8 +47,7 @@ final class Loops {
   }
 
   @SafeVarargs
-  static <T> Flow<T> forEach(
-      Value<T, ? extends List<?>> supplier, String key, Step<T>... body) {
+  static <T> Flow<T> forEach(Value<T, ? extends List<?>> supplier, String key, Step<T>... body) {
     return forEach(Items.from(supplier), key, body);
   }
 

@@ -1,5 +1,7 @@
 package dev.flowstate.engine.patterns;
 
+import static dev.flowstate.engine.patterns.Patterns.*;
+
 import dev.flowstate.engine.DefinitionError;
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.Step;
@@ -22,7 +24,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import static dev.flowstate.engine.patterns.Patterns.*;
 
 /** parallelSplit and synchronize: {@link Patterns} delegates here. */
 final class Parallel {
@@ -30,9 +31,9 @@ final class Parallel {
   private static final Logger LOG = LoggerFactory.getLogger(Patterns.class);
 
   /**
-   * The branches' threads when the definition names no executor: the library's own, daemon
-   * threads that end after a minute without work, so the pool never needs shutting down and
-   * never keeps a JVM alive. An executor given to the pattern stays its owner's to shut down.
+   * The branches' threads when the definition names no executor: the library's own, daemon threads
+   * that end after a minute without work, so the pool never needs shutting down and never keeps a
+   * JVM alive. An executor given to the pattern stays its owner's to shut down.
    */
   static final Executor BRANCHES = Executors.newCachedThreadPool(new BranchThreads());
 

@@ -8,10 +8,9 @@ import dev.flowstate.engine.Transition;
 import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +48,8 @@ public final class Patterns {
   // ------------------------------------------------------------------ conditions
 
   /**
-   * Runs {@code branch} when {@code condition} holds. Shape {@code [test, branch]}: the test
-   * breaks out of the block when the condition is false.
+   * Runs {@code branch} when {@code condition} holds. Shape {@code [test, branch]}: the test breaks
+   * out of the block when the condition is false.
    *
    * @param condition the test
    * @param branch a task or block
@@ -93,8 +92,8 @@ public final class Patterns {
   /**
    * Compares two values; each may be a constant or a {@link Value} computed when the condition is
    * tested. Operators: {@code eq gt gte lt lte in} and {@code == > >= < <=}. Numbers compare by
-   * value whatever their type; other values must be {@link Comparable} for ordering; {@code in}
-   * is true when {@code b} is in {@code a}: an element of a collection or array, a key of a map, a
+   * value whatever their type; other values must be {@link Comparable} for ordering; {@code in} is
+   * true when {@code b} is in {@code a}: an element of a collection or array, a key of a map, a
    * substring of a string, as the reference's {@code b in a} (SEMANTICS §6).
    *
    * @param a the left-hand side
@@ -125,8 +124,8 @@ public final class Patterns {
   }
 
   /**
-   * Runs {@code body} once per item of {@code items}, ascending; see {@link #forEach(Items,
-   * String, Step[])}.
+   * Runs {@code body} once per item of {@code items}, ascending; see {@link #forEach(Items, String,
+   * Step[])}.
    *
    * @param items the items
    * @param key the {@link WorkflowEngine#extraData()} key of the current item
@@ -162,9 +161,9 @@ public final class Patterns {
    * <p>The step keeps its iteration state in {@link WorkflowEngine#extraData()} under {@value
    * #FOR_STATE_PREFIX} followed by its own position (e.g. {@code _for[1, 0]}), so a loop halted in
    * its body resumes with the next item, not the same one again. Entering the loop afresh (a new
-   * object, or a restart from the object's first task) starts over. At the end the last item
-   * stays under {@code key}, the iteration state is removed and the loop breaks; an empty list
-   * runs no iteration and leaves {@code key} untouched.
+   * object, or a restart from the object's first task) starts over. At the end the last item stays
+   * under {@code key}, the iteration state is removed and the loop breaks; an empty list runs no
+   * iteration and leaves {@code key} untouched.
    *
    * @param items the items and their order
    * @param key the {@link WorkflowEngine#extraData()} key of the current item
@@ -214,8 +213,8 @@ public final class Patterns {
   }
 
   /**
-   * A break of the innermost block, as in the reference: at the top level this moves on to the
-   * next object.
+   * A break of the innermost block, as in the reference: at the top level this moves on to the next
+   * object.
    *
    * @param <T> the object type
    * @return the task
@@ -269,7 +268,8 @@ public final class Patterns {
    */
   public static <T> Task<T> taskJumpBwd(int step) {
     int offset = -Math.abs(step);
-    return Task.named("taskJumpBwd(" + step + ")", (obj, engine) -> engine.jumpCallOnReturn(offset));
+    return Task.named(
+        "taskJumpBwd(" + step + ")", (obj, engine) -> engine.jumpCallOnReturn(offset));
   }
 
   /**
@@ -306,8 +306,8 @@ public final class Patterns {
    * @param <T> the object type
    * @return the block; running it with a value that has no branch fails with a {@link
    *     WorkflowError} naming the value
-   * @throws DefinitionError if an argument is {@code null}, there is no case, or two cases share
-   *     a value
+   * @throws DefinitionError if an argument is {@code null}, there is no case, or two cases share a
+   *     value
    */
   @SafeVarargs
   public static <T> Flow<T> choice(Value<T, ?> arbiter, Case<T>... cases) {
@@ -346,9 +346,9 @@ public final class Patterns {
   }
 
   /**
-   * {@link #parallelSplit(Step[])} on the caller's threads: the branches run on {@code
-   * executor}, which stays the caller's to size and shut down (the default pool is the library's
-   * own daemon threads, ended after a minute idle).
+   * {@link #parallelSplit(Step[])} on the caller's threads: the branches run on {@code executor},
+   * which stays the caller's to size and shut down (the default pool is the library's own daemon
+   * threads, ended after a minute idle).
    *
    * @param executor where the branches run
    * @param branches the tasks or blocks to start
@@ -362,18 +362,17 @@ public final class Patterns {
     return Parallel.parallelSplit(executor, branches);
   }
 
-
   /**
-   * Runs each branch on an engine of its own, in parallel, waits for all of them, then runs
-   * {@code last}; the definition then goes on. Shape {@code [run branches and wait, last]}, so a
-   * halt in {@code last} resumes there; a halt or failure in a branch halts or fails the wait
-   * task, and restarting there runs every branch again.
+   * Runs each branch on an engine of its own, in parallel, waits for all of them, then runs {@code
+   * last}; the definition then goes on. Shape {@code [run branches and wait, last]}, so a halt in
+   * {@code last} resumes there; a halt or failure in a branch halts or fails the wait task, and
+   * restarting there runs every branch again.
    *
    * @param timeout how long to wait for all branches
    * @param branchesThenLast at least two: the branches, then the task or block that follows
    * @param <T> the object type
-   * @return the block; when a branch throws, the first such exception (in branch order) reaches
-   *     the caller; when the time is up, a {@link WorkflowError} says how many branches were late
+   * @return the block; when a branch throws, the first such exception (in branch order) reaches the
+   *     caller; when the time is up, a {@link WorkflowError} says how many branches were late
    * @throws DefinitionError if the timeout is not positive, fewer than two elements are given or
    *     one is {@code null}
    */
@@ -400,7 +399,6 @@ public final class Patterns {
     return Parallel.synchronize(executor, timeout, branchesThenLast);
   }
 
-
   // ------------------------------------------------------------------ sub-workflows and retries
 
   /**
@@ -408,8 +406,7 @@ public final class Patterns {
    * child's extra data is kept in {@code extraData().get(outKey)} as a plain map (never the live
    * engine, so a stored parent resumes the same in another process) and given to the next child,
    * unless {@code reinit}. To the parent it is one task: a halt in the child halts the parent at
-   * this task, and restarting the parent here runs the child again from its first object and
-   * task.
+   * this task, and restarting the parent here runs the child again from its first object and task.
    *
    * @param definition the child's definition
    * @param dataConnector the child's objects, computed from the parent's object
@@ -464,9 +461,9 @@ public final class Patterns {
 
   /**
    * A pattern parameter rendered the same in every JVM, for {@link Task#signature()}: flows and
-   * tasks by their signatures, lambdas and method references by where they were written (their
-   * code is not visible; only named tasks tell one lambda from another), collections element by
-   * element, and other values by their own {@code toString} when they have one, else by class.
+   * tasks by their signatures, lambdas and method references by where they were written (their code
+   * is not visible; only named tasks tell one lambda from another), collections element by element,
+   * and other values by their own {@code toString} when they have one, else by class.
    */
   static String describe(Object value) {
     if (value == null) {
@@ -593,5 +590,4 @@ public final class Patterns {
   static <T> Step<T>[] toArray(List<Step<T>> steps) {
     return steps.toArray(new Step[0]);
   }
-
 }

@@ -17,8 +17,8 @@ final class PositionKey {
 
   /**
    * @param prefix the key's prefix
-   * @param lastDelta added to the last index of the engine's position (a loop's last task names
-   *     the key of the loop's first task)
+   * @param lastDelta added to the last index of the engine's position (a loop's last task names the
+   *     key of the loop's first task)
    */
   PositionKey(String prefix, int lastDelta) {
     this.prefix = prefix;

@@ -1,5 +1,7 @@
 package dev.flowstate.engine.patterns;
 
+import static dev.flowstate.engine.patterns.Patterns.*;
+
 import dev.flowstate.engine.DefinitionError;
 import dev.flowstate.engine.Task;
 import dev.flowstate.engine.Transition;
@@ -9,7 +11,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import static dev.flowstate.engine.patterns.Patterns.*;
 
 /** tryTask: {@link Patterns} delegates here. */
 final class Retry {
@@ -22,8 +23,7 @@ final class Retry {
     return tryTask(task, retries, Duration.ZERO, null);
   }
 
-  static <T> Task<T> tryTask(
-      Task<T> task, int retries, Duration backoff, OnFailure<T> onFailure) {
+  static <T> Task<T> tryTask(Task<T> task, int retries, Duration backoff, OnFailure<T> onFailure) {
     if (task == null) {
       throw new DefinitionError("tryTask needs a task, got null");
     }
@@ -35,7 +35,12 @@ final class Retry {
     }
     return Task.named(
         "tryTask(" + task.name() + ")",
-        task.signature() + ", " + retries + ", " + backoff + (onFailure == null ? "" : ", " + describe(onFailure)),
+        task.signature()
+            + ", "
+            + retries
+            + ", "
+            + backoff
+            + (onFailure == null ? "" : ", " + describe(onFailure)),
         (obj, engine) -> {
           Exception last = null;
           long waitNanos = backoff.toNanos();
@@ -79,7 +84,9 @@ final class Retry {
         });
   }
 
-  /** An interrupt met by tryTask, as a failure that keeps it as its cause; the flag is set again. */
+  /**
+   * An interrupt met by tryTask, as a failure that keeps it as its cause; the flag is set again.
+   */
   static <T> WorkflowError interrupted(
       Task<T> task, int attempt, int retries, WorkflowEngine<T> engine, InterruptedException e) {
     return new WorkflowError(

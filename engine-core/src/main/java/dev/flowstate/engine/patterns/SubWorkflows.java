@@ -1,5 +1,7 @@
 package dev.flowstate.engine.patterns;
 
+import static dev.flowstate.engine.patterns.Patterns.*;
+
 import dev.flowstate.engine.DefinitionError;
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.Task;
@@ -7,7 +9,6 @@ import dev.flowstate.engine.WorkflowEngine;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import static dev.flowstate.engine.patterns.Patterns.*;
 
 /** runWorkflow: {@link Patterns} delegates here. */
 final class SubWorkflows {

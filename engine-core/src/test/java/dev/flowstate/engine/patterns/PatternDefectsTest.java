@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 class PatternDefectsTest {
 
   /**
-   * The reference's FOR fails at every loop end: it reads "previous_data", which only exists
-   * when the loop was entered twice, so the last step raises a missing-key error. Ours ends the
-   * loop, leaves the last item under the key and removes its state.
+   * The reference's FOR fails at every loop end: it reads "previous_data", which only exists when
+   * the loop was entered twice, so the last step raises a missing-key error. Ours ends the loop,
+   * leaves the last item under the key and removes its state.
    */
   @Test
   void forLoopEnd_doesNotFail() {
@@ -72,7 +72,8 @@ class PatternDefectsTest {
     new WorkflowEngine<>(
             Flow.of(
                 rec("x"),
-                ifThen((o, e) -> o.name.equals("a") && forward.getAndIncrement() == 0, objJumpFwd(2)),
+                ifThen(
+                    (o, e) -> o.name.equals("a") && forward.getAndIncrement() == 0, objJumpFwd(2)),
                 ifThen((o, e) -> o.name.equals("c") && back.getAndIncrement() == 0, objJumpBwd(2)),
                 rec("y")))
         .process(List.of(a, b, c));
@@ -84,10 +85,9 @@ class PatternDefectsTest {
   }
 
   /**
-   * The reference's SYNCHRONIZE binds every queued lambda to the loop's last branch (late
-   * binding), waits until the timeout because its worker threads never mark the queue done, and
-   * never runs the last task. Ours runs each branch once, returns when all are done, and runs
-   * last.
+   * The reference's SYNCHRONIZE binds every queued lambda to the loop's last branch (late binding),
+   * waits until the timeout because its worker threads never mark the queue done, and never runs
+   * the last task. Ours runs each branch once, returns when all are done, and runs last.
    */
   @Test
   void synchronize_runsEachOwnBranch_returnsWhenDone_andRunsLast() {
@@ -95,7 +95,8 @@ class PatternDefectsTest {
     long start = System.nanoTime();
 
     new WorkflowEngine<>(
-            Flow.of(synchronize(Duration.ofSeconds(30), rec("b1"), rec("b2"), rec("b3"), rec("last"))))
+            Flow.of(
+                synchronize(Duration.ofSeconds(30), rec("b1"), rec("b2"), rec("b3"), rec("last"))))
         .process(List.of(doc));
 
     assertThat(doc.seen.subList(0, 3)).containsExactlyInAnyOrder("b1", "b2", "b3");
@@ -114,9 +115,11 @@ class PatternDefectsTest {
         new WorkflowEngine<>(
             Flow.of(
                 tryTask(
-                    Task.named("bad", (o, e) -> {
-                      throw new IllegalStateException("still broken");
-                    }),
+                    Task.named(
+                        "bad",
+                        (o, e) -> {
+                          throw new IllegalStateException("still broken");
+                        }),
                     2),
                 rec("after")));
     Doc doc = new Doc("d");

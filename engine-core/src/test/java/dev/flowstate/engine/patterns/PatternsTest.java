@@ -62,7 +62,8 @@ class PatternsTest {
 
     assertThat(positive.log()).isEqualTo("yes,end");
     assertThat(zero.log()).isEqualTo("end");
-    assertThat(flow.get(0)).isInstanceOfSatisfying(Flow.class, f -> assertThat(f.size()).isEqualTo(2));
+    assertThat(flow.get(0))
+        .isInstanceOfSatisfying(Flow.class, f -> assertThat(f.size()).isEqualTo(2));
   }
 
   @Test
@@ -105,7 +106,8 @@ class PatternsTest {
   @Test
   void ifElse_haltInElseBranch_resumesInsideTheElseBranch() {
     Flow<Doc> flow =
-        Flow.of(ifElse((o, e) -> false, rec("then"), Flow.of(haltOnce("h"), rec("e2"))), rec("end"));
+        Flow.of(
+            ifElse((o, e) -> false, rec("then"), Flow.of(haltOnce("h"), rec("e2"))), rec("end"));
     Doc doc = new Doc("d");
     WorkflowEngine<Doc> engine = runUntilHalt(flow, doc);
     assertThat(engine.state()).isEqualTo(EngineState.of(0, 0, 3, 0));
@@ -138,7 +140,8 @@ class PatternsTest {
 
   @Test
   void whileLoop_keepsAFlowInItsBodyAsOneNestedBlock() {
-    assertThat(whileLoop((Doc o, WorkflowEngine<Doc> e) -> false, Flow.of(inc(), rec("x"))).toString())
+    assertThat(
+            whileLoop((Doc o, WorkflowEngine<Doc> e) -> false, Flow.of(inc(), rec("x"))).toString())
         .isEqualTo("[whileLoop, [inc, x], jumpBack]");
   }
 
@@ -149,12 +152,14 @@ class PatternsTest {
             whileLoop(
                 (o, e) -> o.n < 3,
                 inc(),
-                Task.named("h", (o, e) -> {
-                  o.seen.add("h" + o.n);
-                  if (o.n == 2 && o.seen.size() == 2) {
-                    e.halt("mid-loop");
-                  }
-                })),
+                Task.named(
+                    "h",
+                    (o, e) -> {
+                      o.seen.add("h" + o.n);
+                      if (o.n == 2 && o.seen.size() == 2) {
+                        e.halt("mid-loop");
+                      }
+                    })),
             rec("end"));
     Doc doc = new Doc("d");
     WorkflowEngine<Doc> engine = runUntilHalt(flow, doc);
@@ -185,7 +190,11 @@ class PatternsTest {
   void forEach_iteratesAscending_andLeavesLastItemUnderKey() {
     List<Object> items = new ArrayList<>();
     Flow<Doc> flow =
-        Flow.of(forEach(List.of("a", "b", "c"), "item", Task.named("add", (o, e) -> items.add(e.extraData().get("item")))));
+        Flow.of(
+            forEach(
+                List.of("a", "b", "c"),
+                "item",
+                Task.named("add", (o, e) -> items.add(e.extraData().get("item")))));
 
     WorkflowEngine<Doc> engine = run(flow, new Doc("d"));
 
@@ -237,7 +246,8 @@ class PatternsTest {
 
   @Test
   void forEach_emptyList_runsNoIteration_andLeavesKeyUntouched() {
-    Flow<Doc> flow = Flow.of(engSet("item", "before"), forEach(List.of(), "item", rec("never")), rec("end"));
+    Flow<Doc> flow =
+        Flow.of(engSet("item", "before"), forEach(List.of(), "item", rec("never")), rec("end"));
     Doc doc = new Doc("d");
 
     WorkflowEngine<Doc> engine = run(flow, doc);
@@ -265,7 +275,8 @@ class PatternsTest {
   void forEach_haltedLoopRestartedFromFirstTask_startsTheLoopOver() {
     Task<Doc> body = recordItemAndHaltOnceAtB();
     Doc doc = new Doc("d");
-    WorkflowEngine<Doc> engine = runUntilHalt(Flow.of(forEach(List.of("a", "b", "c"), "x", body)), doc);
+    WorkflowEngine<Doc> engine =
+        runUntilHalt(Flow.of(forEach(List.of("a", "b", "c"), "x", body)), doc);
 
     engine.restart(RestartPosition.CURRENT, RestartPosition.FIRST);
 
@@ -285,7 +296,9 @@ class PatternsTest {
                     "inner",
                     Task.named(
                         "pair",
-                        (o, e) -> pairs.add(e.extraData().get("outer") + "" + e.extraData().get("inner"))))));
+                        (o, e) ->
+                            pairs.add(
+                                e.extraData().get("outer") + "" + e.extraData().get("inner"))))));
 
     run(flow, new Doc("d"));
 
@@ -301,12 +314,14 @@ class PatternsTest {
             forEach(
                 live,
                 "i",
-                Task.named("grow", (o, e) -> {
-                  seenLive.add((String) e.extraData().get("i"));
-                  if (live.size() < 3) {
-                    live.add("c");
-                  }
-                }))),
+                Task.named(
+                    "grow",
+                    (o, e) -> {
+                      seenLive.add((String) e.extraData().get("i"));
+                      if (live.size() < 3) {
+                        live.add("c");
+                      }
+                    }))),
         new Doc("d"));
     assertThat(seenLive).containsExactly("a", "b", "c");
 
@@ -317,10 +332,12 @@ class PatternsTest {
             forEach(
                 Items.<Doc>of(source).snapshot(),
                 "i",
-                Task.named("grow", (o, e) -> {
-                  seenSnapshot.add((String) e.extraData().get("i"));
-                  source.add("z");
-                }))),
+                Task.named(
+                    "grow",
+                    (o, e) -> {
+                      seenSnapshot.add((String) e.extraData().get("i"));
+                      source.add("z");
+                    }))),
         new Doc("d"));
     assertThat(seenSnapshot).containsExactly("a", "b");
   }
@@ -333,13 +350,27 @@ class PatternsTest {
     Doc doc = new Doc("d", 5);
     Value<Doc, Integer> n = (o, e) -> o.n;
     Object[][] cases = {
-      {n, 5, "eq", true}, {n, 5L, "==", true}, {n, 4, "gt", true}, {n, 5, ">", false},
-      {n, 5, "gte", true}, {n, 6.5, ">=", false}, {n, 6, "lt", true}, {n, 5, "<", false},
-      {n, 5, "lte", true}, {n, 4, "<=", false}, {List.of(1, 5), n, "in", true},
-      {List.of(1, 4), n, "in", false}, {"abc", "b", "in", true}, {"abc", "d", "in", false},
-      {Map.of("k", 1), "k", "in", true}, {Map.of("k", 1), "j", "in", false},
-      {new int[0], n, "in", false}, {n, 6, "eq", false}, {n, 6L, "==", false},
-      {"apple", "banana", "<", true}, {null, null, "eq", true}
+      {n, 5, "eq", true},
+      {n, 5L, "==", true},
+      {n, 4, "gt", true},
+      {n, 5, ">", false},
+      {n, 5, "gte", true},
+      {n, 6.5, ">=", false},
+      {n, 6, "lt", true},
+      {n, 5, "<", false},
+      {n, 5, "lte", true},
+      {n, 4, "<=", false},
+      {List.of(1, 5), n, "in", true},
+      {List.of(1, 4), n, "in", false},
+      {"abc", "b", "in", true},
+      {"abc", "d", "in", false},
+      {Map.of("k", 1), "k", "in", true},
+      {Map.of("k", 1), "j", "in", false},
+      {new int[0], n, "in", false},
+      {n, 6, "eq", false},
+      {n, 6L, "==", false},
+      {"apple", "banana", "<", true},
+      {null, null, "eq", true}
     };
     for (Object[] c : cases) {
       assertThat(Patterns.<Doc>cmp(c[0], c[1], (String) c[2]).test(doc, engine))
@@ -349,8 +380,8 @@ class PatternsTest {
   }
 
   /**
-   * Issue 8, defect 14: {@code cmp(a, b, "in")} tested a ∈ b; the reference's CMP tests {@code b
-   * in a}, so a definition ported from it checked the opposite.
+   * Issue 8, defect 14: {@code cmp(a, b, "in")} tested a ∈ b; the reference's CMP tests {@code b in
+   * a}, so a definition ported from it checked the opposite.
    */
   @Test
   void cmp_in_testsWhetherTheRightHandValueIsInTheLeftHandOne_asTheReference() throws Exception {
@@ -367,8 +398,9 @@ class PatternsTest {
     WorkflowEngine<Doc> engine = new WorkflowEngine<>(Flow.of(rec("x")));
     assertThatThrownBy(() -> Patterns.<Doc>cmp(5, List.of(5), "in").test(new Doc("d", 5), engine))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("cmp 'in' needs a collection, map, array or string on the left (it tests whether"
-            + " the right-hand value is in it), got 5");
+        .hasMessage(
+            "cmp 'in' needs a collection, map, array or string on the left (it tests whether"
+                + " the right-hand value is in it), got 5");
   }
 
   @Test
@@ -383,7 +415,10 @@ class PatternsTest {
     Doc small = new Doc("s", 1);
     Doc big = new Doc("b", 10);
 
-    run(Flow.of(ifElse(cmp((Value<Doc, Integer>) (o, e) -> o.n, 5, "<"), rec("small"), rec("big"))), small, big);
+    run(
+        Flow.of(ifElse(cmp((Value<Doc, Integer>) (o, e) -> o.n, 5, "<"), rec("small"), rec("big"))),
+        small,
+        big);
 
     assertThat(small.log()).isEqualTo("small");
     assertThat(big.log()).isEqualTo("big");
@@ -409,7 +444,10 @@ class PatternsTest {
             Flow.of(breakLoop(), rec("never")),
             objNext(),
             rec("never")),
-        a, b, c, d);
+        a,
+        b,
+        c,
+        d);
 
     // a jumps two tasks, b and c and d jump two objects (c is skipped)
     assertThat(a.log()).isEqualTo("1,2");
@@ -430,7 +468,8 @@ class PatternsTest {
             Task.named("count", (o, e) -> o.n++),
             taskJumpIf((o, e) -> o.n < 2, -2),
             ifThen((o, e) -> o.name.equals("b") && back.getAndIncrement() == 0, objJumpBwd(1))),
-        a, b);
+        a,
+        b);
 
     assertThat(a.log()).isEqualTo("x,x,x");
     // b jumped back to a once: a ran a third time, then b again from its first task
@@ -475,14 +514,19 @@ class PatternsTest {
   @Test
   void choice_putsKthBranchAtIndex2kMinus1_andDispatchesByValue() {
     Flow<Doc> block =
-        choice((o, e) -> o.name, when("a", rec("A")), when("b", Flow.of(rec("B1"), rec("B2"))), when("c", rec("C")));
+        choice(
+            (o, e) -> o.name,
+            when("a", rec("A")),
+            when("b", Flow.of(rec("B1"), rec("B2"))),
+            when("c", rec("C")));
     Doc a = new Doc("a");
     Doc b = new Doc("b");
     Doc c = new Doc("c");
 
     run(Flow.of(block, rec("end")), a, b, c);
 
-    assertThat(block.toString()).isEqualTo("[choice, A, breakLoop, [B1, B2], breakLoop, C, breakLoop]");
+    assertThat(block.toString())
+        .isEqualTo("[choice, A, breakLoop, [B1, B2], breakLoop, C, breakLoop]");
     assertThat(a.log()).isEqualTo("A,end");
     assertThat(b.log()).isEqualTo("B1,B2,end");
     assertThat(c.log()).isEqualTo("C,end");
@@ -491,7 +535,8 @@ class PatternsTest {
   @Test
   void choice_valueWithoutBranch_failsNamingIt() {
     WorkflowEngine<Doc> engine =
-        new WorkflowEngine<>(Flow.of(choice((o, e) -> o.n, when(1, rec("one")), when(2, rec("two")))));
+        new WorkflowEngine<>(
+            Flow.of(choice((o, e) -> o.n, when(1, rec("one")), when(2, rec("two")))));
 
     assertThatThrownBy(() -> engine.process(List.of(new Doc("d", 7))))
         .isInstanceOf(WorkflowError.class)
@@ -500,7 +545,8 @@ class PatternsTest {
 
   @Test
   void choice_duplicateValue_isADefinitionError() {
-    assertThatThrownBy(() -> choice((Doc o, WorkflowEngine<Doc> e) -> 1, when(1, rec("a")), when(1, rec("b"))))
+    assertThatThrownBy(
+            () -> choice((Doc o, WorkflowEngine<Doc> e) -> 1, when(1, rec("a")), when(1, rec("b"))))
         .isInstanceOf(DefinitionError.class)
         .hasMessage("choice has two branches for the value '1'");
   }
@@ -510,7 +556,11 @@ class PatternsTest {
     Doc doc = new Doc("b");
     WorkflowEngine<Doc> engine =
         runUntilHalt(
-            Flow.of(choice((o, e) -> o.name, when("a", rec("A")), when("b", Flow.of(haltOnce("h"), rec("B2"))))),
+            Flow.of(
+                choice(
+                    (o, e) -> o.name,
+                    when("a", rec("A")),
+                    when("b", Flow.of(haltOnce("h"), rec("B2"))))),
             doc);
     assertThat(engine.state()).isEqualTo(EngineState.of(0, 0, 3, 0));
 
@@ -561,10 +611,12 @@ class PatternsTest {
   void synchronize_runsEachBranchOnce_inParallel_thenLast() {
     CountDownLatch bothRunning = new CountDownLatch(2);
     Task<Doc> waitForOther =
-        Task.named("w", (o, e) -> {
-          bothRunning.countDown();
-          assertThat(bothRunning.await(10, TimeUnit.SECONDS)).isTrue();
-        });
+        Task.named(
+            "w",
+            (o, e) -> {
+              bothRunning.countDown();
+              assertThat(bothRunning.await(10, TimeUnit.SECONDS)).isTrue();
+            });
     Doc doc = new Doc("d");
 
     run(
@@ -589,9 +641,11 @@ class PatternsTest {
                 synchronize(
                     Duration.ofSeconds(10),
                     rec("ok"),
-                    Task.named("bad", (o, e) -> {
-                      throw new IllegalStateException("branch broke");
-                    }),
+                    Task.named(
+                        "bad",
+                        (o, e) -> {
+                          throw new IllegalStateException("branch broke");
+                        }),
                     rec("last"))));
     Doc doc = new Doc("d");
 
@@ -623,7 +677,8 @@ class PatternsTest {
     Doc doc = new Doc("d");
     WorkflowEngine<Doc> engine =
         runUntilHalt(
-            Flow.of(synchronize(Duration.ofSeconds(10), rec("b"), Flow.of(haltOnce("h"), rec("l2")))),
+            Flow.of(
+                synchronize(Duration.ofSeconds(10), rec("b"), Flow.of(haltOnce("h"), rec("l2")))),
             doc);
     assertThat(engine.state()).isEqualTo(EngineState.of(0, 0, 1, 0));
 
@@ -636,7 +691,8 @@ class PatternsTest {
   void synchronize_needsBranchAndLast() {
     assertThatThrownBy(() -> synchronize(Duration.ofSeconds(1), rec("only")))
         .isInstanceOf(DefinitionError.class)
-        .hasMessage("synchronize needs at least one branch and the step that follows (two arguments)");
+        .hasMessage(
+            "synchronize needs at least one branch and the step that follows (two arguments)");
     assertThatThrownBy(() -> synchronize(Duration.ZERO, rec("a"), rec("b")))
         .isInstanceOf(DefinitionError.class)
         .hasMessage("synchronize needs a positive timeout, got PT0S");
@@ -647,7 +703,12 @@ class PatternsTest {
   @Test
   void runWorkflow_runsChildOverConnectedObjects_andKeepsTheChildsExtraDataAsPlainData() {
     List<Doc> parts = List.of(new Doc("p1"), new Doc("p2"));
-    Flow<Doc> child = Flow.of(inc(), Task.named("count", (o, e) -> e.extraData().merge("runs", 1, (x, y) -> (Integer) x + (Integer) y)));
+    Flow<Doc> child =
+        Flow.of(
+            inc(),
+            Task.named(
+                "count",
+                (o, e) -> e.extraData().merge("runs", 1, (x, y) -> (Integer) x + (Integer) y)));
     Flow<Doc> parent = Flow.of(runWorkflow(child, (o, e) -> parts, "child", false), rec("after"));
     Doc a = new Doc("a");
     Doc b = new Doc("b");
@@ -662,9 +723,17 @@ class PatternsTest {
   @Test
   void runWorkflow_reinit_makesAFreshChildEveryTime() {
     List<Doc> parts = List.of(new Doc("p"));
-    Flow<Doc> child = Flow.of(Task.named("count", (o, e) -> e.extraData().merge("runs", 1, (x, y) -> (Integer) x + (Integer) y)));
+    Flow<Doc> child =
+        Flow.of(
+            Task.named(
+                "count",
+                (o, e) -> e.extraData().merge("runs", 1, (x, y) -> (Integer) x + (Integer) y)));
 
-    WorkflowEngine<Doc> engine = run(Flow.of(runWorkflow(child, (o, e) -> parts, "child", true)), new Doc("a"), new Doc("b"));
+    WorkflowEngine<Doc> engine =
+        run(
+            Flow.of(runWorkflow(child, (o, e) -> parts, "child", true)),
+            new Doc("a"),
+            new Doc("b"));
 
     assertThat(engine.extraData().get("child")).isEqualTo(Map.of("runs", 1));
   }
@@ -675,7 +744,10 @@ class PatternsTest {
     Flow<Doc> child = Flow.of(rec("c1"), haltOnce("ch"), rec("c2"));
     Doc doc = new Doc("d");
     WorkflowEngine<Doc> engine =
-        runUntilHalt(Flow.of(rec("p1"), runWorkflow(child, (o, e) -> List.of(part), "child", false), rec("p2")), doc);
+        runUntilHalt(
+            Flow.of(
+                rec("p1"), runWorkflow(child, (o, e) -> List.of(part), "child", false), rec("p2")),
+            doc);
     assertThat(engine.state()).isEqualTo(EngineState.of(0, 1));
     assertThat(engine.currentTaskName()).isEqualTo("runWorkflow(child)");
 
@@ -686,26 +758,33 @@ class PatternsTest {
   }
 
   /**
-   * Issue 8, defect 4: runWorkflow kept the live child engine in extraData, which Jackson stored
-   * as {"running":false}; a parent resumed in another process lost the child's extra data. A
-   * fresh engine given the stored map now behaves as the one that halted.
+   * Issue 8, defect 4: runWorkflow kept the live child engine in extraData, which Jackson stored as
+   * {"running":false}; a parent resumed in another process lost the child's extra data. A fresh
+   * engine given the stored map now behaves as the one that halted.
    */
   @Test
   void runWorkflow_keepsOnlyPlainData_soAFreshParentGivenItResumesAsTheOneThatHalted() {
     Flow<Doc> child =
         Flow.of(
-            Task.named("count", (o, e) -> e.extraData().merge("runs", 1, (x, y) -> (Integer) x + (Integer) y)),
-            Task.named("gate", (o, e) -> {
-              if (e.extraData().get("runs").equals(1)) {
-                e.halt("child needs review");
-              }
-            }));
-    Flow<Doc> parent = Flow.of(runWorkflow(child, (o, e) -> List.of(new Doc("part")), "child", false), rec("after"));
+            Task.named(
+                "count",
+                (o, e) -> e.extraData().merge("runs", 1, (x, y) -> (Integer) x + (Integer) y)),
+            Task.named(
+                "gate",
+                (o, e) -> {
+                  if (e.extraData().get("runs").equals(1)) {
+                    e.halt("child needs review");
+                  }
+                }));
+    Flow<Doc> parent =
+        Flow.of(
+            runWorkflow(child, (o, e) -> List.of(new Doc("part")), "child", false), rec("after"));
     Doc doc = new Doc("d");
     WorkflowEngine<Doc> halted = runUntilHalt(parent, doc);
     assertThat(halted.extraData()).isEqualTo(Map.of("child", Map.of("runs", 1)));
     // what a store would give back: copies of plain values, nothing live
-    Map<String, Object> stored = Map.of("child", new java.util.HashMap<>((Map<?, ?>) halted.extraData().get("child")));
+    Map<String, Object> stored =
+        Map.of("child", new java.util.HashMap<>((Map<?, ?>) halted.extraData().get("child")));
 
     WorkflowEngine<Doc> resumed = new WorkflowEngine<>(parent);
     resumed.extraData().putAll(stored);
@@ -718,12 +797,15 @@ class PatternsTest {
   }
 
   @Test
-  void synchronizeAndParallelSplit_runTheirBranchesOnTheCallersExecutor_whichStaysOpen() throws Exception {
+  void synchronizeAndParallelSplit_runTheirBranchesOnTheCallersExecutor_whichStaysOpen()
+      throws Exception {
     java.util.concurrent.ExecutorService mine =
-        java.util.concurrent.Executors.newFixedThreadPool(2, runnable -> new Thread(runnable, "mine"));
+        java.util.concurrent.Executors.newFixedThreadPool(
+            2, runnable -> new Thread(runnable, "mine"));
     try {
       List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
-      Task<Doc> where = Task.named("where", (o, e) -> threads.add(Thread.currentThread().getName()));
+      Task<Doc> where =
+          Task.named("where", (o, e) -> threads.add(Thread.currentThread().getName()));
       CountDownLatch split = new CountDownLatch(1);
       Flow<Doc> definition =
           Flow.of(
@@ -771,20 +853,26 @@ class PatternsTest {
   // ------------------------------------------------------------------ tryTask
 
   @Test
-  void tryTask_interruptedDuringItsBackoff_stopsRetrying_setsTheFlagAgain_andFailsWithTheInterrupt() {
+  void
+      tryTask_interruptedDuringItsBackoff_stopsRetrying_setsTheFlagAgain_andFailsWithTheInterrupt() {
     AtomicInteger attempts = new AtomicInteger();
-    Task<Doc> failing = Task.named("failing", (o, e) -> {
-      attempts.incrementAndGet();
-      throw new IOException("down");
-    });
-    WorkflowEngine<Doc> engine = new WorkflowEngine<>(Flow.of(tryTask(failing, 5, Duration.ofHours(1), null)));
+    Task<Doc> failing =
+        Task.named(
+            "failing",
+            (o, e) -> {
+              attempts.incrementAndGet();
+              throw new IOException("down");
+            });
+    WorkflowEngine<Doc> engine =
+        new WorkflowEngine<>(Flow.of(tryTask(failing, 5, Duration.ofHours(1), null)));
 
     Thread.currentThread().interrupt();
     try {
       assertThatThrownBy(() -> engine.process(List.of(new Doc("a"))))
           .isInstanceOf(WorkflowError.class)
-          .hasMessage("tryTask(failing) was interrupted at attempt 1 of 6 and does not retry; the thread's"
-              + " interrupt flag is set again")
+          .hasMessage(
+              "tryTask(failing) was interrupted at attempt 1 of 6 and does not retry; the thread's"
+                  + " interrupt flag is set again")
           .hasCauseInstanceOf(InterruptedException.class)
           .satisfies(e -> assertThat(e.getSuppressed()[0]).hasMessage("down"));
       assertThat(Thread.currentThread().isInterrupted()).isTrue();
@@ -797,10 +885,13 @@ class PatternsTest {
   @Test
   void tryTask_taskThrowingInterruptedException_isNotRetried_andTheFlagIsSetAgain() {
     AtomicInteger attempts = new AtomicInteger();
-    Task<Doc> interrupted = Task.named("waits", (o, e) -> {
-      attempts.incrementAndGet();
-      throw new InterruptedException("shutting down");
-    });
+    Task<Doc> interrupted =
+        Task.named(
+            "waits",
+            (o, e) -> {
+              attempts.incrementAndGet();
+              throw new InterruptedException("shutting down");
+            });
     WorkflowEngine<Doc> engine = new WorkflowEngine<>(Flow.of(tryTask(interrupted, 5)));
 
     try {
@@ -818,12 +909,14 @@ class PatternsTest {
   void tryTask_retriesUntilTheTaskSucceeds() {
     AtomicInteger attempts = new AtomicInteger();
     Task<Doc> flaky =
-        Task.named("flaky", (o, e) -> {
-          if (attempts.incrementAndGet() < 3) {
-            throw new IOException("try again");
-          }
-          o.seen.add("ok");
-        });
+        Task.named(
+            "flaky",
+            (o, e) -> {
+              if (attempts.incrementAndGet() < 3) {
+                throw new IOException("try again");
+              }
+              o.seen.add("ok");
+            });
     Doc doc = new Doc("d");
 
     run(Flow.of(tryTask(flaky, 5, Duration.ofMillis(1), null)), doc);
@@ -837,9 +930,14 @@ class PatternsTest {
     AtomicInteger attempts = new AtomicInteger();
     WorkflowEngine<Doc> engine =
         new WorkflowEngine<>(
-            Flow.of(tryTask(Task.named("bad", (o, e) -> {
-              throw new IllegalStateException("attempt " + attempts.incrementAndGet());
-            }), 2)));
+            Flow.of(
+                tryTask(
+                    Task.named(
+                        "bad",
+                        (o, e) -> {
+                          throw new IllegalStateException("attempt " + attempts.incrementAndGet());
+                        }),
+                    2)));
 
     assertThatThrownBy(() -> engine.process(List.of(new Doc("d"))))
         .isInstanceOf(IllegalStateException.class)
@@ -852,9 +950,11 @@ class PatternsTest {
     run(
         Flow.of(
             tryTask(
-                Task.named("bad", (o, e) -> {
-                  throw new IOException("nope");
-                }),
+                Task.named(
+                    "bad",
+                    (o, e) -> {
+                      throw new IOException("nope");
+                    }),
                 1,
                 Duration.ZERO,
                 (o, e, failure) -> o.seen.add("gave up: " + failure.getMessage())),
@@ -870,10 +970,15 @@ class PatternsTest {
     Doc doc = new Doc("d");
     WorkflowEngine<Doc> engine =
         runUntilHalt(
-            Flow.of(tryTask(Task.named("halting", (o, e) -> {
-              attempts.incrementAndGet();
-              e.halt("wait");
-            }), 5)),
+            Flow.of(
+                tryTask(
+                    Task.named(
+                        "halting",
+                        (o, e) -> {
+                          attempts.incrementAndGet();
+                          e.halt("wait");
+                        }),
+                    5)),
             doc);
 
     assertThat(attempts.get()).isEqualTo(1);
@@ -892,7 +997,10 @@ class PatternsTest {
   @Test
   void getAndSetHelpers_readAndWriteEngineAndMapObjects() throws Exception {
     Flow<Map<String, Object>> flow =
-        Flow.of(engSet("k", 7), objSet("color", "red"), emptyCall(),
+        Flow.of(
+            engSet("k", 7),
+            objSet("color", "red"),
+            emptyCall(),
             ifThen(cmp(engGet("k"), 7, "eq"), objSet("seven", true)),
             ifThen(cmp(objGet("color"), "red", "=="), objSet("red", true)));
     Map<String, Object> obj = new HashMap<>();
@@ -901,7 +1009,10 @@ class PatternsTest {
     engine.process(List.of(obj));
 
     assertThat(engine.extraData()).containsEntry("k", 7);
-    assertThat(obj).containsEntry("color", "red").containsEntry("seven", true).containsEntry("red", true);
+    assertThat(obj)
+        .containsEntry("color", "red")
+        .containsEntry("seven", true)
+        .containsEntry("red", true);
   }
 
   @Test
@@ -910,10 +1021,12 @@ class PatternsTest {
     engine.setWorkflowId("w");
 
     assertThatThrownBy(() -> engine.process(List.of(new Doc("d"), new Doc("e"))))
-        .isInstanceOfSatisfying(WorkflowError.class, e -> {
-          assertThat(e.workflowId()).isEqualTo("w");
-          assertThat(e.objectIndex()).isZero();
-        })
+        .isInstanceOfSatisfying(
+            WorkflowError.class,
+            e -> {
+              assertThat(e.workflowId()).isEqualTo("w");
+              assertThat(e.objectIndex()).isZero();
+            })
         .hasMessage("not allowed");
   }
 }

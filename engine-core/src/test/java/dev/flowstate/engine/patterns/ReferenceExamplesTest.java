@@ -37,18 +37,25 @@ class ReferenceExamplesTest {
             forEach(List.of(0, 1), "my_current_value", appendFrom),
             ifElse(
                 (obj, eng) -> lessThan(obj, List.of(0, 1, 0, 1)),
-                Task.named("restartWorkflow", (obj, eng) -> {
-                  printed.add("Restarting the engine");
-                  eng.jumpToken(0);
-                }),
+                Task.named(
+                    "restartWorkflow",
+                    (obj, eng) -> {
+                      printed.add("Restarting the engine");
+                      eng.jumpToken(0);
+                    }),
                 Flow.of(
                     appendFrom,
-                    Task.named("interrupt", (obj, eng) -> {
-                      printed.add("Raising HaltProcessing");
-                      eng.halt("interrupting this workflow.");
-                    }))));
+                    Task.named(
+                        "interrupt",
+                        (obj, eng) -> {
+                          printed.add("Raising HaltProcessing");
+                          eng.halt("interrupting this workflow.");
+                        }))));
     List<List<Integer>> objects =
-        List.of(new ArrayList<>(), new ArrayList<>(List.of(0, 1)), new ArrayList<>(List.of(0, 1, 0, 1)));
+        List.of(
+            new ArrayList<>(),
+            new ArrayList<>(List.of(0, 1)),
+            new ArrayList<>(List.of(0, 1, 0, 1)));
     WorkflowEngine<List<Integer>> engine = new WorkflowEngine<>(workflow);
 
     try {
@@ -65,7 +72,8 @@ class ReferenceExamplesTest {
     }
 
     assertThat(objects)
-        .containsExactly(List.of(0, 1, 0, 1, 1), List.of(0, 1, 0, 1, 1), List.of(0, 1, 0, 1, 0, 1, 1));
+        .containsExactly(
+            List.of(0, 1, 0, 1, 1), List.of(0, 1, 0, 1, 1), List.of(0, 1, 0, 1, 0, 1, 1));
     assertThat(printed)
         .containsExactly(
             "new data: [0]",

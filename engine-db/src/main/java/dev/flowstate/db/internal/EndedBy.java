@@ -1,9 +1,8 @@
 package dev.flowstate.db.internal;
 
 /**
- * How a workflow's last run ended, stored in {@code fs_workflow.ended_by} so that {@code
- * resume()} knows how to continue (SEMANTICS §8). Null while the workflow is new, running or
- * completed.
+ * How a workflow's last run ended, stored in {@code fs_workflow.ended_by} so that {@code resume()}
+ * knows how to continue (SEMANTICS §8). Null while the workflow is new, running or completed.
  */
 public enum EndedBy {
   /** A task halted: resume right after it. */
@@ -15,8 +14,8 @@ public enum EndedBy {
   /** A task failed (its object is {@code ERROR} at that task): resume at the failed task. */
   ERROR,
   /**
-   * A save failed: the row keeps the positions of its last commit, and resuming replays from
-   * there, as after a crash.
+   * A save failed: the row keeps the positions of its last commit, and resuming replays from there,
+   * as after a crash.
    */
   SAVE_ERROR
 }

@@ -32,9 +32,9 @@ public final class Fingerprint {
   }
 
   /**
-   * The tasks that have no name of their own (lambdas and method references, also inside a
-   * pattern such as tryTask): their positions and names, e.g. {@code [1, 0] lambda in Orders}.
-   * Two of them in one class look alike in every JVM, so a fingerprint cannot tell them apart.
+   * The tasks that have no name of their own (lambdas and method references, also inside a pattern
+   * such as tryTask): their positions and names, e.g. {@code [1, 0] lambda in Orders}. Two of them
+   * in one class look alike in every JVM, so a fingerprint cannot tell them apart.
    */
   public static List<String> unnamedTasks(Flow<?> definition) {
     List<String> unnamed = new ArrayList<>();

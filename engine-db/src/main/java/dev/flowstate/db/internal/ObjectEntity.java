@@ -22,9 +22,10 @@ import org.hibernate.type.descriptor.java.Immutability;
 
 /**
  * A row of {@code fs_object}. Object data is JSON text in Java, written and read by Jackson
- * straight from and to the object (no tree in between). JSON values are immutable to Hibernate: flowstate assigns new ones
- * and never changes them in place, so dirty checking compares references instead of deep copies
- * (a copy made through JSON reads a long back as an int, and the row looked changed).
+ * straight from and to the object (no tree in between). JSON values are immutable to Hibernate:
+ * flowstate assigns new ones and never changes them in place, so dirty checking compares references
+ * instead of deep copies (a copy made through JSON reads a long back as an int, and the row looked
+ * changed).
  */
 @Entity
 @Table(name = "fs_object")

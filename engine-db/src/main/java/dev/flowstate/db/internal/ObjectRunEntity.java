@@ -14,7 +14,10 @@ import org.hibernate.annotations.Mutability;
 import org.hibernate.type.SqlTypes;
 import org.hibernate.type.descriptor.java.Immutability;
 
-/** A row of {@code fs_object_run}: one run of one object, written in the commit that saves how it ended. */
+/**
+ * A row of {@code fs_object_run}: one run of one object, written in the commit that saves how it
+ * ended.
+ */
 @Entity
 @Table(name = "fs_object_run")
 public class ObjectRunEntity {

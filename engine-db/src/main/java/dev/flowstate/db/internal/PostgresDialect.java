@@ -82,7 +82,9 @@ final class PostgresDialect implements Dialect {
           boolean marking = markRunning >= 0;
           try (PreparedStatement update =
               connection.prepareStatement(
-                  "UPDATE " + store.table("fs_object") + " o SET"
+                  "UPDATE "
+                      + store.table("fs_object")
+                      + " o SET"
                       + " status = COALESCE(v.status, o.status),"
                       + " data = COALESCE(v.data::jsonb, o.data),"
                       + " callback_pos = CASE WHEN v.mark THEN o.callback_pos"
@@ -118,15 +120,19 @@ final class PostgresDialect implements Dialect {
             }
             if (updated != n) {
               throw new StoreException(
-                  "workflow " + id + " has no stored object at some of the positions "
-                      + java.util.Arrays.toString(pos) + "; were the objects replaced by a"
+                  "workflow "
+                      + id
+                      + " has no stored object at some of the positions "
+                      + java.util.Arrays.toString(pos)
+                      + "; were the objects replaced by a"
                       + " longer list in restart(...)?");
             }
           }
           if (runs != null) {
             try (PreparedStatement insert =
                 connection.prepareStatement(
-                    "INSERT INTO " + store.table("fs_object_run")
+                    "INSERT INTO "
+                        + store.table("fs_object_run")
                         + " (id, workflow_id, pos, started_at, ended_at, outcome, callback_pos, message)"
                         + " SELECT v.id, ?, v.pos, v.started_at::timestamptz, v.ended_at::timestamptz,"
                         + " v.outcome, v.callback_pos::jsonb, v.message"
@@ -158,7 +164,12 @@ final class PostgresDialect implements Dialect {
                 .getGenerator();
     int n = pending.size();
     Object[][] columns = {
-      new Long[n], new Integer[n], new String[n], new String[n], new String[n], new String[n],
+      new Long[n],
+      new Integer[n],
+      new String[n],
+      new String[n],
+      new String[n],
+      new String[n],
       new String[n]
     };
     for (int i = 0; i < n; i++) {

@@ -26,7 +26,8 @@ public final class Store implements AutoCloseable {
     this.sessions = sessions;
     this.qualifier = schema == null ? "" : schema + ".";
     this.postgres =
-        sessions.unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class)
+        sessions
+                .unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class)
                 .getJdbcServices()
                 .getDialect()
             instanceof org.hibernate.dialect.PostgreSQLDialect;
@@ -107,8 +108,8 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Rolls back after {@code failure}; a rollback that fails too (the connection is gone) is kept
-   * as suppressed, so the caller reads the original cause, not "Unable to rollback".
+   * Rolls back after {@code failure}; a rollback that fails too (the connection is gone) is kept as
+   * suppressed, so the caller reads the original cause, not "Unable to rollback".
    */
   private static void rollback(EntityManager em, Throwable failure) {
     try {

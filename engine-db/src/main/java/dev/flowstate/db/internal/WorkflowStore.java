@@ -90,8 +90,8 @@ public final class WorkflowStore {
   }
 
   /**
-   * Writes the row's status, positions, extra data, halt details and error, if its version is
-   * still {@code row.version}; bumps the stored version.
+   * Writes the row's status, positions, extra data, halt details and error, if its version is still
+   * {@code row.version}; bumps the stored version.
    *
    * @throws StoreException if the row is gone, or another engine saved it (conflict)
    */
