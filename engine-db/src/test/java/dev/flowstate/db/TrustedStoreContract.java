@@ -228,6 +228,37 @@ abstract class TrustedStoreContract extends DatabaseTest {
   }
 
   @Test
+  void constraintViolatedAtASavePoint_recordsTheErrorWithNoRowRunning_andResumeFinishesOnceLifted()
+      throws SQLException {
+    flowstate.register("undisturbed", Doc.class, faulty("B", Action.SKIP, null, 0));
+    flowstate.register("skipping", Doc.class, faulty("B", Action.SKIP, null, 0));
+    UUID undisturbed = runToCompletion("undisturbed", 1, new ArrayList<>());
+    try (var c = db.connect();
+        var statement = c.createStatement()) {
+      statement.executeUpdate(
+          "ALTER TABLE fs_object ADD CONSTRAINT test_no_skip"
+              + " CHECK (status <> 'SKIPPED' OR workflow_id = '"
+              + undisturbed
+              + "')");
+    }
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("skipping", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D", "E")))
+        .isInstanceOf(WorkflowError.class)
+        .hasMessageContaining("could not save object 1: ");
+    assertThat(rows("SELECT status, ended_by FROM fs_workflow WHERE id = '" + engine.id() + "'"))
+        .containsExactly("ERROR | SAVE_ERROR");
+    assertThat(rows("SELECT pos FROM fs_object WHERE status = 'RUNNING'")).isEmpty();
+
+    try (var c = db.connect();
+        var statement = c.createStatement()) {
+      statement.executeUpdate("ALTER TABLE fs_object DROP CONSTRAINT test_no_skip");
+    }
+    resumeUntilCompleted(engine, new ArrayList<>());
+    assertThat(data(engine.id())).isEqualTo(data(undisturbed));
+  }
+
+  @Test
   void haltWhoseSaveFails_theErrorCarriesTheHaltWithItsMessageAndPayload() throws SQLException {
     flowstate.register("halting", Doc.class, faulty("B", Action.HALT, Fault.COMMIT_FAILS, 0));
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
