@@ -67,4 +67,11 @@ class H2MigrationsTest extends MigrationsContract {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("dataSource must not be null");
   }
+
+  /** Issue 8, defect 12: MigrationException stood outside flowstate's one exception root. */
+  @Test
+  void migrationException_isAFlowstateException() {
+    assertThat(dev.flowstate.engine.FlowstateException.class)
+        .isAssignableFrom(MigrationException.class);
+  }
 }
