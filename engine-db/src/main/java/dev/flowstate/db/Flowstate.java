@@ -9,6 +9,7 @@ import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Flow;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,12 @@ public final class Flowstate implements AutoCloseable {
     }
   }
 
+  /** The default of {@link FlowstateBuilder#lease}: how long a run holds its workflow unrenewed. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+  /** The default of {@link FlowstateBuilder#heartbeat}: how often running engines renew leases. */
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+
   private static final Logger LOG = LoggerFactory.getLogger(Flowstate.class);
 
   private final Store sessions;
@@ -73,6 +80,7 @@ public final class Flowstate implements AutoCloseable {
   private final boolean history;
   private final int maxDataLength;
   private final Queries queries;
+  private final Leases leases;
   private final Map<String, Registered<?>> registry = new LinkedHashMap<>();
 
   private record Registered<T>(
@@ -84,7 +92,9 @@ public final class Flowstate implements AutoCloseable {
       HikariDataSource ownPool,
       Clock clock,
       boolean history,
-      int maxDataLength) {
+      int maxDataLength,
+      Duration lease,
+      Duration heartbeat) {
     this.sessions = store;
     this.store = new WorkflowStore(store);
     this.mapper = mapper;
@@ -93,6 +103,7 @@ public final class Flowstate implements AutoCloseable {
     this.history = history;
     this.maxDataLength = maxDataLength;
     this.queries = new Queries(this.store, mapper);
+    this.leases = new Leases(this.store, clock, lease, heartbeat);
   }
 
   /**
@@ -187,7 +198,7 @@ public final class Flowstate implements AutoCloseable {
     row.definitionName = name;
     row.definitionFingerprint = registered.fingerprint();
     SavePoints<T> saves =
-        new SavePoints<>(row, false, store, mapper, clock, history, maxDataLength);
+        new SavePoints<>(row, false, store, mapper, clock, history, maxDataLength, leases);
     saves.storeNew(objects);
     DbWorkflowEngine<T> engine =
         new DbWorkflowEngine<>(
@@ -248,6 +259,9 @@ public final class Flowstate implements AutoCloseable {
               + "): its positions may point at other tasks. If the change keeps them meaningful,"
               + " load with allowChangedDefinition = true");
     }
+    if (wf.owner != null && wf.leaseUntil != null && !wf.leaseUntil.isBefore(clock.instant())) {
+      throw WorkflowStore.heldBy(id, wf.owner, wf.leaseUntil);
+    }
     if (wf.status == WorkflowStatus.COMPLETED) {
       throw new StoreException(
           "workflow "
@@ -268,7 +282,8 @@ public final class Flowstate implements AutoCloseable {
               + count
               + ")");
     }
-    SavePoints<T> saves = new SavePoints<>(wf, true, store, mapper, clock, history, maxDataLength);
+    SavePoints<T> saves =
+        new SavePoints<>(wf, true, store, mapper, clock, history, maxDataLength, leases);
     DbWorkflowEngine<T> engine =
         new DbWorkflowEngine<>(
             saves, registered.definition(), size -> storedObjects(saves, type, size));
@@ -298,6 +313,11 @@ public final class Flowstate implements AutoCloseable {
     }
     // the status alone: a row whose JSON columns were spoilt by hand still tells its status
     return store.status(id);
+  }
+
+  /** The leases of this Flowstate's runs (for tests: a heartbeat without waiting for it). */
+  Leases leases() {
+    return leases;
   }
 
   // ------------------------------------------------------------------ queries
@@ -390,6 +410,7 @@ public final class Flowstate implements AutoCloseable {
   /** Closes the entity manager factory and, if the builder made it, the connection pool. */
   @Override
   public void close() {
+    leases.close();
     sessions.close();
     if (ownPool != null) {
       ownPool.close();

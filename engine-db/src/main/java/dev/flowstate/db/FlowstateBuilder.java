@@ -9,6 +9,7 @@ import dev.flowstate.db.internal.Store;
 import dev.flowstate.migrations.FlowstateMigrations;
 import dev.flowstate.migrations.MigrationException;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,52 @@ public final class FlowstateBuilder {
   private Clock clock = Clock.systemUTC();
   private boolean history = true;
   private int maxDataLength = Flowstate.DEFAULT_MAX_DATA_LENGTH;
+  private Duration lease = Flowstate.DEFAULT_LEASE;
+  private Duration heartbeat = Flowstate.DEFAULT_HEARTBEAT;
+
+  /**
+   * @param lease how long a run holds its workflow without renewing it (default {@link
+   *     Flowstate#DEFAULT_LEASE}): every save renews it, and so does a heartbeat for long tasks.
+   *     After a crash, the workflow can be resumed elsewhere once its lease has expired; an engine
+   *     paused longer than this (a GC stop, a suspended VM) may find itself fenced out
+   * @return this
+   * @throws IllegalArgumentException if {@code lease} is not positive or not longer than the
+   *     heartbeat
+   */
+  public FlowstateBuilder lease(Duration lease) {
+    if (lease == null || lease.isNegative() || lease.isZero()) {
+      throw new IllegalArgumentException("lease must be positive, got " + lease);
+    }
+    if (lease.compareTo(heartbeat) <= 0) {
+      throw new IllegalArgumentException(
+          "lease ("
+              + lease
+              + ") must be longer than the heartbeat ("
+              + heartbeat
+              + "), or leases lapse between renewals; set heartbeat(...) first");
+    }
+    this.lease = lease;
+    return this;
+  }
+
+  /**
+   * @param heartbeat how often a Flowstate renews the leases of its running engines (default {@link
+   *     Flowstate#DEFAULT_HEARTBEAT}); one daemon thread per Flowstate
+   * @return this
+   * @throws IllegalArgumentException if {@code heartbeat} is not positive or not shorter than the
+   *     lease
+   */
+  public FlowstateBuilder heartbeat(Duration heartbeat) {
+    if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
+      throw new IllegalArgumentException("heartbeat must be positive, got " + heartbeat);
+    }
+    if (heartbeat.compareTo(lease) >= 0) {
+      throw new IllegalArgumentException(
+          "heartbeat (" + heartbeat + ") must be shorter than the lease (" + lease + ")");
+    }
+    this.heartbeat = heartbeat;
+    return this;
+  }
 
   FlowstateBuilder() {}
 
@@ -213,7 +260,7 @@ public final class FlowstateBuilder {
           url != null ? masked(url) : "(given DataSource)",
           schema == null ? "(default)" : schema,
           migrate ? "applied" : "not run");
-      return new Flowstate(store, json, pool, clock, history, maxDataLength);
+      return new Flowstate(store, json, pool, clock, history, maxDataLength, lease, heartbeat);
     } catch (MigrationException e) {
       closeQuietly(pool);
       throw new StoreException(e.getMessage(), e);

@@ -59,6 +59,13 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private final Clock clock;
   private final boolean history;
   private final int maxDataLength;
+  private final Leases leases;
+
+  /** This engine as the workflow row's owner names it while a run holds the workflow. */
+  final String owner;
+
+  /** Set when the heartbeat found the workflow taken over by another engine. */
+  private volatile boolean fenced;
 
   /** The workflow row as this engine last stored it, or is about to. */
   final WorkflowEntity row;
@@ -98,7 +105,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       ObjectMapper mapper,
       Clock clock,
       boolean history,
-      int maxDataLength) {
+      int maxDataLength,
+      Leases leases) {
     this.row = row;
     this.stored = stored;
     this.id = row.id;
@@ -108,6 +116,13 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     this.clock = clock;
     this.history = history;
     this.maxDataLength = maxDataLength;
+    this.leases = leases;
+    this.owner = leases.newOwner();
+  }
+
+  /** The heartbeat found the row taken over: the next save point writes nothing. */
+  void fencedOut() {
+    fenced = true;
   }
 
   // ------------------------------------------------------------------ hooks
@@ -130,8 +145,14 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     Instant now = clock.instant();
     WorkflowStatus statusBeforeRun = row.status;
     EndedBy endedByBeforeRun = row.endedBy;
+    String ownerBeforeRun = row.owner;
+    Instant leaseBeforeRun = row.leaseUntil;
+    fenced = false;
     row.status = WorkflowStatus.RUNNING;
     row.endedBy = null;
+    // the run holds its workflow from its first transaction on (SEMANTICS §8)
+    row.owner = owner;
+    row.leaseUntil = leases.until();
     row.haltMessage = null;
     row.haltAction = null;
     row.haltPayload = null;
@@ -146,7 +167,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           engine,
           em -> {
             if (stored) {
-              store.updateWorkflow(em, row);
+              store.updateWorkflow(em, row, owner, leases.now());
             } else {
               row.createdAt = now;
               store.insertWorkflow(em, row);
@@ -162,6 +183,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       // nothing was written: the row is as it was before this run
       row.status = statusBeforeRun;
       row.endedBy = endedByBeforeRun;
+      row.owner = ownerBeforeRun;
+      row.leaseUntil = leaseBeforeRun;
       throw e;
     }
     stored = true;
@@ -172,6 +195,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     this.objects = objects;
     this.engine = engine;
     inRun = true;
+    leases.running(this);
   }
 
   @Override
@@ -417,6 +441,16 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     pending.clear();
     markedRunning = -1;
     markedAt = -1;
+    leases.ended(this);
+    if (failure instanceof OwnershipException lost) {
+      // another engine holds the workflow: write nothing, not even the error (the rows are its)
+      if (original != null) {
+        lost.addSuppressed(original);
+      }
+      LOG.warn("workflow {}: {}", id, lost.getMessage());
+      recorded = lost;
+      return lost;
+    }
     String problem = failure.getMessage() != null ? failure.getMessage() : failure.toString();
     String text = "could not save " + what + ": " + problem;
     Instant now = clock.instant();
@@ -431,10 +465,12 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
                   em,
                   id,
                   version,
+                  owner,
                   cut(text, Columns.LAST_ERROR),
                   cut(text, Columns.ERROR_TEXT),
                   now));
       row.version = version + 1;
+      release();
       row.status = WorkflowStatus.ERROR;
       row.endedBy = EndedBy.SAVE_ERROR;
       row.lastError = cut(text, Columns.LAST_ERROR);
@@ -487,7 +523,9 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     row.lastError = cut(problem.getMessage(), Columns.LAST_ERROR);
     row.tokenPos = index;
     row.callbackPos = FIRST_TASK;
+    release();
     commit(null, -1);
+    leases.ended(this);
   }
 
   /** What {@link #reload()} read besides the workflow row. */
@@ -516,6 +554,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           row.lastError = wf.lastError;
           row.version = wf.version;
           row.modifiedAt = wf.modifiedAt;
+          row.owner = wf.owner;
+          row.leaseUntil = wf.leaseUntil;
           return new Reloaded(store.objectCount(em, id), store.objectStatus(em, id, wf.tokenPos));
         });
   }
@@ -547,7 +587,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     save(
         engine,
         em -> {
-          store.updateWorkflow(em, row);
+          store.updateWorkflow(em, row, owner, leases.now());
           store.resetToSource(em, id, now);
         });
   }
@@ -605,11 +645,14 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   /** One transaction: the workflow row, the pending objects, the object to mark RUNNING. */
   private void commit(WorkflowEngine<T> engine, int markRunning) {
     row.modifiedAt = clock.instant();
+    if (row.owner != null) {
+      row.leaseUntil = leases.until(); // every save renews the lease
+    }
     try {
       save(
           engine,
           em -> {
-            store.updateWorkflow(em, row);
+            store.updateWorkflow(em, row, owner, leases.now());
             if (!pending.isEmpty() || markRunning >= 0) {
               writeObjects(em, markRunning);
             }
@@ -647,6 +690,19 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   /** One save point: one transaction; on success the version this engine now expects. */
   private void save(WorkflowEngine<T> engine, java.util.function.Consumer<EntityManager> work) {
+    if (fenced) {
+      throw new OwnershipException(
+          "workflow "
+              + id
+              + ": this engine ("
+              + owner
+              + ") was fenced out: its lease expired while it did not save (a long pause?) and"
+              + " another engine took the workflow over; this engine writes nothing more. Its"
+              + " work since its last save was not stored; the other engine's run counts",
+          null,
+          null,
+          null);
+    }
     boolean update = stored;
     store.write(id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
     if (update) {
@@ -664,7 +720,15 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private void commitRunState(WorkflowEngine<T> engine) {
     row.extraData = extraData(engine);
     positions(engine);
+    release();
     commit(engine, -1);
+    leases.ended(this);
+  }
+
+  /** Every end of a run (halt, error, completion, stop, abort) releases the workflow. */
+  private void release() {
+    row.owner = null;
+    row.leaseUntil = null;
   }
 
   private String json(Object obj, int index) {

@@ -77,9 +77,28 @@ abstract class CrossProcessContract extends DatabaseTest {
   }
 
   void openHere() {
-    flowstate = db.flowstate().build();
+    openHere(java.time.Clock.systemUTC());
+  }
+
+  void openHere(java.time.Clock clock) {
+    flowstate = db.flowstate().clock(clock).build();
     flowstate.register("cross", Doc.class, SecondProcess.FLOW);
     flowstate.register("nested", Doc.class, SecondProcess.NESTED);
+  }
+
+  /**
+   * After a kill -9 the dead process's lease still runs: loading is refused, naming it; once the
+   * lease has expired (a clock a minute ahead, instead of waiting) the workflow is interrupted and
+   * this process takes it over.
+   */
+  void openHereAfterTheDeadOwnersLease(UUID id) {
+    openHere();
+    assertThatThrownBy(() -> flowstate.load(id, Doc.class))
+        .isInstanceOfSatisfying(
+            OwnershipException.class, e -> assertThat(e.owner()).contains(":").isNotBlank())
+        .hasMessageContaining("is held by ");
+    flowstate.close();
+    openHere(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1)));
   }
 
   @Test
@@ -129,7 +148,7 @@ abstract class CrossProcessContract extends DatabaseTest {
   void processKilledMidObject_durable_leavesThatObjectRunning_andResumeFinishesIt()
       throws Exception {
     UUID id = secondProcess(42, "crash").get(0);
-    openHere();
+    openHereAfterTheDeadOwnersLease(id);
 
     assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("RUNNING | 2");
     assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
@@ -154,7 +173,7 @@ abstract class CrossProcessContract extends DatabaseTest {
   void processKilledMidObject_checkpointEvery2_resumeReplaysSinceTheLastCheckpoint()
       throws Exception {
     UUID id = secondProcess(42, "crash-checkpoint").get(0);
-    openHere();
+    openHereAfterTheDeadOwnersLease(id);
 
     // C ended after the checkpoint at X and was never written; D was running
     assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("RUNNING | 1");
@@ -182,7 +201,7 @@ abstract class CrossProcessContract extends DatabaseTest {
   void killedAfterAResumedHalt_resumeStartsTheObjectWhereItsRunBegan_notAtItsFirstTask(String mode)
       throws Exception {
     UUID id = secondProcess(42, mode).get(0);
-    openHere();
+    openHereAfterTheDeadOwnersLease(id);
     assertThat(rows("SELECT status, token_pos, callback_pos FROM fs_workflow"))
         .containsExactly("RUNNING | 1 | [1,2]");
     assertThat(rows("SELECT pos, status, data FROM fs_object WHERE pos = 1"))

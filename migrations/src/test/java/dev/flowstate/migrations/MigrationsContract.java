@@ -36,7 +36,7 @@ abstract class MigrationsContract {
   void migrate() {
     dataSource = database();
     schema = schemaFor("fs_test_" + Long.toHexString(System.nanoTime()));
-    assertThat(FlowstateMigrations.migrate(dataSource, schema)).isEqualTo(3);
+    assertThat(FlowstateMigrations.migrate(dataSource, schema)).isEqualTo(4);
   }
 
   @AfterEach
@@ -83,6 +83,40 @@ abstract class MigrationsContract {
     assertThat(Columns.cut("abcdef", 6)).isEqualTo("abcdef");
     assertThat(Columns.cut("abcdefg", 6)).isEqualTo("abc...");
     assertThat(Columns.cut(null, 6)).isNull();
+  }
+
+  @Test
+  void workflowStatusView_showsARunningWorkflowWithAnExpiredLeaseAsInterrupted_withItsOwner()
+      throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      for (String[] row :
+          new String[][] {
+            {"live", "CURRENT_TIMESTAMP + INTERVAL '1' HOUR"},
+            {"dead", "CURRENT_TIMESTAMP - INTERVAL '1' MINUTE"}
+          }) {
+        s.executeUpdate(
+            "INSERT INTO fs_workflow (id, definition_name, definition_fingerprint, status,"
+                + " token_pos, callback_pos, owner, lease_until, version, created_at, modified_at)"
+                + " VALUES ('"
+                + UUID.randomUUID()
+                + "', '"
+                + row[0]
+                + "', 'abc', 'RUNNING', 0, "
+                + json("[0]")
+                + ", 'host:1:"
+                + row[0]
+                + "', "
+                + row[1]
+                + ", 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+      }
+    }
+    assertThat(
+            rows(
+                "SELECT definition_name, status, status_label, owner FROM fs_workflow_status"
+                    + " ORDER BY definition_name"))
+        .containsExactly(
+            "dead | RUNNING | Interrupted | host:1:dead", "live | RUNNING | Running | host:1:live");
   }
 
   @Test
@@ -206,5 +240,23 @@ abstract class MigrationsContract {
         assertThat(r.getInt(1)).isZero();
       }
     }
+  }
+
+  /** The rows of a query, columns joined by " | ". */
+  List<String> rows(String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
+      int columns = r.getMetaData().getColumnCount();
+      while (r.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= columns; i++) {
+          row.append(i > 1 ? " | " : "").append(r.getString(i));
+        }
+        rows.add(row.toString());
+      }
+    }
+    return rows;
   }
 }

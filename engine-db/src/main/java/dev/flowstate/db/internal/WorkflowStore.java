@@ -1,6 +1,7 @@
 package dev.flowstate.db.internal;
 
 import dev.flowstate.db.ObjectStatus;
+import dev.flowstate.db.OwnershipException;
 import dev.flowstate.db.StoreException;
 import dev.flowstate.db.WorkflowStatus;
 import jakarta.persistence.EntityManager;
@@ -72,12 +73,14 @@ public final class WorkflowStore {
   }
 
   /** The error of a write that found the workflow saved by another engine. */
-  public static StoreException conflict(UUID id, Exception cause) {
-    return new StoreException(
+  public static OwnershipException conflict(UUID id, Exception cause) {
+    return new OwnershipException(
         "workflow "
             + id
             + " was saved by another engine since this one last saved it; this engine's"
             + " changes were not written. Load the workflow again to continue from what is stored",
+        null,
+        null,
         cause);
   }
 
@@ -89,13 +92,21 @@ public final class WorkflowStore {
     em.flush();
   }
 
+  /** The row names nobody, this engine, or an owner whose lease has ended. */
+  private static final String FENCE =
+      " and (w.owner is null or w.owner = :me or w.leaseUntil is null or w.leaseUntil < :now)";
+
   /**
-   * Writes the row's status, positions, extra data, halt details and error, if its version is still
-   * {@code row.version}; bumps the stored version.
+   * Writes the row's status, positions, extra data, halt details, error, owner and lease, if its
+   * version is still {@code row.version} and no other engine holds a live lease on it (fenced);
+   * bumps the stored version.
    *
-   * @throws StoreException if the row is gone, or another engine saved it (conflict)
+   * @param me the engine writing: the row may name it, nobody, or an owner whose lease ended
+   * @param now the time leases are compared with
+   * @throws OwnershipException if another engine holds the workflow or saved it since
+   * @throws StoreException if the row is gone
    */
-  public void updateWorkflow(EntityManager em, WorkflowEntity row) {
+  public void updateWorkflow(EntityManager em, WorkflowEntity row, String me, Instant now) {
     int updated =
         em.createQuery(
                 "update WorkflowEntity w set w.status = :status, w.endedBy = :endedBy,"
@@ -103,7 +114,9 @@ public final class WorkflowStore {
                     + " w.extraData = :extraData, w.haltMessage = :haltMessage,"
                     + " w.haltAction = :haltAction, w.haltPayload = :haltPayload,"
                     + " w.lastError = :lastError, w.modifiedAt = :modifiedAt,"
-                    + " w.version = w.version + 1 where w.id = :id and w.version = :version")
+                    + " w.owner = :owner, w.leaseUntil = :leaseUntil,"
+                    + " w.version = w.version + 1 where w.id = :id and w.version = :version"
+                    + FENCE)
             .setParameter("status", row.status)
             .setParameter("endedBy", row.endedBy)
             .setParameter("tokenPos", row.tokenPos)
@@ -114,36 +127,50 @@ public final class WorkflowStore {
             .setParameter("haltPayload", row.haltPayload)
             .setParameter("lastError", row.lastError)
             .setParameter("modifiedAt", row.modifiedAt)
+            .setParameter("owner", row.owner)
+            .setParameter("leaseUntil", row.leaseUntil)
             .setParameter("id", row.id)
             .setParameter("version", row.version)
+            .setParameter("me", me)
+            .setParameter("now", now)
             .executeUpdate();
     if (updated == 0) {
-      requireFenced(em, row.id);
+      refused(em, row.id, me, now);
     }
   }
 
   /**
    * A save of a run failed: the workflow becomes ERROR with ended_by SAVE_ERROR, keeping the
-   * positions of its last commit, and its RUNNING object ERROR with the same text.
+   * positions of its last commit, and released; its RUNNING object becomes ERROR with the text.
    *
-   * @throws StoreException if the row is gone or another engine saved it
+   * @throws OwnershipException if another engine holds the workflow or saved it since
+   * @throws StoreException if the row is gone
    */
   public void markSaveFailed(
-      EntityManager em, UUID id, long version, String lastError, String errorText, Instant now) {
+      EntityManager em,
+      UUID id,
+      long version,
+      String me,
+      String lastError,
+      String errorText,
+      Instant now) {
     int updated =
         em.createQuery(
                 "update WorkflowEntity w set w.status = :status, w.endedBy = :endedBy,"
-                    + " w.lastError = :lastError, w.modifiedAt = :now,"
-                    + " w.version = w.version + 1 where w.id = :id and w.version = :version")
+                    + " w.lastError = :lastError, w.modifiedAt = :now, w.owner = null,"
+                    + " w.leaseUntil = null, w.version = w.version + 1"
+                    + " where w.id = :id and w.version = :version"
+                    + FENCE)
             .setParameter("status", WorkflowStatus.ERROR)
             .setParameter("endedBy", EndedBy.SAVE_ERROR)
             .setParameter("lastError", lastError)
             .setParameter("now", now)
             .setParameter("id", id)
             .setParameter("version", version)
+            .setParameter("me", me)
             .executeUpdate();
     if (updated == 0) {
-      requireFenced(em, id);
+      refused(em, id, me, now);
     }
     em.createQuery(
             "update ObjectEntity o set o.status = :error, o.errorText = :text,"
@@ -157,9 +184,12 @@ public final class WorkflowStore {
         .executeUpdate();
   }
 
-  private void requireFenced(EntityManager em, UUID id) {
-    Long stored =
-        em.createQuery("select w.version from WorkflowEntity w where w.id = :id", Long.class)
+  /** A fenced update wrote nothing: says why. */
+  private void refused(EntityManager em, UUID id, String me, Instant now) {
+    Object[] stored =
+        em.createQuery(
+                "select w.owner, w.leaseUntil from WorkflowEntity w where w.id = :id",
+                Object[].class)
             .setParameter("id", id)
             .getResultStream()
             .findFirst()
@@ -167,7 +197,48 @@ public final class WorkflowStore {
     if (stored == null) {
       throw new StoreException("workflow " + id + " is no longer in the database");
     }
+    String owner = (String) stored[0];
+    Instant leaseUntil = (Instant) stored[1];
+    if (owner != null && !owner.equals(me) && leaseUntil != null && !leaseUntil.isBefore(now)) {
+      throw heldBy(id, owner, leaseUntil);
+    }
     throw conflict(id, null);
+  }
+
+  /** The error of a load, resume or save refused because another engine holds a live lease. */
+  public static OwnershipException heldBy(UUID id, String owner, Instant leaseUntil) {
+    return new OwnershipException(
+        "workflow "
+            + id
+            + " is held by "
+            + owner
+            + ", whose lease runs until "
+            + leaseUntil
+            + ": it is running there. If that process is gone, resume() the workflow once the"
+            + " lease has expired",
+        owner,
+        leaseUntil,
+        null);
+  }
+
+  /**
+   * Renews a running engine's lease, in a transaction of its own; the version stays, so the
+   * engine's own next save still matches.
+   *
+   * @return false if the row no longer names {@code owner} as its running owner (taken over)
+   */
+  public boolean renewLease(UUID id, String owner, Instant until) {
+    return store.inTransaction(
+            em ->
+                em.createQuery(
+                        "update WorkflowEntity w set w.leaseUntil = :until"
+                            + " where w.id = :id and w.owner = :owner and w.status = :running")
+                    .setParameter("until", until)
+                    .setParameter("id", id)
+                    .setParameter("owner", owner)
+                    .setParameter("running", WorkflowStatus.RUNNING)
+                    .executeUpdate())
+        > 0;
   }
 
   // ------------------------------------------------------------------ objects

@@ -1,0 +1,297 @@
+package dev.flowstate.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.HaltProcessing;
+import dev.flowstate.engine.Task;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ownership (SEMANTICS §8, issue 9) on every database: a run holds its workflow with an owner and a
+ * lease, every end releases it, a live lease refuses loads and resumes, a heartbeat renews it, and
+ * an engine whose workflow was taken over writes nothing more. Time comes from a clock moved by
+ * hand. One subclass per database.
+ */
+abstract class OwnershipContract extends DatabaseTest {
+
+  static final Instant START = Instant.parse("2026-12-01T10:00:00Z");
+
+  TestClock clock;
+
+  @BeforeEach
+  void open() {
+    db = database();
+    clock = new TestClock(START);
+    flowstate = db.flowstate().clock(clock).build();
+  }
+
+  Flowstate another() {
+    Flowstate other = db.flowstate().clock(clock).build();
+    other.register("peek", Doc.class, peekFlow);
+    return other;
+  }
+
+  /** What a task saw of the workflow row, each time it ran. */
+  final List<String> seen = new ArrayList<>();
+
+  /** Task "peek" records the row's status, owner (whether set) and lease; B halts once. */
+  final Flow<Doc> peekFlow =
+      Flow.of(
+          Task.named(
+              "peek",
+              (d, e) -> {
+                seen.addAll(
+                    rows(
+                        "SELECT status, CASE WHEN owner IS NULL THEN 'no owner' ELSE 'owned'"
+                            + " END, CASE WHEN lease_until = "
+                            + timestamp(clock.instant().plus(Flowstate.DEFAULT_LEASE))
+                            + " THEN 'lease30s' ELSE 'other lease' END FROM fs_workflow"));
+                if (d.name.equals("B") && d.n++ == 0) {
+                  e.halt("check B");
+                }
+              }));
+
+  String timestamp(Instant instant) {
+    return "TIMESTAMP WITH TIME ZONE '"
+        + instant.toString().replace("T", " ").replace("Z", "+00:00")
+        + "'";
+  }
+
+  @Test
+  void run_holdsItsWorkflowWithAnOwnerAndALease_andItsEndReleasesIt() throws SQLException {
+    flowstate.register("peek", Doc.class, peekFlow);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("peek", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
+    assertThat(rows("SELECT status, owner, lease_until FROM fs_workflow"))
+        .containsExactly("HALTED | null | null");
+    engine.resume();
+
+    assertThat(seen).containsExactly("RUNNING | owned | lease30s", "RUNNING | owned | lease30s");
+    assertThat(rows("SELECT status, owner, lease_until FROM fs_workflow"))
+        .containsExactly("COMPLETED | null | null");
+  }
+
+  @Test
+  void load_whileAnotherEngineRunsTheWorkflow_isRefusedNamingTheOwnerAndTheLeaseEnd() {
+    List<OwnershipException> refused = new ArrayList<>();
+    UUID[] id = new UUID[1];
+    flowstate.register(
+        "busy",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "try to load",
+                (d, e) -> {
+                  try {
+                    flowstate.load(id[0], Doc.class);
+                  } catch (OwnershipException expected) {
+                    refused.add(expected);
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("busy", Doc.class);
+    id[0] = engine.id();
+
+    engine.process(Doc.docs("A"));
+
+    assertThat(refused).hasSize(1);
+    OwnershipException e = refused.get(0);
+    assertThat(e.owner()).matches(".+:\\d+:[0-9a-f]{8}#\\d+");
+    assertThat(e.leaseUntil()).isEqualTo(START.plus(Flowstate.DEFAULT_LEASE));
+    assertThat(e)
+        .hasMessage(
+            "workflow "
+                + engine.id()
+                + " is held by "
+                + e.owner()
+                + ", whose lease runs until "
+                + e.leaseUntil()
+                + ": it is running there. If that process is gone, resume() the workflow once the"
+                + " lease has expired");
+  }
+
+  /**
+   * Two engines loaded the same halted workflow and resume it at once: the first to take it runs,
+   * the other is refused before running any task.
+   */
+  @Test
+  void twoEnginesResumingTheSameHaltedWorkflow_exactlyOneRunsTasks() throws Exception {
+    AtomicInteger taskRuns = new AtomicInteger();
+    CountDownLatch loserDone = new CountDownLatch(1);
+    flowstate.register(
+        "race",
+        Doc.class,
+        Flow.of(
+            Task.named("gate", (d, e) -> e.halt("wait")),
+            Task.named(
+                "work",
+                (d, e) -> {
+                  taskRuns.incrementAndGet();
+                  loserDone.await(30, TimeUnit.SECONDS); // hold the workflow while the other tries
+                })));
+    DbWorkflowEngine<Doc> first = flowstate.newWorkflow("race", Doc.class);
+    assertThatThrownBy(() -> first.process(Doc.docs("A"))).isInstanceOf(HaltProcessing.class);
+    DbWorkflowEngine<Doc> one = flowstate.load(first.id(), Doc.class);
+    DbWorkflowEngine<Doc> two = flowstate.load(first.id(), Doc.class);
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> threads = new ArrayList<>();
+    for (DbWorkflowEngine<Doc> engine : List.of(one, two)) {
+      threads.add(
+          new Thread(
+              () -> {
+                try {
+                  engine.resume();
+                } catch (RuntimeException e) {
+                  failures.add(e);
+                  loserDone.countDown();
+                }
+              }));
+    }
+    threads.forEach(Thread::start);
+    for (Thread thread : threads) {
+      thread.join(60_000);
+    }
+
+    assertThat(failures).singleElement().isInstanceOf(OwnershipException.class);
+    assertThat(taskRuns).hasValue(1);
+    assertThat(flowstate.status(first.id())).contains(WorkflowStatus.COMPLETED);
+  }
+
+  /**
+   * A run paused past its lease (here: the clock jumps a minute inside a task, as in a long GC
+   * stop) while another process takes the workflow over and completes it: the first engine writes
+   * nothing more and its caller gets an OwnershipException, not a task failure; the rows are the
+   * second engine's.
+   */
+  @Test
+  void engineFencedOutDuringALongTask_writesNothingMore_andTheNewOwnersRowsStand()
+      throws Exception {
+    UUID[] id = new UUID[1];
+    boolean[] tookOver = {false};
+    flowstate.register(
+        "slow",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "work",
+                (d, e) -> {
+                  d.seen.add("first");
+                  if (d.name.equals("B") && !tookOver[0]) {
+                    tookOver[0] = true;
+                    clock.advance(Duration.ofMinutes(1));
+                    try (Flowstate other = db.flowstate().clock(clock).build()) {
+                      // the other process's tasks are told apart by name (hence a changed
+                      // definition, loaded on purpose)
+                      other.register("slow", Doc.class, Flow.of(SavePointsContract.rec("second")));
+                      other.load(id[0], Doc.class, true).resume();
+                    }
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("slow", Doc.class);
+    id[0] = engine.id();
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(OwnershipException.class)
+        .hasMessageContaining("was saved by another engine since this one last saved it");
+
+    assertThat(rows("SELECT status, owner FROM fs_workflow")).containsExactly("COMPLETED | null");
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":0,\"name\":\"A\",\"seen\":[\"first\"]}",
+            "1 | COMPLETED | {\"n\":0,\"name\":\"B\",\"seen\":[\"second\"]}",
+            "2 | COMPLETED | {\"n\":0,\"name\":\"C\",\"seen\":[\"second\"]}");
+  }
+
+  @Test
+  void heartbeat_renewsTheLeaseOfALongTaskWithoutSaving() throws SQLException {
+    List<String> leases = new ArrayList<>();
+    flowstate.register(
+        "long",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "long",
+                (d, e) -> {
+                  leases.addAll(
+                      rows(
+                          "SELECT version, CASE WHEN lease_until = "
+                              + timestamp(START.plusSeconds(30))
+                              + " THEN 'renewed' ELSE 'other' END"
+                              + " FROM fs_workflow"));
+                  clock.advance(Duration.ofSeconds(20));
+                  flowstate.leases().beat();
+                  leases.addAll(
+                      rows(
+                          "SELECT version, CASE WHEN lease_until = "
+                              + timestamp(START.plusSeconds(50))
+                              + " THEN 'renewed' ELSE 'other' END"
+                              + " FROM fs_workflow"));
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("long", Doc.class);
+
+    engine.process(Doc.docs("A"));
+
+    assertThat(leases).hasSize(2);
+    assertThat(leases.get(0)).endsWith(" | renewed");
+    assertThat(leases.get(1)).isEqualTo(leases.get(0)); // same version, lease 20 s later
+  }
+
+  @Test
+  void heartbeatThatFindsTheWorkflowTakenOver_fencesTheEngineOutAtItsNextSavePoint() {
+    UUID[] id = new UUID[1];
+    flowstate.register(
+        "fenced",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "pause",
+                (d, e) -> {
+                  if (d.name.equals("A")) {
+                    clock.advance(Duration.ofMinutes(1));
+                    try (Flowstate other = db.flowstate().clock(clock).build()) {
+                      other.register(
+                          "fenced", Doc.class, Flow.of(Task.named("pause", (x, y) -> {})));
+                      DbWorkflowEngine<Doc> second = other.load(id[0], Doc.class, true);
+                      try {
+                        second.restart(
+                            dev.flowstate.engine.RestartPosition.CURRENT,
+                            dev.flowstate.engine.RestartPosition.FIRST);
+                      } catch (RuntimeException ignored) {
+                        // not the point here
+                      }
+                    }
+                    flowstate.leases().beat();
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("fenced", Doc.class);
+    id[0] = engine.id();
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
+        .isInstanceOf(OwnershipException.class)
+        .hasMessageContaining("was fenced out: its lease expired while it did not save");
+  }
+
+  @Test
+  void leaseNotLongerThanTheHeartbeat_isRefused() {
+    assertThatThrownBy(() -> Flowstate.builder().lease(Duration.ofSeconds(5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "lease (PT5S) must be longer than the heartbeat (PT10S), or leases lapse between"
+                + " renewals; set heartbeat(...) first");
+    assertThatThrownBy(() -> Flowstate.builder().heartbeat(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("heartbeat must be positive, got PT0S");
+  }
+}

@@ -1,0 +1,8 @@
+package dev.flowstate.db;
+
+class PostgresOwnershipTest extends OwnershipContract {
+  @Override
+  TestDatabase database() {
+    return TestDatabase.postgres();
+  }
+}
