@@ -124,6 +124,59 @@ public final class DbWorkflowEngine<T> {
     engine.restart(object, task, objects, stopOnError, stopOnHalt);
   }
 
+  // ---------------------------------------------------------------- the run's transaction
+
+  /**
+   * The JDBC connection of the run's own transaction, for a task of a stored workflow: what the
+   * task writes through it commits atomically with the save point that ends its object (in
+   * checkpoint mode: with the checkpoint), so a crash, a failure, an abort or skip of the object,
+   * or a fenced-out save rolls it back with the object, and an object resumed after a crash never
+   * applies it twice. Begun when first asked for; the connection is then held while the tasks run,
+   * until the save point (a pool needs one more connection per such run). Do not commit, roll back
+   * or close it.
+   *
+   * <pre>{@code
+   * Task<Order> book = Task.named("book", (order, engine) -> {
+   *   try (PreparedStatement insert = DbWorkflowEngine.connection(engine)
+   *       .prepareStatement("INSERT INTO bookings (order_id, amount) VALUES (?, ?)")) { ... }
+   * });
+   * }</pre>
+   *
+   * <p>Work outside the database (mail, HTTP, files) cannot join it: it runs at least once per task
+   * and must be idempotent (a key the receiver deduplicates on, such as the workflow id and object
+   * position).
+   *
+   * @param engine the engine the task was given
+   * @return the connection, valid until the task's object (or checkpoint) is saved
+   * @throws IllegalArgumentException if {@code engine} does not run a stored workflow
+   * @throws IllegalStateException if no task of that workflow is running
+   */
+  public static java.sql.Connection connection(WorkflowEngine<?> engine) {
+    return entityManager(engine)
+        .unwrap(org.hibernate.Session.class)
+        .doReturningWork(connection -> connection);
+  }
+
+  /**
+   * The run's own transaction as a JPA {@link jakarta.persistence.EntityManager} (of flowstate's
+   * persistence unit: native queries and flowstate's entities), with the guarantees of {@link
+   * #connection(WorkflowEngine)}.
+   *
+   * @param engine the engine the task was given
+   * @return the entity manager, valid until the task's object (or checkpoint) is saved
+   * @throws IllegalArgumentException if {@code engine} does not run a stored workflow
+   * @throws IllegalStateException if no task of that workflow is running
+   */
+  public static jakarta.persistence.EntityManager entityManager(WorkflowEngine<?> engine) {
+    if (!(engine instanceof StoredEngine<?> stored)) {
+      throw new IllegalArgumentException(
+          "the run's transaction belongs to a stored workflow: pass the engine a task of a"
+              + " DbWorkflowEngine was given, got "
+              + engine);
+    }
+    return stored.saves.runTransaction();
+  }
+
   // ---------------------------------------------------------------- reading
 
   /**

@@ -10,6 +10,7 @@ import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.engine.EngineHooks;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.HaltProcessing;
+import dev.flowstate.engine.Task;
 import dev.flowstate.engine.TransitionTable;
 import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
@@ -67,6 +68,15 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   /** Set when the heartbeat found the workflow taken over by another engine. */
   private volatile boolean fenced;
 
+  /** The run's own transaction, open once a task asked for it; the next save point commits it. */
+  private EntityManager runTransaction;
+
+  /** Where the current object's writes begin in {@link #runTransaction}, if it was open before. */
+  private java.sql.Savepoint objectStart;
+
+  /** Where the current task's writes begin in {@link #runTransaction}, if it was open before. */
+  private java.sql.Savepoint taskStart;
+
   /** The workflow row as this engine last stored it, or is about to. */
   final WorkflowEntity row;
 
@@ -118,6 +128,79 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     this.maxDataLength = maxDataLength;
     this.leases = leases;
     this.owner = leases.newOwner();
+  }
+
+  /**
+   * The run's own transaction, begun when a task first asks: what tasks write through it commits
+   * with the save point that ends their object (or checkpoint), and rolls back with a failure, an
+   * abort or a skip of their object, a crash, or a fenced-out save.
+   */
+  EntityManager runTransaction() {
+    if (!inRun) {
+      throw new IllegalStateException(
+          "workflow "
+              + id
+              + " has no run transaction now: tasks get it while they run, from the engine they"
+              + " were given");
+    }
+    if (runTransaction == null) {
+      runTransaction = store.begin();
+    }
+    return runTransaction;
+  }
+
+  /** Undoes what the current object's tasks wrote through the run transaction. */
+  private void undoObjectWrites() {
+    undoWritesSince(objectStart);
+  }
+
+  /**
+   * Undoes what the failed task wrote through the run transaction; what the object's earlier tasks
+   * wrote stays, and commits with the error, as the object's data does: resume() runs the failed
+   * task again on both.
+   */
+  private void undoTaskWrites() {
+    undoWritesSince(taskStart);
+  }
+
+  private void undoWritesSince(java.sql.Savepoint start) {
+    if (runTransaction == null) {
+      return;
+    }
+    if (start != null) {
+      try {
+        runTransaction
+            .unwrap(org.hibernate.Session.class)
+            .doWork(connection -> connection.rollback(start));
+        runTransaction.clear();
+        return;
+      } catch (RuntimeException e) {
+        // fall through: the whole transaction goes
+      }
+    }
+    // begun after that point: everything in it is what is undone
+    discardRunTransaction();
+  }
+
+  @Override
+  public void beforeEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
+    // only tasks of runs whose transaction is open pay for this (one round trip)
+    if (runTransaction != null) {
+      runTransaction
+          .unwrap(org.hibernate.Session.class)
+          .doWork(connection -> taskStart = connection.setSavepoint());
+    } else {
+      taskStart = null;
+    }
+  }
+
+  private void discardRunTransaction() {
+    if (runTransaction != null) {
+      store.discard(runTransaction);
+      runTransaction = null;
+    }
+    objectStart = null;
+    taskStart = null;
   }
 
   /** The heartbeat found the row taken over: the next save point writes nothing. */
@@ -201,6 +284,14 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   @Override
   public void beforeObject(WorkflowEngine<T> engine, T obj) {
     startedAt = clock.instant();
+    objectStart = null;
+    if (runTransaction != null) {
+      // earlier objects of this checkpoint wrote through it: this object's writes can be undone
+      // alone
+      runTransaction
+          .unwrap(org.hibernate.Session.class)
+          .doWork(connection -> objectStart = connection.setSavepoint());
+    }
     int index = engine.state().tokenPos();
     if (markedRunning == index) {
       markedRunning = -1; // marked by the commit that started the run or ended the previous object
@@ -294,6 +385,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     if (error == recorded) {
       throw recorded; // a failed save of this run, already recorded where it failed
     }
+    undoTaskWrites(); // the failed task's writes go; earlier tasks' commit with the error
     inRun = false;
     int index = engine.state().tokenPos();
     String task = engine.currentTaskName();
@@ -352,6 +444,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   public Next onAbort(WorkflowEngine<T> engine, T obj) {
     int index = engine.state().tokenPos();
     aborted = true;
+    undoObjectWrites();
     endedBy = "aborted by task " + engine.currentTaskName() + " on object " + index;
     // an object this run did not mark RUNNING still has the status it had before this run
     ObjectStatus back = markedAt == index ? statusBefore : null;
@@ -398,6 +491,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   @Override
   public Next onSkipToken(WorkflowEngine<T> engine, T obj) {
+    undoObjectWrites();
     int index = engine.state().tokenPos();
     commitOrFail(
         engine,
@@ -442,6 +536,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     markedRunning = -1;
     markedAt = -1;
     leases.ended(this);
+    discardRunTransaction(); // the rows go back to the last commit, and so do the tasks' writes
     if (failure instanceof OwnershipException lost) {
       // another engine holds the workflow: write nothing, not even the error (the rows are its)
       if (original != null) {
@@ -524,6 +619,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     row.tokenPos = index;
     row.callbackPos = FIRST_TASK;
     release();
+    discardRunTransaction();
     commit(null, -1);
     leases.ended(this);
   }
@@ -691,6 +787,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   /** One save point: one transaction; on success the version this engine now expects. */
   private void save(WorkflowEngine<T> engine, java.util.function.Consumer<EntityManager> work) {
     if (fenced) {
+      discardRunTransaction();
       throw new OwnershipException(
           "workflow "
               + id
@@ -704,7 +801,11 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           null);
     }
     boolean update = stored;
-    store.write(id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
+    EntityManager open = runTransaction;
+    runTransaction = null;
+    objectStart = null;
+    taskStart = null;
+    store.write(open, id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
     if (update) {
       row.version++;
     }

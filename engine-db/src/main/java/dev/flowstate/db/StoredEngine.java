@@ -12,8 +12,11 @@ import java.util.List;
  */
 final class StoredEngine<T> extends WorkflowEngine<T> {
 
+  final SavePoints<T> saves;
+
   StoredEngine(SavePoints<T> saves, Flow<T> definition) {
     super(saves, saves);
+    this.saves = saves;
     setDefinition(definition);
     setWorkflowId(saves.id.toString());
   }

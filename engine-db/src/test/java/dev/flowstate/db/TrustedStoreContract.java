@@ -564,6 +564,128 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(rows("SELECT token_pos FROM fs_workflow")).containsExactly("7");
   }
 
+  // ------------------------------------------------------------------ the run's transaction
+
+  /** Task {@code label} inserts (workflow, position, label) into a side table through the run. */
+  Task<Doc> sideWrite(String label) {
+    // the application's own table: in this test's schema, named in full (the run's connection
+    // keeps the application's search path)
+    String side = db.schema() == null ? "side" : db.schema() + ".side";
+    return Task.named(
+        label,
+        (d, e) -> {
+          try (var insert =
+              DbWorkflowEngine.connection(e)
+                  .prepareStatement(
+                      "INSERT INTO " + side + " (workflow_id, pos, task) VALUES (?, ?, ?)")) {
+            insert.setString(1, e.workflowId());
+            insert.setInt(2, e.state().tokenPos());
+            insert.setString(3, label);
+            insert.executeUpdate();
+          }
+        });
+  }
+
+  void createSideTable() throws SQLException {
+    try (var c = db.connect();
+        var statement = c.createStatement()) {
+      statement.executeUpdate(
+          "CREATE TABLE side (workflow_id VARCHAR(40), pos INT, task VARCHAR(20))");
+    }
+  }
+
+  List<String> sideRows(UUID id) throws SQLException {
+    return rows("SELECT pos, task FROM side WHERE workflow_id = '" + id + "' ORDER BY pos, task");
+  }
+
+  static final List<String> EACH_ONCE =
+      List.of("0 | book", "0 | charge", "1 | book", "1 | charge", "2 | book", "2 | charge");
+
+  /**
+   * Writes through the run's transaction commit with their object: a task that fails takes its own
+   * writes back (earlier tasks' commit with the error, as the object's data does), and resume()
+   * runs the failed task again, so every write lands once.
+   */
+  @ParameterizedTest(name = "checkpointEvery {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+  void writesThroughTheRunsTransaction_failedTaskTakesItsOwnBack_andResumeWritesEachOnce(
+      int checkpointEvery) throws SQLException {
+    createSideTable();
+    boolean[] failed = {false};
+    flowstate.register(
+        "booking",
+        Doc.class,
+        Flow.of(
+            sideWrite("book"),
+            Task.named(
+                "charge",
+                (d, e) -> {
+                  sideWrite("charge").run(d, e);
+                  if (d.name.equals("B") && !failed[0]) {
+                    failed[0] = true;
+                    throw new IllegalStateException("card declined");
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("booking", Doc.class);
+    engine.setCheckpointEvery(checkpointEvery);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(WorkflowError.class);
+    assertThat(sideRows(engine.id())).containsExactly("0 | book", "0 | charge", "1 | book");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | ERROR", "2 | INITIAL");
+
+    engine.resume();
+
+    assertThat(sideRows(engine.id())).isEqualTo(EACH_ONCE);
+  }
+
+  /**
+   * A save that fails rolls back the writes made since the last commit with it; resume() replays
+   * from that commit and writes them once.
+   */
+  @ParameterizedTest(name = "checkpointEvery {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+  void writesOfObjectsWhoseSaveFails_rollBackWithIt_andResumeWritesEachOnce(int checkpointEvery)
+      throws SQLException {
+    createSideTable();
+    flowstate.register(
+        "booking",
+        Doc.class,
+        Flow.of(
+            sideWrite("book"),
+            Task.named(
+                "charge",
+                (d, e) -> {
+                  sideWrite("charge").run(d, e);
+                  if (d.name.equals("B") && !armed) {
+                    armed = true;
+                    faults.failCommit(0); // the commit that would save B fails
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("booking", Doc.class);
+    engine.setCheckpointEvery(checkpointEvery);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(WorkflowError.class);
+    assertThat(sideRows(engine.id()))
+        .isEqualTo(checkpointEvery == 1 ? List.of("0 | book", "0 | charge") : List.of());
+
+    engine.resume();
+
+    assertThat(sideRows(engine.id())).isEqualTo(EACH_ONCE);
+  }
+
+  @Test
+  void runsTransaction_forAnEngineThatRunsNoStoredWorkflow_isRefused() {
+    assertThatThrownBy(
+            () -> DbWorkflowEngine.connection(new dev.flowstate.engine.WorkflowEngine<Doc>()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "the run's transaction belongs to a stored workflow: pass the engine a task of a"
+                + " DbWorkflowEngine was given, got ");
+  }
+
   // ------------------------------------------------------------------ definitions
 
   /**

@@ -108,6 +108,49 @@ public final class Store implements AutoCloseable {
   }
 
   /**
+   * A new entity manager with its transaction begun: a run's own transaction, which tasks write
+   * through and the next save point commits.
+   */
+  public EntityManager begin() {
+    EntityManager em = open();
+    try {
+      em.getTransaction().begin();
+      return em;
+    } catch (RuntimeException e) {
+      em.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs {@code work} in the transaction {@code em} already has, commits it and closes {@code em};
+   * on failure rolls it back and closes it.
+   */
+  public <R> R inTransaction(EntityManager em, Function<EntityManager, R> work) {
+    try (em) {
+      try {
+        R result = work.apply(em);
+        em.getTransaction().commit();
+        return result;
+      } catch (RuntimeException | Error e) {
+        rollback(em, e);
+        throw e;
+      }
+    }
+  }
+
+  /** Rolls back {@code em}'s transaction, whatever happens, and closes it. */
+  public void discard(EntityManager em) {
+    try (em) {
+      if (em.getTransaction().isActive()) {
+        em.getTransaction().rollback();
+      }
+    } catch (RuntimeException ignored) {
+      // the connection is gone: the database rolls the transaction back itself
+    }
+  }
+
+  /**
    * Rolls back after {@code failure}; a rollback that fails too (the connection is gone) is kept as
    * suppressed, so the caller reads the original cause, not "Unable to rollback".
    */

@@ -50,14 +50,27 @@ public final class WorkflowStore {
    * @param work the statements
    */
   public void write(UUID id, String where, Consumer<EntityManager> work) {
+    write(null, id, where, work);
+  }
+
+  /**
+   * {@link #write(UUID, String, Consumer)} in a transaction already open ({@link #begin()}), or in
+   * a new one when {@code open} is null; either way committed and closed here.
+   */
+  public void write(EntityManager open, UUID id, String where, Consumer<EntityManager> work) {
     try {
       // one flush, at commit: a second one would compare JSON columns with Hibernate's copies of
       // them (a long read back as an int is "changed") and write the rows again
-      store.inTransaction(
+      java.util.function.Function<EntityManager, Object> statements =
           em -> {
             work.accept(em);
             return null;
-          });
+          };
+      if (open == null) {
+        store.inTransaction(statements);
+      } else {
+        store.inTransaction(open, statements);
+      }
     } catch (StoreException e) {
       throw e;
     } catch (PersistenceException e) {
@@ -70,6 +83,16 @@ public final class WorkflowStore {
       throw new StoreException(
           "workflow " + id + ": could not save" + where + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A run's own transaction, for tasks to write through; the next save point commits it. */
+  public EntityManager begin() {
+    return store.begin();
+  }
+
+  /** Rolls a run's transaction back and closes it. */
+  public void discard(EntityManager em) {
+    store.discard(em);
   }
 
   /** The error of a write that found the workflow saved by another engine. */
