@@ -1,0 +1,163 @@
+package dev.flowstate.db;
+
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.Task;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The JVM the kill -9 harness ({@link KillNineTest}) kills: it runs (or resumes) one workflow whose
+ * tasks write a side-table row through the run's transaction (exactly once) and append a line to a
+ * file outside it (at least once). Leases are short (2 s) so a successor takes over soon after a
+ * kill.
+ *
+ * <p>Arguments: JDBC URL, schema, {@code new N checkpointEvery file} (stores a workflow of N
+ * objects, prints its id, runs it) or {@code resume ID checkpointEvery file}. Exit 0 when the
+ * workflow completed.
+ */
+public final class Worker {
+
+  static final Duration LEASE = Duration.ofSeconds(2);
+  static final Duration HEARTBEAT = Duration.ofMillis(500);
+
+  private Worker() {}
+
+  static Flow<Doc> definition(String schema, Path file) {
+    String side = schema == null ? "side" : schema + ".side";
+    return Flow.of(
+        Task.named(
+            "book",
+            (d, e) -> {
+              try (var insert =
+                  DbWorkflowEngine.connection(e)
+                      .prepareStatement(
+                          "INSERT INTO " + side + " (workflow_id, pos, task) VALUES (?, ?, ?)")) {
+                insert.setString(1, e.workflowId());
+                insert.setInt(2, e.state().tokenPos());
+                insert.setString(3, "book");
+                insert.executeUpdate();
+              }
+              d.seen.add("book");
+            }),
+        Task.named(
+            "mail",
+            (d, e) -> {
+              Files.writeString(
+                  file,
+                  e.state().tokenPos() + "\n",
+                  StandardCharsets.UTF_8,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.APPEND);
+              Thread.sleep(15); // room for a kill between the effects
+              d.seen.add("mail");
+            }),
+        Task.named("count", (d, e) -> d.n++));
+  }
+
+  /**
+   * The race's definition: halts on its first run ("gate"), then writes one side row through the
+   * run's transaction and holds the workflow a moment ("work").
+   */
+  static Flow<Doc> raceDefinition(String schema) {
+    return raceDefinition(schema, 300);
+  }
+
+  /** {@link #raceDefinition(String)}, holding the workflow {@code holdMillis} in "work". */
+  static Flow<Doc> raceDefinition(String schema, long holdMillis) {
+    String side = schema == null ? "side" : schema + ".side";
+    return Flow.of(
+        Task.named(
+            "gate",
+            (d, e) -> {
+              if (d.n++ == 0) {
+                e.halt("wait for the race");
+              }
+            }),
+        Task.named(
+            "work",
+            (d, e) -> {
+              try (var insert =
+                  DbWorkflowEngine.connection(e)
+                      .prepareStatement(
+                          "INSERT INTO " + side + " (workflow_id, pos, task) VALUES (?, ?, ?)")) {
+                insert.setString(1, e.workflowId());
+                insert.setInt(2, e.state().tokenPos());
+                insert.setString(3, ProcessHandle.current().pid() + "");
+                insert.executeUpdate();
+              }
+              Thread.sleep(holdMillis); // hold the workflow while the others try
+            }));
+  }
+
+  public static void main(String[] args) throws Exception {
+    String schema = args[1].equals("-") ? null : args[1];
+    if (args[2].equals("race")) {
+      race(args[0], schema, UUID.fromString(args[3]));
+      return;
+    }
+    int checkpointEvery = Integer.parseInt(args[4]);
+    Path file = Path.of(args[5]);
+    try (Flowstate flowstate =
+        Flowstate.builder()
+            .jdbcUrl(args[0])
+            .schema(schema)
+            .heartbeat(HEARTBEAT)
+            .lease(LEASE)
+            .build()
+            .register("work", Doc.class, definition(schema, file))) {
+      DbWorkflowEngine<Doc> engine;
+      if (args[2].equals("new")) {
+        List<Doc> docs = new ArrayList<>();
+        for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+          docs.add(new Doc("d" + i, 0));
+        }
+        engine = flowstate.newWorkflow("work", Doc.class, docs);
+        System.out.println("id " + engine.id());
+        System.out.flush();
+      } else {
+        UUID id = UUID.fromString(args[3]);
+        engine = null;
+        for (int attempt = 0; engine == null; attempt++) {
+          try {
+            engine = flowstate.load(id, Doc.class);
+          } catch (OwnershipException held) {
+            if (attempt > 100) {
+              throw held;
+            }
+            Thread.sleep(100); // the killed owner's lease runs out within LEASE
+          }
+        }
+      }
+      engine.setCheckpointEvery(checkpointEvery);
+      engine.resume();
+      System.exit(engine.hasCompleted() ? 0 : 3);
+    }
+  }
+
+  /** Exit 0: this process resumed the workflow; 5: another held it; 6: it had completed. */
+  private static void race(String url, String schema, UUID id) {
+    int exit;
+    try (Flowstate flowstate =
+        Flowstate.builder()
+            .jdbcUrl(url)
+            .schema(schema)
+            .build()
+            .register("race", Doc.class, raceDefinition(schema))) {
+      try {
+        flowstate.load(id, Doc.class).resume();
+        exit = 0;
+      } catch (OwnershipException lost) {
+        exit = 5;
+      } catch (StoreException completed) {
+        exit = completed.getMessage().contains("is COMPLETED") ? 6 : 1;
+      }
+    }
+    System.exit(exit);
+  }
+}
