@@ -131,21 +131,6 @@ class ConcurrentResumeTest extends DatabaseTest {
   }
 
   private Process worker(UUID id) throws Exception {
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            classpath,
-            Worker.class.getName(),
-            db.jdbcUrl(),
-            db.schema(),
-            "race",
-            id.toString())
-        .redirectError(logs.resolve("err-" + UUID.randomUUID() + ".txt").toFile())
-        .redirectOutput(logs.resolve("out-" + UUID.randomUUID() + ".txt").toFile())
-        .start();
+    return Worker.start(logs, true, Worker.class, db.jdbcUrl(), db.schema(), "race", id.toString());
   }
 }

@@ -131,23 +131,16 @@ class KillNineTest extends DatabaseTest {
 
   private Process worker(String mode, String arg, int checkpointEvery, Path file)
       throws IOException {
-    String classpath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            classpath,
-            Worker.class.getName(),
-            db.jdbcUrl(),
-            db.schema(),
-            mode,
-            arg,
-            String.valueOf(checkpointEvery),
-            file.toString())
-        .redirectError(files.resolve("err-" + UUID.randomUUID() + ".txt").toFile())
-        .start();
+    return Worker.start(
+        files,
+        false,
+        Worker.class,
+        db.jdbcUrl(),
+        db.schema(),
+        mode,
+        arg,
+        String.valueOf(checkpointEvery),
+        file.toString());
   }
 
   private static UUID readId(Process process) throws IOException {

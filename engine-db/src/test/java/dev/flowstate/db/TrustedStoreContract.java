@@ -570,20 +570,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
   Task<Doc> sideWrite(String label) {
     // the application's own table: in this test's schema, named in full (the run's connection
     // keeps the application's search path)
-    String side = db.schema() == null ? "side" : db.schema() + ".side";
-    return Task.named(
-        label,
-        (d, e) -> {
-          try (var insert =
-              DbWorkflowEngine.connection(e)
-                  .prepareStatement(
-                      "INSERT INTO " + side + " (workflow_id, pos, task) VALUES (?, ?, ?)")) {
-            insert.setString(1, e.workflowId());
-            insert.setInt(2, e.state().tokenPos());
-            insert.setString(3, label);
-            insert.executeUpdate();
-          }
-        });
+    return Task.named(label, (d, e) -> Worker.sideInsert(e, db.schema(), label));
   }
 
   void createSideTable() throws SQLException {

@@ -2,6 +2,7 @@ package dev.flowstate.db;
 
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.Task;
+import dev.flowstate.engine.WorkflowEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,21 +29,51 @@ public final class Worker {
 
   private Worker() {}
 
-  static Flow<Doc> definition(String schema, Path file) {
+  /**
+   * Inserts (workflow, position, {@code task}) into the application's side table through the run's
+   * transaction ({@link DbWorkflowEngine#connection}).
+   */
+  static void sideInsert(WorkflowEngine<?> engine, String schema, String task)
+      throws java.sql.SQLException {
     String side = schema == null ? "side" : schema + ".side";
+    try (var insert =
+        DbWorkflowEngine.connection(engine)
+            .prepareStatement(
+                "INSERT INTO " + side + " (workflow_id, pos, task) VALUES (?, ?, ?)")) {
+      insert.setString(1, engine.workflowId());
+      insert.setInt(2, engine.state().tokenPos());
+      insert.setString(3, task);
+      insert.executeUpdate();
+    }
+  }
+
+  /** Starts {@code main} in a JVM of its own on this classpath, stderr (and stdout) to files. */
+  static Process start(Path logs, boolean captureOut, Class<?> main, String... args)
+      throws java.io.IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add("-XX:TieredStopAtLevel=1"); // start fast: these JVMs live a few seconds
+    command.add("-cp");
+    command.add(
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    command.add(main.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectError(logs.resolve("err-" + UUID.randomUUID() + ".txt").toFile());
+    if (captureOut) {
+      builder.redirectOutput(logs.resolve("out-" + UUID.randomUUID() + ".txt").toFile());
+    }
+    return builder.start();
+  }
+
+  static Flow<Doc> definition(String schema, Path file) {
     return Flow.of(
         Task.named(
             "book",
             (d, e) -> {
-              try (var insert =
-                  DbWorkflowEngine.connection(e)
-                      .prepareStatement(
-                          "INSERT INTO " + side + " (workflow_id, pos, task) VALUES (?, ?, ?)")) {
-                insert.setString(1, e.workflowId());
-                insert.setInt(2, e.state().tokenPos());
-                insert.setString(3, "book");
-                insert.executeUpdate();
-              }
+              sideInsert(e, schema, "book");
               d.seen.add("book");
             }),
         Task.named(
@@ -70,7 +101,6 @@ public final class Worker {
 
   /** {@link #raceDefinition(String)}, holding the workflow {@code holdMillis} in "work". */
   static Flow<Doc> raceDefinition(String schema, long holdMillis) {
-    String side = schema == null ? "side" : schema + ".side";
     return Flow.of(
         Task.named(
             "gate",
@@ -82,15 +112,7 @@ public final class Worker {
         Task.named(
             "work",
             (d, e) -> {
-              try (var insert =
-                  DbWorkflowEngine.connection(e)
-                      .prepareStatement(
-                          "INSERT INTO " + side + " (workflow_id, pos, task) VALUES (?, ?, ?)")) {
-                insert.setString(1, e.workflowId());
-                insert.setInt(2, e.state().tokenPos());
-                insert.setString(3, ProcessHandle.current().pid() + "");
-                insert.executeUpdate();
-              }
+              sideInsert(e, schema, ProcessHandle.current().pid() + "");
               Thread.sleep(holdMillis); // hold the workflow while the others try
             }));
   }
