@@ -33,6 +33,51 @@ public final class FlowstateBuilder {
   private boolean history = true;
   private int maxDataLength = Flowstate.DEFAULT_MAX_DATA_LENGTH;
   private Duration lease = Flowstate.DEFAULT_LEASE;
+  private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+  private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
+
+  /**
+   * The default of {@link #connectionTimeout}: how long a save waits for a connection from the pool
+   * (so for the database to come back) before it fails.
+   */
+  public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The default of {@link #socketTimeout}: how long a PostgreSQL statement waits for an answer
+   * before the connection counts as lost (a cut network sends nothing, not even an error).
+   */
+  public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * @param timeout how long a save waits for a connection of the pool the builder makes (default
+   *     {@link #DEFAULT_CONNECTION_TIMEOUT}); then it fails and the run takes its error path
+   * @return this
+   * @throws IllegalArgumentException if {@code timeout} is shorter than 250 ms
+   */
+  public FlowstateBuilder connectionTimeout(Duration timeout) {
+    if (timeout == null || timeout.toMillis() < 250) {
+      throw new IllegalArgumentException(
+          "connectionTimeout must be at least 250 ms (HikariCP's minimum), got " + timeout);
+    }
+    this.connectionTimeout = timeout;
+    return this;
+  }
+
+  /**
+   * @param timeout how long a statement on PostgreSQL waits for an answer before its connection
+   *     counts as lost (default {@link #DEFAULT_SOCKET_TIMEOUT}; the JDBC URL's own {@code
+   *     socketTimeout} wins); longer than any statement flowstate or its tasks run
+   * @return this
+   * @throws IllegalArgumentException if {@code timeout} is shorter than a second
+   */
+  public FlowstateBuilder socketTimeout(Duration timeout) {
+    if (timeout == null || timeout.toSeconds() < 1) {
+      throw new IllegalArgumentException("socketTimeout must be at least 1 s, got " + timeout);
+    }
+    this.socketTimeout = timeout;
+    return this;
+  }
+
   private Duration heartbeat = Flowstate.DEFAULT_HEARTBEAT;
 
   /**
@@ -226,6 +271,11 @@ public final class FlowstateBuilder {
       config.setPassword(password);
       config.setPoolName("flowstate");
       config.setMaximumPoolSize(4);
+      // a database that went away fails a save within these, never hangs it
+      config.setConnectionTimeout(connectionTimeout.toMillis());
+      if (url.startsWith("jdbc:postgresql:") && !url.toLowerCase().contains("sockettimeout")) {
+        config.addDataSourceProperty("socketTimeout", String.valueOf(socketTimeout.toSeconds()));
+      }
       // the first connection is made now: a database that cannot be opened fails build() at
       // once with its own cause, instead of after the 30 s wait of the first save
       config.setInitializationFailTimeout(1);
