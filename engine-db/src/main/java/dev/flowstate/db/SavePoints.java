@@ -788,16 +788,21 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private void save(WorkflowEngine<T> engine, java.util.function.Consumer<EntityManager> work) {
     if (fenced) {
       discardRunTransaction();
+      Object[] holder = store.holder(id);
+      String newOwner = holder == null ? null : (String) holder[0];
+      Instant until = holder == null ? null : (Instant) holder[1];
       throw new OwnershipException(
           "workflow "
               + id
               + ": this engine ("
               + owner
               + ") was fenced out: its lease expired while it did not save (a long pause?) and"
-              + " another engine took the workflow over; this engine writes nothing more. Its"
-              + " work since its last save was not stored; the other engine's run counts",
-          null,
-          null,
+              + " another engine took the workflow over"
+              + (newOwner == null ? "" : " (" + newOwner + ", lease until " + until + ")")
+              + "; this engine writes nothing more. Its work since its last save was not"
+              + " stored; the other engine's run counts",
+          newOwner,
+          until,
           null);
     }
     boolean update = stored;

@@ -207,6 +207,19 @@ public final class WorkflowStore {
         .executeUpdate();
   }
 
+  /** The workflow's owner and lease end, or null if the row is gone. */
+  public Object[] holder(UUID id) {
+    return store.withoutTransaction(
+        em ->
+            em.createQuery(
+                    "select w.owner, w.leaseUntil from WorkflowEntity w where w.id = :id",
+                    Object[].class)
+                .setParameter("id", id)
+                .getResultStream()
+                .findFirst()
+                .orElse(null));
+  }
+
   /** A fenced update wrote nothing: says why. */
   private void refused(EntityManager em, UUID id, String me, Instant now) {
     Object[] stored =
