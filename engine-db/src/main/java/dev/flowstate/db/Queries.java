@@ -65,6 +65,7 @@ final class Queries {
               w.haltAction,
               w.haltPayload == null ? null : mapper.convertValue(w.haltPayload, Object.class),
               w.lastError,
+              w.endedBy == null ? null : w.endedBy.name(),
               Map.copyOf(counts.getOrDefault(w.id, Map.of())),
               w.createdAt,
               w.modifiedAt));

@@ -20,6 +20,9 @@ import java.util.UUID;
  * @param haltAction the action the halt asked for, or null
  * @param haltPayload the halt's payload as plain JSON values, or null
  * @param lastError what failed, or null
+ * @param endedBy how its last run ended, which {@link DbWorkflowEngine#resume()} follows: {@code
+ *     HALT}, {@code STOP}, {@code ABORT}, {@code ERROR} (a task failed), {@code SAVE_ERROR} (a save
+ *     failed); null while new, running or completed
  * @param objectsByStatus how many of its objects have each status (statuses with none left out)
  * @param createdAt when it was stored
  * @param modifiedAt when it was last saved
@@ -35,6 +38,7 @@ public record StoredWorkflow(
     String haltAction,
     Object haltPayload,
     String lastError,
+    String endedBy,
     Map<ObjectStatus, Long> objectsByStatus,
     Instant createdAt,
     Instant modifiedAt) {
