@@ -125,6 +125,66 @@ class KillNineTest extends DatabaseTest {
         trials, kills, lost, duplicated, reruns);
   }
 
+  /**
+   * A worker JVM is stopped (SIGSTOP, as a long GC pause or a suspended VM) past its lease while
+   * this process takes the workflow over and completes it; when the worker continues (SIGCONT), its
+   * next save is fenced: it exits with the ownership error and writes nothing more, and every row
+   * and side-table write is this process's, exactly once.
+   */
+  @Test
+  void workerPausedPastItsLease_isFencedOutWhenItContinues_andTheTakeOversRowsStand()
+      throws Exception {
+    Path file = files.resolve("mail-paused.txt");
+    Process worker =
+        Worker.start(
+            files,
+            false,
+            Worker.class,
+            db.jdbcUrl(),
+            db.schema(),
+            "new",
+            "5",
+            "1",
+            file.toString(),
+            "400");
+    UUID id = readId(worker);
+    // stop it inside a task, after its second mail: no transaction of it holds a lock then
+    while (!Files.exists(file) || Files.readAllLines(file).size() < 2) {
+      Thread.sleep(5);
+    }
+    signal(worker, "STOP");
+    try {
+      Thread.sleep(Worker.LEASE.toMillis() + 1_000);
+      try (Flowstate here =
+          db.flowstate()
+              .build()
+              .register("work", Doc.class, Worker.definition(db.schema(), file))) {
+        // the stopped worker's lease has expired: the workflow is interrupted, and taken over
+        here.load(id, Doc.class).resume();
+      }
+    } finally {
+      signal(worker, "CONT");
+    }
+    assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(worker.exitValue()).as("the paused worker's exit").isEqualTo(5);
+    assertThat(rows("SELECT status, owner FROM fs_workflow WHERE id = '" + id + "'"))
+        .containsExactly("COMPLETED | null");
+    Map<Integer, Integer> side =
+        counts(rows("SELECT pos FROM side WHERE workflow_id = '" + id + "'"));
+    for (int pos = 0; pos < 5; pos++) {
+      assertThat(side.getOrDefault(pos, 0)).as("side rows of object %d", pos).isEqualTo(1);
+    }
+  }
+
+  private static void signal(Process process, String signal) throws Exception {
+    assertThat(
+            new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+                .start()
+                .waitFor())
+        .isZero();
+  }
+
   private boolean completed(UUID id) {
     return flowstate.status(id).filter(WorkflowStatus.COMPLETED::equals).isPresent();
   }

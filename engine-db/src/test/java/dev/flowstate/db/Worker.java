@@ -69,6 +69,11 @@ public final class Worker {
   }
 
   static Flow<Doc> definition(String schema, Path file) {
+    return definition(schema, file, 15);
+  }
+
+  /** {@link #definition(String, Path)}, task "mail" sleeping {@code sleepMillis} after writing. */
+  static Flow<Doc> definition(String schema, Path file, long sleepMillis) {
     return Flow.of(
         Task.named(
             "book",
@@ -85,7 +90,7 @@ public final class Worker {
                   StandardCharsets.UTF_8,
                   StandardOpenOption.CREATE,
                   StandardOpenOption.APPEND);
-              Thread.sleep(15); // room for a kill between the effects
+              Thread.sleep(sleepMillis); // room for a kill between the effects
               d.seen.add("mail");
             }),
         Task.named("count", (d, e) -> d.n++));
@@ -125,6 +130,7 @@ public final class Worker {
     }
     int checkpointEvery = Integer.parseInt(args[4]);
     Path file = Path.of(args[5]);
+    long sleepMillis = args.length > 6 ? Long.parseLong(args[6]) : 15;
     try (Flowstate flowstate =
         Flowstate.builder()
             .jdbcUrl(args[0])
@@ -132,7 +138,7 @@ public final class Worker {
             .heartbeat(HEARTBEAT)
             .lease(LEASE)
             .build()
-            .register("work", Doc.class, definition(schema, file))) {
+            .register("work", Doc.class, definition(schema, file, sleepMillis))) {
       DbWorkflowEngine<Doc> engine;
       if (args[2].equals("new")) {
         List<Doc> docs = new ArrayList<>();
@@ -157,7 +163,12 @@ public final class Worker {
         }
       }
       engine.setCheckpointEvery(checkpointEvery);
-      engine.resume();
+      try {
+        engine.resume();
+      } catch (OwnershipException fencedOut) {
+        System.err.println(fencedOut.getMessage());
+        System.exit(5); // another engine took the workflow over: this one wrote nothing more
+      }
       System.exit(engine.hasCompleted() ? 0 : 3);
     }
   }
