@@ -68,14 +68,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   /** Set when the heartbeat found the workflow taken over by another engine. */
   private volatile boolean fenced;
 
-  /** The run's own transaction, open once a task asked for it; the next save point commits it. */
-  private EntityManager runTransaction;
-
-  /** Where the current object's writes begin in {@link #runTransaction}, if it was open before. */
-  private java.sql.Savepoint objectStart;
-
-  /** Where the current task's writes begin in {@link #runTransaction}, if it was open before. */
-  private java.sql.Savepoint taskStart;
+  /** The run's own transaction, for tasks to write through (DbWorkflowEngine.connection). */
+  private final RunTransaction transaction;
 
   /** The workflow row as this engine last stored it, or is about to. */
   final WorkflowEntity row;
@@ -128,6 +122,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     this.maxDataLength = maxDataLength;
     this.leases = leases;
     this.owner = leases.newOwner();
+    this.transaction = new RunTransaction(store);
   }
 
   /**
@@ -143,64 +138,12 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
               + " has no run transaction now: tasks get it while they run, from the engine they"
               + " were given");
     }
-    if (runTransaction == null) {
-      runTransaction = store.begin();
-    }
-    return runTransaction;
-  }
-
-  /** Undoes what the current object's tasks wrote through the run transaction. */
-  private void undoObjectWrites() {
-    undoWritesSince(objectStart);
-  }
-
-  /**
-   * Undoes what the failed task wrote through the run transaction; what the object's earlier tasks
-   * wrote stays, and commits with the error, as the object's data does: resume() runs the failed
-   * task again on both.
-   */
-  private void undoTaskWrites() {
-    undoWritesSince(taskStart);
-  }
-
-  private void undoWritesSince(java.sql.Savepoint start) {
-    if (runTransaction == null) {
-      return;
-    }
-    if (start != null) {
-      try {
-        runTransaction
-            .unwrap(org.hibernate.Session.class)
-            .doWork(connection -> connection.rollback(start));
-        runTransaction.clear();
-        return;
-      } catch (RuntimeException e) {
-        // fall through: the whole transaction goes
-      }
-    }
-    // begun after that point: everything in it is what is undone
-    discardRunTransaction();
+    return transaction.get();
   }
 
   @Override
   public void beforeEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
-    // only tasks of runs whose transaction is open pay for this (one round trip)
-    if (runTransaction != null) {
-      runTransaction
-          .unwrap(org.hibernate.Session.class)
-          .doWork(connection -> taskStart = connection.setSavepoint());
-    } else {
-      taskStart = null;
-    }
-  }
-
-  private void discardRunTransaction() {
-    if (runTransaction != null) {
-      store.discard(runTransaction);
-      runTransaction = null;
-    }
-    objectStart = null;
-    taskStart = null;
+    transaction.taskStarts(); // a round trip only while the run's transaction is open
   }
 
   /** The heartbeat found the row taken over: the next save point writes nothing. */
@@ -284,14 +227,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   @Override
   public void beforeObject(WorkflowEngine<T> engine, T obj) {
     startedAt = clock.instant();
-    objectStart = null;
-    if (runTransaction != null) {
-      // earlier objects of this checkpoint wrote through it: this object's writes can be undone
-      // alone
-      runTransaction
-          .unwrap(org.hibernate.Session.class)
-          .doWork(connection -> objectStart = connection.setSavepoint());
-    }
+    transaction.objectStarts();
     int index = engine.state().tokenPos();
     if (markedRunning == index) {
       markedRunning = -1; // marked by the commit that started the run or ended the previous object
@@ -385,7 +321,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     if (error == recorded) {
       throw recorded; // a failed save of this run, already recorded where it failed
     }
-    undoTaskWrites(); // the failed task's writes go; earlier tasks' commit with the error
+    transaction.undoTask(); // the failed task's writes go; earlier tasks' commit with the error
     inRun = false;
     int index = engine.state().tokenPos();
     String task = engine.currentTaskName();
@@ -444,7 +380,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   public Next onAbort(WorkflowEngine<T> engine, T obj) {
     int index = engine.state().tokenPos();
     aborted = true;
-    undoObjectWrites();
+    transaction.undoObject();
     endedBy = "aborted by task " + engine.currentTaskName() + " on object " + index;
     // an object this run did not mark RUNNING still has the status it had before this run
     ObjectStatus back = markedAt == index ? statusBefore : null;
@@ -491,7 +427,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   @Override
   public Next onSkipToken(WorkflowEngine<T> engine, T obj) {
-    undoObjectWrites();
+    transaction.undoObject();
     int index = engine.state().tokenPos();
     commitOrFail(
         engine,
@@ -536,7 +472,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     markedRunning = -1;
     markedAt = -1;
     leases.ended(this);
-    discardRunTransaction(); // the rows go back to the last commit, and so do the tasks' writes
+    transaction.discard(); // the rows go back to the last commit, and so do the tasks' writes
     if (failure instanceof OwnershipException lost) {
       // another engine holds the workflow: write nothing, not even the error (the rows are its)
       if (original != null) {
@@ -619,7 +555,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     row.tokenPos = index;
     row.callbackPos = FIRST_TASK;
     release();
-    discardRunTransaction();
+    transaction.discard();
     commit(null, -1);
     leases.ended(this);
   }
@@ -787,7 +723,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   /** One save point: one transaction; on success the version this engine now expects. */
   private void save(WorkflowEngine<T> engine, java.util.function.Consumer<EntityManager> work) {
     if (fenced) {
-      discardRunTransaction();
+      transaction.discard();
       Object[] holder = store.holder(id);
       String newOwner = holder == null ? null : (String) holder[0];
       Instant until = holder == null ? null : (Instant) holder[1];
@@ -806,10 +742,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           null);
     }
     boolean update = stored;
-    EntityManager open = runTransaction;
-    runTransaction = null;
-    objectStart = null;
-    taskStart = null;
+    EntityManager open = transaction.take();
     store.write(open, id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
     if (update) {
       row.version++;
