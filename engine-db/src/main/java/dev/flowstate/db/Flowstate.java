@@ -315,6 +315,94 @@ public final class Flowstate implements AutoCloseable {
     return store.status(id);
   }
 
+  // ------------------------------------------------------------------ submitting and requests
+
+  /**
+   * Stores a new workflow of a registered definition with its objects, {@code NEW} and not run, and
+   * returns its id: a worker pool, or {@link DbWorkflowEngine#resume()} in any process, runs it.
+   * One transaction.
+   *
+   * @param name the definition's name
+   * @param objects the objects, in order, each an instance of the type the definition was
+   *     registered for (or null)
+   * @return the new workflow's id
+   * @throws StoreException if no definition has that name, or an object cannot be written
+   * @throws IllegalArgumentException if {@code objects} is null or holds an object of another type
+   */
+  public UUID submit(String name, List<?> objects) {
+    if (objects == null) {
+      throw new IllegalArgumentException(
+          "objects must not be null; pass a List, even an empty one");
+    }
+    Registered<?> registered = registeredByName(name);
+    return submitTyped(registered, objects);
+  }
+
+  private <T> UUID submitTyped(Registered<T> registered, List<?> objects) {
+    List<T> typed = new java.util.ArrayList<>(objects.size());
+    for (int i = 0; i < objects.size(); i++) {
+      Object object = objects.get(i);
+      if (object != null && !registered.type().isInstance(object)) {
+        throw new IllegalArgumentException(
+            "object "
+                + i
+                + " is a "
+                + object.getClass().getName()
+                + ", but definition '"
+                + registered.name()
+                + "' runs on "
+                + registered.type().getName());
+      }
+      typed.add(registered.type().cast(object));
+    }
+    return create(registered.name(), registered.type(), typed).id();
+  }
+
+  /**
+   * Asks for a halted or failed workflow to be resumed now: a worker pool claims it and runs {@link
+   * DbWorkflowEngine#resume()}.
+   *
+   * @param id the workflow's id
+   * @throws StoreException if there is no such workflow, or it is not HALTED or ERROR (a NEW or
+   *     interrupted one is claimed anyway; a RUNNING one is running; a COMPLETED one is done)
+   */
+  public void requestResume(UUID id) {
+    resumeAt(id, clock.instant());
+  }
+
+  /**
+   * Asks for a halted or failed workflow to be resumed at {@code at} (not before): "check the
+   * payment again in ten minutes" without a scheduler of one's own. A later request replaces an
+   * earlier one; a run of the workflow takes the request up.
+   *
+   * @param id the workflow's id
+   * @param at when it becomes due
+   * @throws StoreException if there is no such workflow, or it is not HALTED or ERROR
+   * @throws IllegalArgumentException if an argument is null
+   */
+  public void resumeAt(UUID id, java.time.Instant at) {
+    if (id == null || at == null) {
+      throw new IllegalArgumentException(
+          "resumeAt needs a workflow id and an instant, got " + id + ", " + at);
+    }
+    WorkflowStatus refused = store.requestResume(id, at);
+    if (refused != null) {
+      throw new StoreException(
+          "workflow "
+              + id
+              + " is "
+              + refused
+              + ", not HALTED or ERROR: "
+              + switch (refused) {
+                case NEW -> "it has not run yet, and a worker pool runs it without a request";
+                case RUNNING ->
+                    "it is running (an interrupted one is taken over without a request)";
+                case COMPLETED -> "every object was processed, there is nothing to resume";
+                default -> "only a halted or failed workflow waits for a request";
+              });
+    }
+  }
+
   /** The leases of this Flowstate's runs (for tests: a heartbeat without waiting for it). */
   Leases leases() {
     return leases;
@@ -381,6 +469,19 @@ public final class Flowstate implements AutoCloseable {
    */
   public List<ObjectRun> history(UUID id, int position) {
     return queries.history(id, position);
+  }
+
+  private synchronized Registered<?> registeredByName(String name) {
+    Registered<?> registered = registry.get(name);
+    if (registered == null) {
+      throw new StoreException(
+          "no definition is registered as '"
+              + name
+              + "'; registered definitions: "
+              + registry.keySet()
+              + ". Register it with register(name, type, definition)");
+    }
+    return registered;
   }
 
   @SuppressWarnings("unchecked")

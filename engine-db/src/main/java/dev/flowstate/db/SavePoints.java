@@ -179,6 +179,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     // the run holds its workflow from its first transaction on (SEMANTICS §8)
     row.owner = owner;
     row.leaseUntil = leases.until();
+    row.resumeAt = null; // a run takes up any request to resume it
     row.haltMessage = null;
     row.haltAction = null;
     row.haltPayload = null;
@@ -588,6 +589,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           row.modifiedAt = wf.modifiedAt;
           row.owner = wf.owner;
           row.leaseUntil = wf.leaseUntil;
+          row.resumeAt = wf.resumeAt;
           return new Reloaded(store.objectCount(em, id), store.objectStatus(em, id, wf.tokenPos));
         });
   }

@@ -732,6 +732,76 @@ abstract class TrustedStoreContract extends DatabaseTest {
             "definition 'loop' changed since workflow " + engine.id() + " was stored");
   }
 
+  // ------------------------------------------------------------------ submitting and requests
+
+  @Test
+  void submit_storesTheWorkflowNewWithItsObjectsWithoutRunningIt_andResumeRunsIt()
+      throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+
+    UUID id = flowstate.submit("plain", Doc.docs("A", "B"));
+
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("NEW");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | INITIAL", "1 | INITIAL");
+    flowstate.load(id, Doc.class).resume();
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+  }
+
+  @Test
+  void submit_ofAnObjectOfAnotherType_isRefusedNamingItAndStoresNothing() throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+
+    assertThatThrownBy(() -> flowstate.submit("plain", List.of(new Doc("A", 0), "B")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "object 1 is a java.lang.String, but definition 'plain' runs on dev.flowstate.db.Doc");
+    assertThatThrownBy(() -> flowstate.submit("nope", List.of()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("no definition is registered as 'nope'; registered definitions: [");
+    assertThat(rows("SELECT COUNT(*) FROM fs_workflow")).containsExactly("0");
+  }
+
+  @Test
+  void requestResume_ofAHaltedWorkflow_recordsWhenItIsDue_andItsRunTakesTheRequestUp()
+      throws SQLException {
+    flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
+
+    flowstate.resumeAt(engine.id(), java.time.Instant.parse("2030-01-01T00:00:00Z"));
+    assertThat(rows("SELECT resume_at IS NOT NULL FROM fs_workflow").get(0))
+        .isIn("true", "TRUE", "t");
+    engine.resume();
+
+    assertThat(rows("SELECT status, resume_at FROM fs_workflow"))
+        .containsExactly("COMPLETED | null");
+  }
+
+  @Test
+  void requestResume_ofAWorkflowThatIsNotHaltedOrFailed_isRefusedSayingWhy() {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    UUID fresh = flowstate.submit("plain", Doc.docs("A"));
+    DbWorkflowEngine<Doc> done = flowstate.newWorkflow("plain", Doc.class);
+    done.process(Doc.docs("A"));
+    UUID unknown = UUID.randomUUID();
+
+    assertThatThrownBy(() -> flowstate.requestResume(fresh))
+        .isInstanceOf(StoreException.class)
+        .hasMessage(
+            "workflow "
+                + fresh
+                + " is NEW, not HALTED or ERROR: it has not run yet, and a worker pool runs it"
+                + " without a request");
+    assertThatThrownBy(() -> flowstate.requestResume(done.id()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageEndingWith(
+            "is COMPLETED, not HALTED or ERROR: every object was processed, there is nothing to resume");
+    assertThatThrownBy(() -> flowstate.requestResume(unknown))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("no workflow with id " + unknown + "; check the id (flowstate list)");
+  }
+
   // ------------------------------------------------------------------ the query API
 
   @Test

@@ -36,7 +36,7 @@ abstract class MigrationsContract {
   void migrate() {
     dataSource = database();
     schema = schemaFor("fs_test_" + Long.toHexString(System.nanoTime()));
-    assertThat(FlowstateMigrations.migrate(dataSource, schema)).isEqualTo(4);
+    assertThat(FlowstateMigrations.migrate(dataSource, schema)).isEqualTo(5);
   }
 
   @AfterEach

@@ -53,6 +53,7 @@ public class WorkflowEntity {
 
   public String owner;
   public Instant leaseUntil;
+  public Instant resumeAt;
 
   @Version public long version;
 

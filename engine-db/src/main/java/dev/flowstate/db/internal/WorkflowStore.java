@@ -137,7 +137,7 @@ public final class WorkflowStore {
                     + " w.extraData = :extraData, w.haltMessage = :haltMessage,"
                     + " w.haltAction = :haltAction, w.haltPayload = :haltPayload,"
                     + " w.lastError = :lastError, w.modifiedAt = :modifiedAt,"
-                    + " w.owner = :owner, w.leaseUntil = :leaseUntil,"
+                    + " w.owner = :owner, w.leaseUntil = :leaseUntil, w.resumeAt = :resumeAt,"
                     + " w.version = w.version + 1 where w.id = :id and w.version = :version"
                     + FENCE)
             .setParameter("status", row.status)
@@ -152,6 +152,7 @@ public final class WorkflowStore {
             .setParameter("modifiedAt", row.modifiedAt)
             .setParameter("owner", row.owner)
             .setParameter("leaseUntil", row.leaseUntil)
+            .setParameter("resumeAt", row.resumeAt)
             .setParameter("id", row.id)
             .setParameter("version", row.version)
             .setParameter("me", me)
@@ -205,6 +206,43 @@ public final class WorkflowStore {
         .setParameter("id", id)
         .setParameter("running", ObjectStatus.RUNNING)
         .executeUpdate();
+  }
+
+  /**
+   * Asks for a halted or failed workflow to be resumed at {@code at}, in a transaction of its own.
+   *
+   * @return the workflow's status if it is not HALTED or ERROR (nothing written), or null if it was
+   *     written
+   * @throws StoreException if there is no such workflow
+   */
+  public WorkflowStatus requestResume(UUID id, Instant at) {
+    return store.inTransaction(
+        em -> {
+          int updated =
+              em.createQuery(
+                      "update WorkflowEntity w set w.resumeAt = :at"
+                          + " where w.id = :id and w.status in (:halted, :error)")
+                  .setParameter("at", at)
+                  .setParameter("id", id)
+                  .setParameter("halted", WorkflowStatus.HALTED)
+                  .setParameter("error", WorkflowStatus.ERROR)
+                  .executeUpdate();
+          if (updated == 1) {
+            return null;
+          }
+          WorkflowStatus status =
+              em.createQuery(
+                      "select w.status from WorkflowEntity w where w.id = :id",
+                      WorkflowStatus.class)
+                  .setParameter("id", id)
+                  .getResultStream()
+                  .findFirst()
+                  .orElseThrow(
+                      () ->
+                          new StoreException(
+                              "no workflow with id " + id + "; check the id (flowstate list)"));
+          return status;
+        });
   }
 
   /** The workflow's owner and lease end, or null if the row is gone. */
