@@ -198,7 +198,7 @@ public final class Flowstate implements AutoCloseable {
     row.definitionName = name;
     row.definitionFingerprint = registered.fingerprint();
     SavePoints<T> saves =
-        new SavePoints<>(row, false, store, mapper, clock, history, maxDataLength, leases);
+        new SavePoints<>(row, store, mapper, clock, history, maxDataLength, leases);
     saves.storeNew(objects);
     DbWorkflowEngine<T> engine =
         new DbWorkflowEngine<>(
@@ -283,7 +283,7 @@ public final class Flowstate implements AutoCloseable {
               + ")");
     }
     SavePoints<T> saves =
-        new SavePoints<>(wf, true, store, mapper, clock, history, maxDataLength, leases);
+        new SavePoints<>(wf, store, mapper, clock, history, maxDataLength, leases);
     DbWorkflowEngine<T> engine =
         new DbWorkflowEngine<>(
             saves, registered.definition(), size -> storedObjects(saves, type, size));

@@ -74,9 +74,6 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   /** The workflow row as this engine last stored it, or is about to. */
   final WorkflowEntity row;
 
-  /** Whether {@link #row} is in the database. */
-  private boolean stored;
-
   int checkpointEvery = 1;
 
   private final ArrayList<ObjectEnd> pending = new ArrayList<>();
@@ -104,7 +101,6 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   SavePoints(
       WorkflowEntity row,
-      boolean stored,
       WorkflowStore store,
       ObjectMapper mapper,
       Clock clock,
@@ -112,7 +108,6 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       int maxDataLength,
       Leases leases) {
     this.row = row;
-    this.stored = stored;
     this.id = row.id;
     this.definitionName = row.definitionName;
     this.store = store;
@@ -193,12 +188,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       save(
           engine,
           em -> {
-            if (stored) {
-              store.updateWorkflow(em, row, owner, leases.now());
-            } else {
-              row.createdAt = now;
-              store.insertWorkflow(em, row);
-            }
+            store.updateWorkflow(em, row, owner, leases.now());
             if (!(objects instanceof StoredObjects)) {
               insertNewObjects(em, objects, now);
             }
@@ -214,7 +204,6 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       row.leaseUntil = leaseBeforeRun;
       throw e;
     }
-    stored = true;
     if (marks) {
       markedRunning = first;
       markedAt = first;
@@ -605,13 +594,14 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     row.callbackPos = FIRST_TASK;
     row.createdAt = now;
     row.modifiedAt = now;
-    save(
-        null,
+    // an insert, not a save point: the row starts at version 0, which saves then expect
+    store.write(
+        id,
+        "",
         em -> {
           store.insertWorkflow(em, row);
           insertNewObjects(em, objects, now);
         });
-    stored = true;
   }
 
   /** Every object back to its source data and INITIAL, with the workflow row: one transaction. */
@@ -743,12 +733,9 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           until,
           null);
     }
-    boolean update = stored;
     EntityManager open = transaction.take();
     store.write(open, id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
-    if (update) {
-      row.version++;
-    }
+    row.version++;
   }
 
   private void positions(WorkflowEngine<T> engine) {

@@ -94,17 +94,7 @@ public final class Store implements AutoCloseable {
 
   /** Runs {@code work} in a transaction of its own on a new entity manager. */
   public <R> R inTransaction(Function<EntityManager, R> work) {
-    try (EntityManager em = open()) {
-      em.getTransaction().begin();
-      try {
-        R result = work.apply(em);
-        em.getTransaction().commit();
-        return result;
-      } catch (RuntimeException | Error e) {
-        rollback(em, e);
-        throw e;
-      }
-    }
+    return inTransaction(begin(), work);
   }
 
   /**
