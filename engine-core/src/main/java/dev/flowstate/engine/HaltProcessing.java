@@ -1,5 +1,7 @@
 package dev.flowstate.engine;
 
+import java.time.Duration;
+
 /**
  * Thrown to the caller of {@code process}/{@code restart} when a task halted the run with {@link
  * WorkflowEngine#halt(String, String, Object)}. The engine keeps its state, so the run can be
@@ -7,16 +9,26 @@ package dev.flowstate.engine;
  *
  * <p>Carries the halt's message, an optional action name (what someone must do before restarting)
  * and an optional payload. Has no stack trace: a halt is an expected outcome, not a failure.
+ *
+ * <p>A halt from {@link WorkflowEngine#retryAfter(Duration, String)} also carries a delay: the
+ * halting task asks to be run again once it has passed (restart at the current object and task). A
+ * stored workflow's {@code resume()} does that, and a worker pool resumes it when it is due.
  */
 public final class HaltProcessing extends Transition {
 
   private final String action;
   private final transient Object payload;
+  private final Duration retryAfter;
 
   HaltProcessing(String message, String action, Object payload) {
+    this(message, action, payload, null);
+  }
+
+  HaltProcessing(String message, String action, Object payload, Duration retryAfter) {
     super(message == null ? "" : message);
     this.action = action;
     this.payload = payload;
+    this.retryAfter = retryAfter;
   }
 
   @Override
@@ -45,12 +57,21 @@ public final class HaltProcessing extends Transition {
     return payload;
   }
 
+  /**
+   * @return after how long the halting task asked to be run again, or {@code null} for a plain halt
+   *     (restart after the halting task, when someone has acted)
+   */
+  public Duration retryAfter() {
+    return retryAfter;
+  }
+
   @Override
   public String toString() {
     return "HaltProcessing[message="
         + getMessage()
         + (action == null ? "" : ", action=" + action)
         + (payload == null ? "" : ", payload=" + payload)
+        + (retryAfter == null ? "" : ", retryAfter=" + retryAfter)
         + "]";
   }
 }

@@ -561,6 +561,29 @@ public class WorkflowEngine<T> {
   }
 
   /**
+   * Halts the run, asking for the halting task to be run again after {@code delay}: "the payment
+   * has not arrived, check again in ten minutes". The caller gets a {@link HaltProcessing} whose
+   * {@link HaltProcessing#retryAfter()} is the delay and the state points at this task, so {@code
+   * restart(CURRENT, CURRENT)} retries it. A stored workflow records when it is due: its {@code
+   * resume()} runs this task again, and a worker pool resumes it by itself once the delay has
+   * passed, not before.
+   *
+   * @param delay how long to wait, zero or more
+   * @param message why, for people
+   * @throws HaltProcessing always, unless the delay is invalid
+   * @throws IllegalArgumentException if {@code delay} is null or negative (the task fails)
+   */
+  public void retryAfter(java.time.Duration delay, String message) {
+    if (delay == null || delay.isNegative()) {
+      throw new IllegalArgumentException(
+          "retryAfter needs a delay of zero or more, got "
+              + delay
+              + "; e.g. retryAfter(Duration.ofMinutes(10), \"waiting for the payment\")");
+    }
+    throw new HaltProcessing(message, null, null, delay);
+  }
+
+  /**
    * Ends the run; the remaining objects are not touched and {@code afterProcessing} runs.
    *
    * @throws Transition always

@@ -86,6 +86,67 @@ class TransitionTableTest {
   }
 
   @Test
+  void retryAfter_haltsWithItsDelay_andRestartAtCurrentTaskRunsTheTaskAgain() {
+    List<Item> objects = items("A", "B");
+    int[] checks = {0};
+    WorkflowEngine<Item> engine =
+        engine(
+            Flow.of(
+                rec("a"),
+                Task.named(
+                    "check",
+                    (o, e) -> {
+                      o.seen.add("check");
+                      if (o.name.equals("B") && checks[0]++ == 0) {
+                        e.retryAfter(java.time.Duration.ofMinutes(10), "no payment yet");
+                      }
+                    }),
+                rec("b")));
+
+    assertThatThrownBy(() -> engine.process(objects))
+        .isInstanceOfSatisfying(
+            HaltProcessing.class,
+            halt -> {
+              assertThat(halt.message()).isEqualTo("no payment yet");
+              assertThat(halt.retryAfter()).isEqualTo(java.time.Duration.ofMinutes(10));
+              assertThat(halt.action()).isNull();
+              assertThat(halt)
+                  .hasToString("HaltProcessing[message=no payment yet, retryAfter=PT10M]");
+            });
+    assertThat(engine.state()).isEqualTo(EngineState.of(1, 1));
+
+    engine.restart(RestartPosition.CURRENT, RestartPosition.CURRENT);
+
+    assertThat(seen(objects)).isEqualTo("A:acheckb B:acheckcheckb");
+    assertThat(engine.hasCompleted()).isTrue();
+  }
+
+  @Test
+  void retryAfter_withNegativeOrNoDelay_failsTheTaskNamingTheProblem() {
+    for (java.time.Duration delay :
+        new java.time.Duration[] {null, java.time.Duration.ofSeconds(-1)}) {
+      WorkflowEngine<Item> engine =
+          engine(Flow.of(Task.named("check", (o, e) -> e.retryAfter(delay, "later"))));
+
+      assertThatThrownBy(() -> engine.process(items("A")))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "retryAfter needs a delay of zero or more, got "
+                  + delay
+                  + "; e.g. retryAfter(Duration.ofMinutes(10), \"waiting for the payment\")");
+    }
+  }
+
+  @Test
+  void plainHalt_hasNoRetryDelay() {
+    WorkflowEngine<Item> engine = engine(Flow.of(on("A", "h", (o, e) -> e.halt("h"))));
+
+    assertThatThrownBy(() -> engine.process(items("A")))
+        .isInstanceOfSatisfying(
+            HaltProcessing.class, halt -> assertThat(halt.retryAfter()).isNull());
+  }
+
+  @Test
   void stop_endsRunLeavesRemainingUntouched_andRunsAfterProcessing() {
     List<Item> objects = items("A", "B", "C");
     WorkflowEngine<Item> engine =

@@ -35,10 +35,18 @@ public final class DbWorkflowEngine<T> {
   private final IntFunction<List<T>> stored;
   private final StoredEngine<T> engine;
 
+  /** Its row was read by {@link Flowstate#load} and no run has started since. */
+  private boolean justLoaded;
+
   DbWorkflowEngine(SavePoints<T> saves, Flow<T> definition, IntFunction<List<T>> stored) {
     this.saves = saves;
     this.stored = stored;
     this.engine = new StoredEngine<>(saves, definition);
+  }
+
+  /** The save points of this engine (for its worker pool). */
+  SavePoints<T> saves() {
+    return saves;
   }
 
   // ---------------------------------------------------------------- running
@@ -309,6 +317,8 @@ public final class DbWorkflowEngine<T> {
    *   <tr><td>NEW</td><td>processes the stored objects</td></tr>
    *   <tr><td>HALTED by a halt</td><td>{@code restart(CURRENT, NEXT)}: what follows the halting
    *   task runs</td></tr>
+   *   <tr><td>HALTED by {@code retryAfter}</td><td>{@code restart(CURRENT, CURRENT)}: the task
+   *   that asked to be retried runs again</td></tr>
    *   <tr><td>HALTED by a stop</td><td>{@code restart(NEXT, FIRST)}</td></tr>
    *   <tr><td>HALTED by an abort</td><td>the aborted object again from its first task</td></tr>
    *   <tr><td>ERROR (a task failed)</td><td>{@code restart(CURRENT, CURRENT)}: the failed task
@@ -332,6 +342,13 @@ public final class DbWorkflowEngine<T> {
     }
     WorkflowEntity row = saves.row;
     EndedBy endedBy = row.endedBy;
+    boolean current = justLoaded;
+    justLoaded = false;
+    if (current && row.status == WorkflowStatus.NEW) {
+      // its row and objects were read a moment ago: a worker pool starts thousands of these
+      restart(RestartPosition.NEXT, RestartPosition.FIRST);
+      return;
+    }
     switch (row.status) {
       case COMPLETED ->
           throw new StoreException(
@@ -343,6 +360,8 @@ public final class DbWorkflowEngine<T> {
           restart(RestartPosition.NEXT, RestartPosition.FIRST);
         } else if (endedBy == EndedBy.ABORT) {
           restart(RestartPosition.CURRENT, RestartPosition.FIRST);
+        } else if (endedBy == EndedBy.RETRY) {
+          restart(RestartPosition.CURRENT, RestartPosition.CURRENT);
         } else {
           restart(RestartPosition.CURRENT, RestartPosition.NEXT);
         }
@@ -424,6 +443,11 @@ public final class DbWorkflowEngine<T> {
         state().tokenPos(),
         null,
         null);
+  }
+
+  /** The row was just read by a load: resume() need not read it again. */
+  void loaded() {
+    justLoaded = true;
   }
 
   void restore(

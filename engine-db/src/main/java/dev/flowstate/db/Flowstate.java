@@ -165,7 +165,7 @@ public final class Flowstate implements AutoCloseable {
    *     cannot be written
    */
   public <T> DbWorkflowEngine<T> newWorkflow(String name, Class<T> type) {
-    return create(name, type, List.of());
+    return create(name, type, List.of(), false);
   }
 
   /**
@@ -188,17 +188,22 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "objects must not be null; pass a List, even an empty one");
     }
-    return create(name, type, objects);
+    return create(name, type, objects, false);
   }
 
-  private <T> DbWorkflowEngine<T> create(String name, Class<T> type, List<? extends T> objects) {
+  /**
+   * @param due whether a worker pool should run it (submit) or its creator will (newWorkflow)
+   */
+  private <T> DbWorkflowEngine<T> create(
+      String name, Class<T> type, List<? extends T> objects, boolean due) {
     Registered<T> registered = registered(name, type, null);
     WorkflowEntity row = new WorkflowEntity();
     row.id = UUID.randomUUID();
     row.definitionName = name;
     row.definitionFingerprint = registered.fingerprint();
+    row.resumeAt = due ? clock.instant() : null;
     SavePoints<T> saves =
-        new SavePoints<>(row, store, mapper, clock, history, maxDataLength, leases);
+        new SavePoints<>(row, store, mapper, clock, history, maxDataLength, leases, null);
     saves.storeNew(objects);
     DbWorkflowEngine<T> engine =
         new DbWorkflowEngine<>(
@@ -237,6 +242,19 @@ public final class Flowstate implements AutoCloseable {
    * @return the engine, ready to restart
    */
   public <T> DbWorkflowEngine<T> load(UUID id, Class<T> type, boolean allowChangedDefinition) {
+    return load(id, type, allowChangedDefinition, null);
+  }
+
+  /**
+   * A workflow a worker pool claimed, loaded to run under the pool's name ({@code claimant}), which
+   * its row names under a live lease.
+   */
+  DbWorkflowEngine<?> loadClaimed(UUID id, String definitionName, String claimant) {
+    return load(id, registeredByName(definitionName).type(), false, claimant);
+  }
+
+  private <T> DbWorkflowEngine<T> load(
+      UUID id, Class<T> type, boolean allowChangedDefinition, String claimant) {
     if (id == null) {
       throw new IllegalArgumentException("workflow id must not be null");
     }
@@ -259,7 +277,10 @@ public final class Flowstate implements AutoCloseable {
               + "): its positions may point at other tasks. If the change keeps them meaningful,"
               + " load with allowChangedDefinition = true");
     }
-    if (wf.owner != null && wf.leaseUntil != null && !wf.leaseUntil.isBefore(clock.instant())) {
+    if (wf.owner != null
+        && !wf.owner.equals(claimant)
+        && wf.leaseUntil != null
+        && !wf.leaseUntil.isBefore(clock.instant())) {
       throw WorkflowStore.heldBy(id, wf.owner, wf.leaseUntil);
     }
     if (wf.status == WorkflowStatus.COMPLETED) {
@@ -283,7 +304,7 @@ public final class Flowstate implements AutoCloseable {
               + ")");
     }
     SavePoints<T> saves =
-        new SavePoints<>(wf, store, mapper, clock, history, maxDataLength, leases);
+        new SavePoints<>(wf, store, mapper, clock, history, maxDataLength, leases, claimant);
     DbWorkflowEngine<T> engine =
         new DbWorkflowEngine<>(
             saves, registered.definition(), size -> storedObjects(saves, type, size));
@@ -292,6 +313,7 @@ public final class Flowstate implements AutoCloseable {
         wf.extraData,
         storedObjects(saves, type, count),
         false);
+    engine.loaded();
     return engine;
   }
 
@@ -355,29 +377,32 @@ public final class Flowstate implements AutoCloseable {
       }
       typed.add(registered.type().cast(object));
     }
-    return create(registered.name(), registered.type(), typed).id();
+    UUID id = create(registered.name(), registered.type(), typed, true).id();
+    workAvailable();
+    return id;
   }
 
   /**
-   * Asks for a halted or failed workflow to be resumed now: a worker pool claims it and runs {@link
-   * DbWorkflowEngine#resume()}.
+   * Asks for a halted, failed or new workflow to be resumed now: a worker pool claims it and runs
+   * {@link DbWorkflowEngine#resume()} (a pool runs a {@link #submit submitted} workflow without a
+   * request; one from {@link #newWorkflow} only when asked).
    *
    * @param id the workflow's id
-   * @throws StoreException if there is no such workflow, or it is not HALTED or ERROR (a NEW or
-   *     interrupted one is claimed anyway; a RUNNING one is running; a COMPLETED one is done)
+   * @throws StoreException if there is no such workflow, or it is RUNNING (an interrupted one is
+   *     claimed anyway) or COMPLETED
    */
   public void requestResume(UUID id) {
     resumeAt(id, clock.instant());
   }
 
   /**
-   * Asks for a halted or failed workflow to be resumed at {@code at} (not before): "check the
-   * payment again in ten minutes" without a scheduler of one's own. A later request replaces an
-   * earlier one; a run of the workflow takes the request up.
+   * Asks for a halted, failed or new workflow to be resumed at {@code at} (not before) by a worker
+   * pool: "check the payment again in ten minutes" without a scheduler of one's own. A later
+   * request replaces an earlier one; a run of the workflow takes the request up.
    *
    * @param id the workflow's id
    * @param at when it becomes due
-   * @throws StoreException if there is no such workflow, or it is not HALTED or ERROR
+   * @throws StoreException if there is no such workflow, or it is RUNNING or COMPLETED
    * @throws IllegalArgumentException if an argument is null
    */
   public void resumeAt(UUID id, java.time.Instant at) {
@@ -392,15 +417,69 @@ public final class Flowstate implements AutoCloseable {
               + id
               + " is "
               + refused
-              + ", not HALTED or ERROR: "
-              + switch (refused) {
-                case NEW -> "it has not run yet, and a worker pool runs it without a request";
-                case RUNNING ->
-                    "it is running (an interrupted one is taken over without a request)";
-                case COMPLETED -> "every object was processed, there is nothing to resume";
-                default -> "only a halted or failed workflow waits for a request";
-              });
+              + ": "
+              + (refused == WorkflowStatus.RUNNING
+                  ? "it is running (a worker pool takes an interrupted one over without a request)"
+                  : "every object was processed, there is nothing to resume"));
     }
+    if (!at.isAfter(clock.instant())) {
+      workAvailable();
+    }
+  }
+
+  // ------------------------------------------------------------------ worker pools
+
+  /**
+   * A builder of a worker pool that runs this Flowstate's registered definitions: it claims
+   * submitted, due and interrupted workflows and resumes them. Register definitions first.
+   *
+   * <pre>{@code
+   * WorkerPool pool = flowstate.workers().threads(8).start();
+   * UUID id = flowstate.submit("orders", List.of(order));   // some pool, in some process, runs it
+   * ...
+   * pool.close();                                           // hands back what it holds
+   * }</pre>
+   *
+   * @return a builder with the defaults of {@link WorkerPool.Builder}
+   */
+  public WorkerPool.Builder workers() {
+    return new WorkerPool.Builder(this);
+  }
+
+  /** The definitions a pool may run now: name to fingerprint. */
+  synchronized Map<String, String> fingerprints() {
+    Map<String, String> fingerprints = new LinkedHashMap<>();
+    registry.values().forEach(r -> fingerprints.put(r.name(), r.fingerprint()));
+    return fingerprints;
+  }
+
+  private final java.util.Set<WorkerPool> pools =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  void started(WorkerPool pool) {
+    pools.add(pool);
+  }
+
+  void stopped(WorkerPool pool) {
+    pools.remove(pool);
+  }
+
+  /** Work was submitted or requested here: this process's pools look at once. */
+  private void workAvailable() {
+    pools.forEach(WorkerPool::wake);
+  }
+
+  WorkflowStore store() {
+    return store;
+  }
+
+  /** The size of the connection pool the builder made, or 0 if the application gave its own. */
+  int maxConnections() {
+    return ownPool == null ? 0 : ownPool.getMaximumPoolSize();
+  }
+
+  Clock clock() {
+    return clock;
   }
 
   /** The leases of this Flowstate's runs (for tests: a heartbeat without waiting for it). */
@@ -511,6 +590,7 @@ public final class Flowstate implements AutoCloseable {
   /** Closes the entity manager factory and, if the builder made it, the connection pool. */
   @Override
   public void close() {
+    pools.forEach(WorkerPool::close); // a pool outliving its database would only log failures
     leases.close();
     sessions.close();
     if (ownPool != null) {

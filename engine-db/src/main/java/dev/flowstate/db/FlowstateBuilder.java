@@ -34,6 +34,7 @@ public final class FlowstateBuilder {
   private int maxDataLength = Flowstate.DEFAULT_MAX_DATA_LENGTH;
   private Duration lease = Flowstate.DEFAULT_LEASE;
   private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
+  private int maxConnections = DEFAULT_MAX_CONNECTIONS;
   private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
 
   /**
@@ -42,11 +43,31 @@ public final class FlowstateBuilder {
    */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The default of {@link #maxConnections}: the size of the connection pool the builder makes. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10;
+
   /**
    * The default of {@link #socketTimeout}: how long a PostgreSQL statement waits for an answer
    * before the connection counts as lost (a cut network sends nothing, not even an error).
    */
   public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * @param connections the size of the connection pool the builder makes (default {@value
+   *     #DEFAULT_MAX_CONNECTIONS}), 1 to 1000: a run holds a connection while it saves, and from a
+   *     task's first use of the run's own transaction to its object's end, so a worker pool of N
+   *     threads wants N + 2 (its claims and heartbeats take one each)
+   * @return this
+   * @throws IllegalArgumentException if {@code connections} is out of range
+   */
+  public FlowstateBuilder maxConnections(int connections) {
+    if (connections < 1 || connections > 1000) {
+      throw new IllegalArgumentException(
+          "maxConnections must be between 1 and 1000, got " + connections);
+    }
+    this.maxConnections = connections;
+    return this;
+  }
 
   /**
    * @param timeout how long a save waits for a connection of the pool the builder makes (default
@@ -270,7 +291,7 @@ public final class FlowstateBuilder {
       config.setUsername(user);
       config.setPassword(password);
       config.setPoolName("flowstate");
-      config.setMaximumPoolSize(4);
+      config.setMaximumPoolSize(maxConnections);
       // a database that went away fails a save within these, never hangs it
       config.setConnectionTimeout(connectionTimeout.toMillis());
       if (url.startsWith("jdbc:postgresql:") && !url.toLowerCase().contains("sockettimeout")) {

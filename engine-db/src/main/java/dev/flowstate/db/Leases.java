@@ -50,7 +50,7 @@ final class Leases implements AutoCloseable {
             + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   }
 
-  private static String host() {
+  static String host() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (Exception e) {
@@ -61,6 +61,21 @@ final class Leases implements AutoCloseable {
   /** A new engine's owner name: host, pid, this Flowstate's random id and the engine's number. */
   String newOwner() {
     return process + "#" + engines.incrementAndGet();
+  }
+
+  /** A new worker pool's name, which the workflows it holds carry as their owner. */
+  String newPool() {
+    return process + "#workers-" + engines.incrementAndGet();
+  }
+
+  /** How long a lease lasts unrenewed. */
+  Duration lease() {
+    return lease;
+  }
+
+  /** How often leases are renewed. */
+  Duration heartbeat() {
+    return heartbeat;
   }
 
   Instant now() {

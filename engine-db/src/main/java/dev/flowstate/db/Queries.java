@@ -66,6 +66,9 @@ final class Queries {
               w.haltPayload == null ? null : mapper.convertValue(w.haltPayload, Object.class),
               w.lastError,
               w.endedBy == null ? null : w.endedBy.name(),
+              w.owner,
+              w.leaseUntil,
+              w.resumeAt,
               Map.copyOf(counts.getOrDefault(w.id, Map.of())),
               w.createdAt,
               w.modifiedAt));

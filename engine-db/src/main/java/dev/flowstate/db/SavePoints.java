@@ -68,6 +68,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   /** Set when the heartbeat found the workflow taken over by another engine. */
   private volatile boolean fenced;
 
+  private volatile boolean yieldRequested;
+
   /** The run's own transaction, for tasks to write through (DbWorkflowEngine.connection). */
   private final RunTransaction transaction;
 
@@ -106,7 +108,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       Clock clock,
       boolean history,
       int maxDataLength,
-      Leases leases) {
+      Leases leases,
+      String owner) {
     this.row = row;
     this.id = row.id;
     this.definitionName = row.definitionName;
@@ -116,7 +119,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     this.history = history;
     this.maxDataLength = maxDataLength;
     this.leases = leases;
-    this.owner = leases.newOwner();
+    this.owner = owner == null ? leases.newOwner() : owner;
     this.transaction = new RunTransaction(store);
   }
 
@@ -139,6 +142,16 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   @Override
   public void beforeEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
     transaction.taskStarts(); // a round trip only while the run's transaction is open
+  }
+
+  /**
+   * Asks the run to hand its workflow back at its next save point between two objects (a worker
+   * pool shutting down): that commit also releases the workflow, left RUNNING with no owner, so any
+   * pool takes it over at once and resumes with the next object; the run then ends with {@link
+   * Yielded}.
+   */
+  void requestYield() {
+    yieldRequested = true;
   }
 
   /** The heartbeat found the row taken over: the next save point writes nothing. */
@@ -290,7 +303,9 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           pending.add(
               ended(index, ObjectStatus.HALTED, json(obj, index), callbackPos, null, "HALTED"));
           row.status = WorkflowStatus.HALTED;
-          row.endedBy = EndedBy.HALT;
+          // a retry is due after its delay: a worker pool resumes it then, running the task again
+          row.endedBy = halt.retryAfter() == null ? EndedBy.HALT : EndedBy.RETRY;
+          row.resumeAt = halt.retryAfter() == null ? null : clock.instant().plus(halt.retryAfter());
           row.haltMessage = cut(halt.message(), Columns.HALT_MESSAGE);
           row.haltAction = cut(halt.action(), Columns.HALT_ACTION);
           row.haltPayload = payload;
@@ -441,6 +456,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       WorkflowEngine<T> engine, int index, String what, Throwable original, Runnable save) {
     try {
       save.run();
+    } catch (Yielded handedBack) {
+      throw handedBack; // saved: the run ends here by request
     } catch (RuntimeException | StackOverflowError failure) {
       throw saveFailed(index, what, failure, original);
     }
@@ -636,7 +653,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private void movedOn(WorkflowEngine<T> engine, ObjectEnd ended) {
     pending.add(ended);
     int index = ended.pos();
-    if (checkpointEvery > 1) {
+    boolean yielding = yieldRequested && index + 1 < objects.size();
+    if (checkpointEvery > 1 && !yielding) {
       if (pending.size() >= checkpointEvery) {
         row.tokenPos = index;
         row.callbackPos = FIRST_TASK;
@@ -648,9 +666,21 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     if (next < objects.size()) {
       row.tokenPos = next;
       row.callbackPos = FIRST_TASK;
+      if (yielding) {
+        // as a crash would leave it, minus the wait: RUNNING at the next object, which has not
+        // begun, with nobody holding it
+        row.extraData = extraData(engine);
+        release();
+      }
       commit(engine, next);
       markedRunning = next;
       markedAt = next;
+      if (yielding) {
+        inRun = false;
+        leases.ended(this);
+        recorded = new Yielded(id, next);
+        throw recorded;
+      }
     } else {
       row.tokenPos = index;
       row.callbackPos = FIRST_TASK;

@@ -21,8 +21,14 @@ import java.util.UUID;
  * @param haltPayload the halt's payload as plain JSON values, or null
  * @param lastError what failed, or null
  * @param endedBy how its last run ended, which {@link DbWorkflowEngine#resume()} follows: {@code
- *     HALT}, {@code STOP}, {@code ABORT}, {@code ERROR} (a task failed), {@code SAVE_ERROR} (a save
- *     failed); null while new, running or completed
+ *     HALT}, {@code RETRY} (a halt asking for its task to run again after a delay), {@code STOP},
+ *     {@code ABORT}, {@code ERROR} (a task failed), {@code SAVE_ERROR} (a save failed); null while
+ *     new, running or completed
+ * @param owner the engine or worker pool holding it (a run, or a pool's claim), or null
+ * @param leaseUntil when the owner's hold ends unless renewed, or null; a RUNNING workflow whose
+ *     lease has passed was interrupted
+ * @param resumeAt when a worker pool is to resume it (submitted, requested, or a retry's delay), or
+ *     null
  * @param objectsByStatus how many of its objects have each status (statuses with none left out)
  * @param createdAt when it was stored
  * @param modifiedAt when it was last saved
@@ -39,6 +45,9 @@ public record StoredWorkflow(
     Object haltPayload,
     String lastError,
     String endedBy,
+    String owner,
+    Instant leaseUntil,
+    Instant resumeAt,
     Map<ObjectStatus, Long> objectsByStatus,
     Instant createdAt,
     Instant modifiedAt) {

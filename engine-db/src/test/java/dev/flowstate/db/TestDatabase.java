@@ -37,6 +37,11 @@ record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
     return Flowstate.builder().dataSource(dataSource).schema(schema);
   }
 
+  /** {@link #flowstate()} through a connection pool of the builder's own, as services run it. */
+  FlowstateBuilder pooledFlowstate() {
+    return Flowstate.builder().jdbcUrl(jdbcUrl).schema(schema);
+  }
+
   Connection connect() throws SQLException {
     Connection c = dataSource.getConnection();
     if (schema != null) {

@@ -779,27 +779,61 @@ abstract class TrustedStoreContract extends DatabaseTest {
   }
 
   @Test
-  void requestResume_ofAWorkflowThatIsNotHaltedOrFailed_isRefusedSayingWhy() {
-    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
-    UUID fresh = flowstate.submit("plain", Doc.docs("A"));
-    DbWorkflowEngine<Doc> done = flowstate.newWorkflow("plain", Doc.class);
+  void requestResume_ofARunningOrCompletedWorkflow_isRefusedSayingWhy() {
+    String[] fromInside = new String[1];
+    flowstate.register(
+        "asks",
+        Doc.class,
+        Flow.of(
+            dev.flowstate.engine.Task.named(
+                "ask",
+                (d, e) -> {
+                  try {
+                    flowstate.requestResume(UUID.fromString(e.workflowId()));
+                  } catch (StoreException refused) {
+                    fromInside[0] = refused.getMessage();
+                  }
+                })));
+    DbWorkflowEngine<Doc> done = flowstate.newWorkflow("asks", Doc.class);
     done.process(Doc.docs("A"));
     UUID unknown = UUID.randomUUID();
 
-    assertThatThrownBy(() -> flowstate.requestResume(fresh))
+    assertThat(fromInside[0])
+        .isEqualTo(
+            "workflow "
+                + done.id()
+                + " is RUNNING: it is running (a worker pool takes an interrupted one over without"
+                + " a request)");
+    assertThatThrownBy(() -> flowstate.requestResume(done.id()))
         .isInstanceOf(StoreException.class)
         .hasMessage(
             "workflow "
-                + fresh
-                + " is NEW, not HALTED or ERROR: it has not run yet, and a worker pool runs it"
-                + " without a request");
-    assertThatThrownBy(() -> flowstate.requestResume(done.id()))
-        .isInstanceOf(StoreException.class)
-        .hasMessageEndingWith(
-            "is COMPLETED, not HALTED or ERROR: every object was processed, there is nothing to resume");
+                + done.id()
+                + " is COMPLETED: every object was processed, there is nothing to resume");
     assertThatThrownBy(() -> flowstate.requestResume(unknown))
         .isInstanceOf(StoreException.class)
         .hasMessage("no workflow with id " + unknown + "; check the id (flowstate list)");
+  }
+
+  @Test
+  void submit_storesTheWorkflowDueNow_whileNewWorkflowWaitsForItsCreatorUntilRequested()
+      throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    UUID submitted = flowstate.submit("plain", Doc.docs("A"));
+    UUID created = flowstate.newWorkflow("plain", Doc.class, Doc.docs("A")).id();
+
+    assertThat(rows("SELECT resume_at IS NULL FROM fs_workflow WHERE id = '" + submitted + "'"))
+        .first()
+        .isIn("false", "FALSE", "f");
+    assertThat(rows("SELECT resume_at IS NULL FROM fs_workflow WHERE id = '" + created + "'"))
+        .first()
+        .isIn("true", "TRUE", "t");
+
+    flowstate.requestResume(created);
+
+    assertThat(rows("SELECT resume_at IS NULL FROM fs_workflow WHERE id = '" + created + "'"))
+        .first()
+        .isIn("false", "FALSE", "f");
   }
 
   // ------------------------------------------------------------------ the query API

@@ -122,8 +122,76 @@ public final class Worker {
             }));
   }
 
+  /**
+   * The clustering definition: two tasks, each writing a side row through the run's transaction
+   * (exactly once per committed object) and a line to {@code file} outside it (each execution), the
+   * second sleeping {@code sleepMillis} (room for a kill mid-run).
+   */
+  static Flow<Doc> clusterDefinition(String schema, Path file, long sleepMillis) {
+    return Flow.of(
+        clusterTask("one", schema, file, 0), clusterTask("two", schema, file, sleepMillis));
+  }
+
+  private static Task<Doc> clusterTask(String name, String schema, Path file, long sleepMillis) {
+    return Task.named(
+        name,
+        (d, e) -> {
+          sideInsert(e, schema, name);
+          synchronized (Worker.class) { // one file per JVM, written by all its worker threads
+            Files.writeString(
+                file,
+                e.workflowId() + " " + e.state().tokenPos() + " " + name + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+          }
+          if (sleepMillis > 0) {
+            Thread.sleep(sleepMillis);
+          }
+          d.seen.add(name);
+        });
+  }
+
+  /**
+   * Runs a worker pool until stdin closes, then closes it gracefully and prints its counts. Prints
+   * {@code pool NAME} once it claims. Arguments after the mode: threads, lease in ms, the file for
+   * task executions, the task's sleep in ms.
+   */
+  private static void pool(String url, String schema, String[] args) throws Exception {
+    int threads = Integer.parseInt(args[3]);
+    Duration lease = Duration.ofMillis(Long.parseLong(args[4]));
+    Path file = Path.of(args[5]);
+    long sleepMillis = Long.parseLong(args[6]);
+    try (Flowstate flowstate =
+        Flowstate.builder()
+            .jdbcUrl(url)
+            .schema(schema)
+            .heartbeat(lease.dividedBy(4))
+            .lease(lease)
+            .maxConnections(threads + 2)
+            .build()
+            .register("cluster", Doc.class, clusterDefinition(schema, file, sleepMillis))) {
+      WorkerPool pool =
+          flowstate.workers().threads(threads).pollInterval(Duration.ofMillis(200)).start();
+      System.out.println("pool " + pool.name());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // runs until the parent closes stdin
+      }
+      pool.close();
+      WorkerStats stats = pool.stats();
+      System.out.println(
+          "stats " + stats.claimed() + " " + stats.completed() + " " + stats.released());
+      System.out.flush();
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     String schema = args[1].equals("-") ? null : args[1];
+    if (args[2].equals("pool")) {
+      pool(args[0], schema, args);
+      return;
+    }
     if (args[2].equals("race")) {
       race(args[0], schema, UUID.fromString(args[3]));
       return;

@@ -36,7 +36,7 @@ abstract class MigrationsContract {
   void migrate() {
     dataSource = database();
     schema = schemaFor("fs_test_" + Long.toHexString(System.nanoTime()));
-    assertThat(FlowstateMigrations.migrate(dataSource, schema)).isEqualTo(5);
+    assertThat(FlowstateMigrations.migrate(dataSource, schema)).isEqualTo(6);
   }
 
   @AfterEach
@@ -117,6 +117,79 @@ abstract class MigrationsContract {
                     + " ORDER BY definition_name"))
         .containsExactly(
             "dead | RUNNING | Interrupted | host:1:dead", "live | RUNNING | Running | host:1:live");
+  }
+
+  @Test
+  void workerStatusView_showsEachPoolsLabel_whatItHoldsUnderALiveLease_andItsCounts()
+      throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      String[][] pools = {
+        {"h:1:a#workers-1", "CURRENT_TIMESTAMP + INTERVAL '1' MINUTE", "NULL"},
+        {"h:2:b#workers-2", "CURRENT_TIMESTAMP - INTERVAL '1' MINUTE", "NULL"},
+        {"h:3:c#workers-3", "NULL", "CURRENT_TIMESTAMP"}
+      };
+      for (String[] pool : pools) {
+        s.executeUpdate(
+            "INSERT INTO fs_worker (name, host, pid, threads, started_at, seen_at, alive_until,"
+                + " stopped_at, claimed, completed, halted, failed, released) VALUES ('"
+                + pool[0]
+                + "', 'h', 1, 4, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, "
+                + pool[1]
+                + ", "
+                + pool[2]
+                + ", 7, 3, 2, 1, 1)");
+      }
+      // the first pool holds two workflows under live leases; the third's lease has run out
+      String[][] held = {
+        {pools[0][0], "CURRENT_TIMESTAMP + INTERVAL '1' MINUTE"},
+        {pools[0][0], "CURRENT_TIMESTAMP + INTERVAL '1' MINUTE"},
+        {pools[1][0], "CURRENT_TIMESTAMP - INTERVAL '1' MINUTE"}
+      };
+      for (String[] row : held) {
+        s.executeUpdate(
+            "INSERT INTO fs_workflow (id, definition_name, definition_fingerprint, status,"
+                + " token_pos, callback_pos, owner, lease_until, ended_by, version, created_at,"
+                + " modified_at) VALUES ('"
+                + UUID.randomUUID()
+                + "', 'd', 'abc', 'RUNNING', 0, "
+                + json("[0]")
+                + ", '"
+                + row[0]
+                + "', "
+                + row[1]
+                + ", NULL, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+      }
+    }
+    assertThat(
+            rows(
+                "SELECT worker, status_label, holding, claimed, completed, halted, failed, released"
+                    + " FROM fs_worker_status ORDER BY worker"))
+        .containsExactly(
+            "h:1:a#workers-1 | Running | 2 | 7 | 3 | 2 | 1 | 1",
+            "h:2:b#workers-2 | Gone | 0 | 7 | 3 | 2 | 1 | 1",
+            "h:3:c#workers-3 | Stopped | 0 | 7 | 3 | 2 | 1 | 1");
+  }
+
+  @Test
+  void endedBy_acceptsRetry_andTheWorkflowViewShowsWhenItIsDue() throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.executeUpdate(
+          "INSERT INTO fs_workflow (id, definition_name, definition_fingerprint, status,"
+              + " token_pos, callback_pos, ended_by, resume_at, version, created_at, modified_at)"
+              + " VALUES ('"
+              + UUID.randomUUID()
+              + "', 'pay', 'abc', 'HALTED', 0, "
+              + json("[1]")
+              + ", 'RETRY', TIMESTAMP WITH TIME ZONE '2030-01-02 03:04:05+00', 0,"
+              + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+    }
+    assertThat(
+            rows(
+                "SELECT status_label, ended_by, EXTRACT(YEAR FROM resume_at) FROM"
+                    + " fs_workflow_status"))
+        .containsExactly("Halted | RETRY | 2030");
   }
 
   @Test

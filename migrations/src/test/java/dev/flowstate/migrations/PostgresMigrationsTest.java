@@ -69,7 +69,7 @@ class PostgresMigrationsTest extends MigrationsContract {
               .load()
               .migrate()
               .migrationsExecuted;
-      assertThat(applied).isEqualTo(5);
+      assertThat(applied).isEqualTo(6);
     } finally {
       try (Connection c = dataSource.getConnection();
           Statement s = c.createStatement()) {

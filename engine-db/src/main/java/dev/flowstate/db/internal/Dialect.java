@@ -8,8 +8,9 @@ import java.util.UUID;
 
 /**
  * What differs between the databases: how a commit writes its objects. PostgreSQL takes a
- * checkpoint's thousand objects in one set-based statement; other databases get entity updates.
- * Chosen once, when the store opens.
+ * checkpoint's thousand objects in one set-based statement; other databases get entity updates. And
+ * how worker pools claim workflows: PostgreSQL in one statement that skips rows other pools are
+ * claiming; other databases with a conditional update per row. Chosen once, when the store opens.
  */
 interface Dialect {
 
@@ -25,6 +26,22 @@ interface Dialect {
       boolean history,
       int markRunning,
       Instant now);
+
+  /**
+   * Claims up to {@code limit} runnable workflows of the given definitions for {@code owner}:
+   * interrupted ones (RUNNING, no live owner) first, then due ones (resume_at passed, no live
+   * owner) oldest first. Each claimed row names {@code owner}, its lease ends at {@code until}, and
+   * its version moves on, so an engine that loaded it before cannot save it any more.
+   *
+   * @param definitions definition name to fingerprint: only workflows stored with one of these
+   */
+  List<Claim> claim(
+      EntityManager em,
+      String owner,
+      int limit,
+      Instant now,
+      Instant until,
+      java.util.Map<String, String> definitions);
 
   static Dialect of(Store store) {
     return store.postgres() ? new PostgresDialect(store) : new StandardDialect();

@@ -7,6 +7,11 @@ package dev.flowstate.db.internal;
 public enum EndedBy {
   /** A task halted: resume right after it. */
   HALT,
+  /**
+   * A task halted asking to be retried after a delay ({@code retryAfter}): resume at that task,
+   * which runs again; {@code resume_at} says when it is due.
+   */
+  RETRY,
   /** A task stopped the run: resume with the next object. */
   STOP,
   /** A task aborted its object, whose run was undone: resume it from its first task. */

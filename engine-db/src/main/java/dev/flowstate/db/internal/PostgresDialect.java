@@ -195,4 +195,123 @@ final class PostgresDialect implements Dialect {
     }
     return json.append(']').toString();
   }
+
+  /*
+   * One statement: two CTEs lock candidates with FOR UPDATE SKIP LOCKED (a row another pool is
+   * claiming right now is skipped, not waited for), interrupted ones through the status index and
+   * due ones through the resume_at index in due order, so the scan stops after `limit` rows even
+   * with a hundred thousand waiting; the update names the owner and moves the version on.
+   */
+  @Override
+  public List<Claim> claim(
+      EntityManager em,
+      String owner,
+      int limit,
+      java.time.Instant now,
+      java.time.Instant until,
+      Map<String, String> definitions) {
+    List<Claim> claimed = new java.util.ArrayList<>(limit);
+    em.unwrap(Session.class)
+        .doWork(
+            connection -> {
+              try (PreparedStatement claim =
+                  connection.prepareStatement(claimSql(definitions.size()))) {
+                bind(claim, owner, limit, now, until, definitions);
+                try (java.sql.ResultSet rows = claim.executeQuery()) {
+                  while (rows.next()) {
+                    claimed.add(new Claim(rows.getObject(1, UUID.class), rows.getString(2)));
+                  }
+                }
+              }
+            });
+    return claimed;
+  }
+
+  /** The claim's plan as EXPLAIN ANALYZE prints it (the claim runs: roll the transaction back). */
+  String explainClaim(
+      EntityManager em,
+      String owner,
+      int limit,
+      java.time.Instant now,
+      java.time.Instant until,
+      Map<String, String> definitions) {
+    StringBuilder plan = new StringBuilder();
+    em.unwrap(Session.class)
+        .doWork(
+            connection -> {
+              try (PreparedStatement explain =
+                  connection.prepareStatement(
+                      "EXPLAIN (ANALYZE, BUFFERS) " + claimSql(definitions.size()))) {
+                bind(explain, owner, limit, now, until, definitions);
+                try (java.sql.ResultSet rows = explain.executeQuery()) {
+                  while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
+                  }
+                }
+              }
+            });
+    return plan.toString();
+  }
+
+  private String claimSql(int definitions) {
+    StringBuilder defs = new StringBuilder("(definition_name, definition_fingerprint) IN (");
+    for (int i = 0; i < definitions; i++) {
+      defs.append(i == 0 ? "(?, ?)" : ", (?, ?)");
+    }
+    defs.append(")");
+    String table = store.table("fs_workflow");
+    String free = "(owner IS NULL OR lease_until IS NULL OR lease_until < ?)";
+    return "WITH interrupted AS (SELECT id, lease_until AS t FROM "
+        + table
+        + " WHERE status = 'RUNNING' AND "
+        + free
+        + " AND "
+        + defs
+        + " LIMIT ? FOR UPDATE SKIP LOCKED),"
+        + " due AS (SELECT id, resume_at AS t FROM "
+        + table
+        + " WHERE resume_at <= ? AND status <> 'RUNNING' AND "
+        + free
+        + " AND "
+        + defs
+        + " ORDER BY resume_at LIMIT ? FOR UPDATE SKIP LOCKED),"
+        + " chosen AS (SELECT id FROM (SELECT id, 0 AS k, t FROM interrupted"
+        + " UNION ALL SELECT id, 1 AS k, t FROM due) c ORDER BY k, t NULLS FIRST LIMIT ?)"
+        + " UPDATE "
+        + table
+        + " w SET owner = ?, lease_until = ?, version = w.version + 1"
+        + " FROM chosen WHERE w.id = chosen.id RETURNING w.id, w.definition_name";
+  }
+
+  private static void bind(
+      PreparedStatement claim,
+      String owner,
+      int limit,
+      java.time.Instant now,
+      java.time.Instant until,
+      Map<String, String> definitions)
+      throws java.sql.SQLException {
+    java.time.OffsetDateTime at = java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
+    int p = 1;
+    claim.setObject(p++, at);
+    p = bindDefinitions(claim, p, definitions);
+    claim.setInt(p++, limit);
+    claim.setObject(p++, at);
+    claim.setObject(p++, at);
+    p = bindDefinitions(claim, p, definitions);
+    claim.setInt(p++, limit);
+    claim.setInt(p++, limit);
+    claim.setString(p++, owner);
+    claim.setObject(p, java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+  }
+
+  private static int bindDefinitions(
+      PreparedStatement statement, int p, Map<String, String> definitions)
+      throws java.sql.SQLException {
+    for (Map.Entry<String, String> definition : definitions.entrySet()) {
+      statement.setString(p++, definition.getKey());
+      statement.setString(p++, definition.getValue());
+    }
+    return p;
+  }
 }

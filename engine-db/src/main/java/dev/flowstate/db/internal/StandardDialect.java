@@ -108,4 +108,63 @@ final class StandardDialect implements Dialect {
     }
     return o;
   }
+
+  /*
+   * H2 has no SKIP LOCKED for this: candidates are read, then each is taken by an update that
+   * checks it is still free and unchanged (its version). Two claimers, even in two processes
+   * sharing an AUTO_SERVER file, never take the same row; the loser just gets fewer rows.
+   */
+  @Override
+  public List<Claim> claim(
+      EntityManager em,
+      String owner,
+      int limit,
+      Instant now,
+      Instant until,
+      java.util.Map<String, String> definitions) {
+    StringBuilder defs = new StringBuilder();
+    for (int i = 0; i < definitions.size(); i++) {
+      defs.append(i == 0 ? "" : " or ")
+          .append("(w.definitionName = :n")
+          .append(i)
+          .append(" and w.definitionFingerprint = :f")
+          .append(i)
+          .append(")");
+    }
+    String free = "(w.owner is null or w.leaseUntil is null or w.leaseUntil < :now)";
+    var select =
+        em.createQuery(
+                "select w.id, w.version, w.definitionName from WorkflowEntity w where "
+                    + free
+                    + " and (w.status = :running or (w.resumeAt <= :now and w.status <> :running))"
+                    + " and ("
+                    + defs
+                    + ") order by case when w.status = :running then 0 else 1 end, w.resumeAt",
+                Object[].class)
+            .setParameter("now", now)
+            .setParameter("running", dev.flowstate.db.WorkflowStatus.RUNNING)
+            .setMaxResults(limit);
+    int i = 0;
+    for (java.util.Map.Entry<String, String> definition : definitions.entrySet()) {
+      select.setParameter("n" + i, definition.getKey());
+      select.setParameter("f" + i, definition.getValue());
+      i++;
+    }
+    List<Claim> claimed = new ArrayList<>(limit);
+    for (Object[] candidate : select.getResultList()) {
+      int taken =
+          em.createQuery(
+                  "update WorkflowEntity w set w.owner = :owner, w.leaseUntil = :until,"
+                      + " w.version = w.version + 1 where w.id = :id and w.version = :version")
+              .setParameter("owner", owner)
+              .setParameter("until", until)
+              .setParameter("id", candidate[0])
+              .setParameter("version", candidate[1])
+              .executeUpdate();
+      if (taken == 1) {
+        claimed.add(new Claim((UUID) candidate[0], (String) candidate[2]));
+      }
+    }
+    return claimed;
+  }
 }

@@ -78,6 +78,7 @@ public final class Store implements AutoCloseable {
               .addAnnotatedClass(WorkflowEntity.class)
               .addAnnotatedClass(ObjectEntity.class)
               .addAnnotatedClass(ObjectRunEntity.class)
+              .addAnnotatedClass(WorkerEntity.class)
               .buildMetadata()
               .buildSessionFactory();
       return new Store(sessions, schema);

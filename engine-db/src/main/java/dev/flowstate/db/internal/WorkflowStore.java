@@ -211,8 +211,8 @@ public final class WorkflowStore {
   /**
    * Asks for a halted or failed workflow to be resumed at {@code at}, in a transaction of its own.
    *
-   * @return the workflow's status if it is not HALTED or ERROR (nothing written), or null if it was
-   *     written
+   * @return the workflow's status if it is not NEW, HALTED or ERROR (nothing written), or null if
+   *     it was written
    * @throws StoreException if there is no such workflow
    */
   public WorkflowStatus requestResume(UUID id, Instant at) {
@@ -221,9 +221,10 @@ public final class WorkflowStore {
           int updated =
               em.createQuery(
                       "update WorkflowEntity w set w.resumeAt = :at"
-                          + " where w.id = :id and w.status in (:halted, :error)")
+                          + " where w.id = :id and w.status in (:new, :halted, :error)")
                   .setParameter("at", at)
                   .setParameter("id", id)
+                  .setParameter("new", WorkflowStatus.NEW)
                   .setParameter("halted", WorkflowStatus.HALTED)
                   .setParameter("error", WorkflowStatus.ERROR)
                   .executeUpdate();
@@ -243,6 +244,84 @@ public final class WorkflowStore {
                               "no workflow with id " + id + "; check the id (flowstate list)"));
           return status;
         });
+  }
+
+  // ------------------------------------------------------------------ worker pools
+
+  /**
+   * Claims up to {@code limit} runnable workflows for a worker pool, in one transaction (see {@link
+   * Dialect#claim}).
+   */
+  public List<Claim> claim(
+      String owner, int limit, Instant now, Instant until, Map<String, String> definitions) {
+    if (definitions.isEmpty() || limit < 1) {
+      return List.of();
+    }
+    return store.inTransaction(em -> dialect.claim(em, owner, limit, now, until, definitions));
+  }
+
+  /**
+   * The plan of a claim on PostgreSQL as {@code EXPLAIN (ANALYZE, BUFFERS)} prints it, for the
+   * benchmarks; the claim runs and is rolled back.
+   *
+   * @throws UnsupportedOperationException on other databases
+   */
+  public String explainClaim(
+      String owner, int limit, Instant now, Instant until, Map<String, String> definitions) {
+    if (!(dialect instanceof PostgresDialect postgres)) {
+      throw new UnsupportedOperationException("the claim's plan is shown on PostgreSQL only");
+    }
+    EntityManager em = store.begin();
+    try {
+      return postgres.explainClaim(em, owner, limit, now, until, definitions);
+    } finally {
+      store.discard(em);
+    }
+  }
+
+  /**
+   * Gives a claimed workflow that did not start back: it names nobody and is free for any pool (due
+   * or interrupted as before).
+   */
+  public void releaseClaim(UUID id, String owner) {
+    store.inTransaction(
+        em ->
+            em.createQuery(
+                    "update WorkflowEntity w set w.owner = null, w.leaseUntil = null,"
+                        + " w.version = w.version + 1 where w.id = :id and w.owner = :owner")
+                .setParameter("id", id)
+                .setParameter("owner", owner)
+                .executeUpdate());
+  }
+
+  /**
+   * A claimed workflow could not be run: the reason goes to its last_error and the claim is kept
+   * until its lease ends, when a pool tries again (the lease is the back-off).
+   */
+  public void claimFailed(UUID id, String owner, String lastError) {
+    store.inTransaction(
+        em ->
+            em.createQuery(
+                    "update WorkflowEntity w set w.lastError = :lastError"
+                        + " where w.id = :id and w.owner = :owner")
+                .setParameter("lastError", lastError)
+                .setParameter("id", id)
+                .setParameter("owner", owner)
+                .executeUpdate());
+  }
+
+  /** Inserts or updates a worker pool's row. */
+  public void saveWorker(WorkerEntity worker) {
+    store.inTransaction(em -> em.merge(worker));
+  }
+
+  /** Deletes the rows of pools that stopped or vanished before {@code before}. */
+  public int forgetWorkers(Instant before) {
+    return store.inTransaction(
+        em ->
+            em.createQuery("delete from WorkerEntity k where k.seenAt < :before")
+                .setParameter("before", before)
+                .executeUpdate());
   }
 
   /** The workflow's owner and lease end, or null if the row is gone. */

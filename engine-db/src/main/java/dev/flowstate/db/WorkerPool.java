@@ -1,0 +1,484 @@
+package dev.flowstate.db;
+
+import dev.flowstate.db.internal.Claim;
+import dev.flowstate.db.internal.WorkerEntity;
+import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.engine.HaltProcessing;
+import dev.flowstate.engine.WorkflowError;
+import dev.flowstate.migrations.Columns;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Threads that run stored workflows of a {@link Flowstate}'s registered definitions, in any number
+ * of processes sharing one database: each pool claims what is runnable and {@link
+ * DbWorkflowEngine#resume() resumes} it.
+ *
+ * <p>Runnable are, interrupted ones first, then in the order they became due:
+ *
+ * <ul>
+ *   <li>workflows {@link Flowstate#submit submitted} and not yet run;
+ *   <li>interrupted ones: {@code RUNNING} with no live owner (their process died, or a pool handed
+ *       them back at shutdown), continued where their last commit left them (SEMANTICS §8);
+ *   <li>halted, failed or new ones whose resumption is due: {@link Flowstate#requestResume}, {@link
+ *       Flowstate#resumeAt}, or a task's {@link dev.flowstate.engine.WorkflowEngine#retryAfter
+ *       retryAfter} once its delay has passed.
+ * </ul>
+ *
+ * <p>Only workflows stored with a definition this Flowstate has registered, with the same
+ * fingerprint, are claimed, so instances running an older build leave the newer build's workflows
+ * alone and the reverse. A claim writes the pool's {@link #name()} as the workflow's owner under a
+ * lease, in the same statement that picks the rows (PostgreSQL: {@code FOR UPDATE SKIP LOCKED}), so
+ * no two pools ever run one workflow. A pool claims only as many workflows as it has idle threads;
+ * when there is nothing to claim it polls less often, up to the poll interval, and work submitted
+ * or requested through the same Flowstate wakes it at once.
+ *
+ * <p>{@link #close()} stops claiming, asks every running workflow to hand itself back at its next
+ * save point between two objects (stored {@code RUNNING} at the next object with no owner, which
+ * any pool takes over at once), and waits up to the shutdown timeout. A pool killed instead leaves
+ * leases that expire; then other pools take its workflows over.
+ *
+ * <p>Each pool has a row in {@code fs_worker}, renewed at every heartbeat with its counts; the view
+ * {@code fs_worker_status} adds what it holds now. Thread-safe.
+ */
+public final class WorkerPool implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+
+  /** The default of {@link Builder#threads}. */
+  public static final int DEFAULT_THREADS = 4;
+
+  /** The default of {@link Builder#pollInterval}: the longest an idle pool waits between claims. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+
+  /** The default of {@link Builder#shutdownTimeout}. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
+  /** An idle pool's first wait; it doubles up to the poll interval. */
+  private static final long FIRST_BACKOFF_MILLIS = 25;
+
+  private static final AtomicInteger POOLS = new AtomicInteger();
+
+  /** Configures and starts a pool; get one from {@link Flowstate#workers()}. */
+  public static final class Builder {
+    private final Flowstate flowstate;
+    private int threads = DEFAULT_THREADS;
+    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+    private int batchSize = -1;
+    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+
+    Builder(Flowstate flowstate) {
+      this.flowstate = flowstate;
+    }
+
+    /**
+     * @param threads how many workflows the pool runs at once, 1 to 1000 (default {@value
+     *     #DEFAULT_THREADS}); durable runs wait on commits, so more threads than cores pay
+     * @return this
+     */
+    public Builder threads(int threads) {
+      if (threads < 1 || threads > 1000) {
+        throw new IllegalArgumentException(
+            "threads must be between 1 and 1000, got " + threads + "; the default is 4");
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * @param interval the longest an idle pool waits before it looks for work again (default 1 s),
+     *     so new work in other processes is noticed within it; from 10 ms to 1 hour
+     * @return this
+     */
+    public Builder pollInterval(Duration interval) {
+      if (interval == null
+          || interval.compareTo(Duration.ofMillis(10)) < 0
+          || interval.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "pollInterval must be between 10 ms and 1 hour, got "
+                + interval
+                + "; the default is 1 s");
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * @param size the most workflows one claim takes, at least 1 (default: the number of threads);
+     *     a claim never takes more than the pool has idle threads
+     * @return this
+     */
+    public Builder batchSize(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException(
+            "batchSize must be at least 1, got " + size + "; the default is the number of threads");
+      }
+      this.batchSize = size;
+      return this;
+    }
+
+    /**
+     * @param timeout how long {@link #close()} waits for running workflows to reach their next save
+     *     point (default 30 s), zero or more
+     * @return this
+     */
+    public Builder shutdownTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "shutdownTimeout must be zero or more, got " + timeout + "; the default is 30 s");
+      }
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Starts the pool: its row in {@code fs_worker} is written, then it claims work.
+     *
+     * @return the running pool; close it when the service stops
+     * @throws StoreException if the pool's row cannot be written (the database is unreachable)
+     */
+    public WorkerPool start() {
+      WorkerPool pool =
+          new WorkerPool(
+              flowstate,
+              threads,
+              pollInterval,
+              batchSize < 0 ? threads : batchSize,
+              shutdownTimeout);
+      pool.begin();
+      return pool;
+    }
+  }
+
+  private final Flowstate flowstate;
+  private final WorkflowStore store;
+  private final Leases leases;
+  private final String name;
+  private final int threads;
+  private final Duration pollInterval;
+  private final int batchSize;
+  private final Duration shutdownTimeout;
+  private final Semaphore idle;
+  private final ExecutorService workers;
+  private final Thread claimer;
+  private final Set<SavePoints<?>> running = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition signal = lock.newCondition();
+  private boolean signalled;
+  private volatile boolean stopping;
+  private boolean closed;
+
+  private final AtomicLong claimed = new AtomicLong();
+  private final AtomicLong completed = new AtomicLong();
+  private final AtomicLong halted = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong released = new AtomicLong();
+  private final WorkerEntity row = new WorkerEntity();
+  private Instant nextReport = Instant.MIN;
+
+  private WorkerPool(
+      Flowstate flowstate,
+      int threads,
+      Duration pollInterval,
+      int batchSize,
+      Duration shutdownTimeout) {
+    this.flowstate = flowstate;
+    this.store = flowstate.store();
+    this.leases = flowstate.leases();
+    this.name = leases.newPool();
+    this.threads = threads;
+    this.pollInterval = pollInterval;
+    this.batchSize = batchSize;
+    this.shutdownTimeout = shutdownTimeout;
+    this.idle = new Semaphore(threads);
+    int pool = POOLS.incrementAndGet();
+    AtomicInteger worker = new AtomicInteger();
+    this.workers =
+        Executors.newFixedThreadPool(
+            threads,
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "flowstate-worker-" + pool + "-" + worker.incrementAndGet());
+              thread.setDaemon(true); // a JVM that exits without close() acts like a crash
+              return thread;
+            });
+    this.claimer = new Thread(this::claimLoop, "flowstate-claimer-" + pool);
+    claimer.setDaemon(true);
+  }
+
+  private void begin() {
+    Instant now = flowstate.clock().instant();
+    row.name = name;
+    row.host = cut(Leases.host(), 255);
+    row.pid = ManagementFactory.getRuntimeMXBean().getPid();
+    row.threads = threads;
+    row.startedAt = now;
+    try {
+      store.forgetWorkers(now.minus(Duration.ofDays(7))); // pools long gone
+    } catch (RuntimeException e) {
+      LOG.debug("could not forget old worker rows: {}", e.toString());
+    }
+    int connections = flowstate.maxConnections();
+    if (connections > 0 && connections < threads + 2) {
+      LOG.warn(
+          "worker pool {}: {} threads share {} connections; threads whose tasks use the run's"
+              + " transaction wait for one. Build the Flowstate with maxConnections({})",
+          name,
+          threads,
+          connections,
+          threads + 2);
+    }
+    report(now);
+    flowstate.started(this);
+    claimer.start();
+    LOG.info(
+        "worker pool {} started: {} threads, batches of {}, polling at most every {} ms",
+        name,
+        threads,
+        batchSize,
+        pollInterval.toMillis());
+  }
+
+  /**
+   * @return the pool's name, which the workflows it holds carry as their owner ({@code
+   *     fs_workflow.owner}) and which names its row in {@code fs_worker}
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * @return what the pool has done so far
+   */
+  public WorkerStats stats() {
+    return new WorkerStats(
+        claimed.get(), completed.get(), halted.get(), failed.get(), released.get(), running.size());
+  }
+
+  /** Work may be waiting: look now instead of at the end of the back-off. */
+  void wake() {
+    lock.lock();
+    try {
+      signalled = true;
+      signal.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits until woken or {@code millis} passed. */
+  private void await(long millis) {
+    lock.lock();
+    try {
+      long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+      while (!signalled && !stopping && nanos > 0) {
+        nanos = signal.awaitNanos(nanos);
+      }
+      signalled = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ claiming
+
+  private void claimLoop() {
+    long backoff = FIRST_BACKOFF_MILLIS;
+    long poll = pollInterval.toMillis();
+    boolean warned = false;
+    while (!stopping && !Thread.currentThread().isInterrupted()) {
+      Instant now = flowstate.clock().instant();
+      if (!now.isBefore(nextReport)) {
+        reportQuietly(now);
+      }
+      int free = idle.availablePermits();
+      if (free == 0) {
+        await(Math.min(poll, leases.heartbeat().toMillis())); // a finishing run wakes us
+        continue;
+      }
+      int wanted = Math.min(free, batchSize);
+      List<Claim> claims;
+      try {
+        claims = store.claim(name, wanted, now, leases.until(), flowstate.fingerprints());
+        warned = false;
+      } catch (RuntimeException e) {
+        if (!warned) { // once per outage, not at every poll
+          LOG.warn("worker pool {} could not claim work, retrying: {}", name, e.toString());
+          warned = true;
+        }
+        await(poll);
+        continue;
+      }
+      for (Claim claim : claims) {
+        idle.acquireUninterruptibly(); // free: only the claimer takes permits
+        claimed.incrementAndGet();
+        workers.execute(() -> run(claim));
+      }
+      if (claims.size() == wanted) {
+        backoff = FIRST_BACKOFF_MILLIS; // there may be more: claim again at once
+        continue;
+      }
+      await(claims.isEmpty() ? Math.min(backoff, poll) : FIRST_BACKOFF_MILLIS);
+      backoff = claims.isEmpty() ? Math.min(backoff * 2, poll) : FIRST_BACKOFF_MILLIS;
+    }
+  }
+
+  private void run(Claim claim) {
+    try {
+      if (stopping) {
+        store.releaseClaim(claim.id(), name);
+        released.incrementAndGet();
+        return;
+      }
+      DbWorkflowEngine<?> engine;
+      try {
+        engine = flowstate.loadClaimed(claim.id(), claim.definitionName(), name);
+      } catch (OwnershipException lost) {
+        // the claim's lease ran out before this thread got to it, and another pool took it
+        released.incrementAndGet();
+        return;
+      } catch (RuntimeException e) {
+        cannotStart(claim, e);
+        return;
+      }
+      SavePoints<?> saves = engine.saves();
+      running.add(saves);
+      try {
+        if (stopping) {
+          saves.requestYield();
+        }
+        engine.resume();
+        (engine.hasCompleted() ? completed : halted).incrementAndGet();
+      } catch (HaltProcessing halt) {
+        halted.incrementAndGet();
+      } catch (Yielded handedBack) {
+        released.incrementAndGet();
+        LOG.debug("{}", handedBack.getMessage());
+      } catch (OwnershipException lost) {
+        released.incrementAndGet(); // another owner has it now (logged where it was found)
+      } catch (RuntimeException e) {
+        failed.incrementAndGet();
+        if (!(e instanceof WorkflowError)) { // a task's failure is logged with the save
+          LOG.error("worker pool {}: workflow {} failed: {}", name, claim.id(), e.toString(), e);
+        }
+      } finally {
+        running.remove(saves);
+      }
+    } catch (RuntimeException | Error e) {
+      failed.incrementAndGet();
+      LOG.error("worker pool {}: workflow {}: {}", name, claim.id(), e.toString(), e);
+    } finally {
+      idle.release();
+      wake();
+    }
+  }
+
+  /**
+   * A claimed workflow that cannot be loaded (rows edited into a wrong shape, say) keeps the claim
+   * until its lease ends, then a pool tries again: the lease is the back-off. The reason goes to
+   * its last_error for the operator.
+   */
+  private void cannotStart(Claim claim, RuntimeException e) {
+    String text =
+        "worker pool " + name + " could not resume it (tried again when the lease ends): " + e;
+    LOG.error("workflow {}: {}", claim.id(), text);
+    try {
+      store.claimFailed(claim.id(), name, cut(text, Columns.LAST_ERROR));
+    } catch (RuntimeException alsoFailed) {
+      e.addSuppressed(alsoFailed);
+    }
+    failed.incrementAndGet();
+  }
+
+  // ------------------------------------------------------------------ reporting
+
+  private synchronized void report(Instant now) {
+    row.seenAt = now;
+    row.aliveUntil = stopping ? null : now.plus(leases.lease());
+    row.stoppedAt = stopping ? now : null;
+    row.claimed = claimed.get();
+    row.completed = completed.get();
+    row.halted = halted.get();
+    row.failed = failed.get();
+    row.released = released.get();
+    store.saveWorker(row);
+    nextReport = now.plus(leases.heartbeat());
+  }
+
+  private void reportQuietly(Instant now) {
+    try {
+      report(now);
+    } catch (RuntimeException e) {
+      nextReport = now.plus(leases.heartbeat()); // the claim will log the outage
+      LOG.debug("worker pool {} could not write its row: {}", name, e.toString());
+    }
+  }
+
+  // ------------------------------------------------------------------ shutdown
+
+  /**
+   * Stops the pool gracefully: no more claims; every running workflow is asked to hand itself back
+   * at its next save point between two objects, and claimed ones not yet started are released;
+   * waits up to the shutdown timeout. A workflow still in a task after that is not interrupted: it
+   * keeps its lease while this process renews it and hands itself back at its next save point; if
+   * the process ends first, the lease expires and another pool takes it over. Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      stopping = true;
+    }
+    wake();
+    running.forEach(SavePoints::requestYield);
+    workers.shutdown();
+    boolean finished;
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    try {
+      claimer.join(Math.max(1, shutdownTimeout.toMillis()));
+      running.forEach(SavePoints::requestYield); // any started while the claimer stopped
+      finished = workers.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finished = false;
+    }
+    if (!finished) {
+      LOG.warn(
+          "worker pool {}: {} workflow(s) still in a task after the shutdown timeout of {} ms;"
+              + " they stop at their next save point, or are taken over once this process ends"
+              + " and their leases expire",
+          name,
+          running.size(),
+          shutdownTimeout.toMillis());
+      // not interrupted: a task cut short would fail its workflow (ERROR waits for a person),
+      // while one left alone either reaches its save point and hands the workflow back, or dies
+      // with the process and is taken over when its lease ends
+    }
+    flowstate.stopped(this);
+    reportQuietly(flowstate.clock().instant());
+    LOG.info("worker pool {} stopped: {}", name, stats());
+  }
+
+  private static String cut(String text, int length) {
+    return Columns.cut(text, length);
+  }
+}

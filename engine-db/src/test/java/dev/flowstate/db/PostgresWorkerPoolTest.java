@@ -1,0 +1,8 @@
+package dev.flowstate.db;
+
+class PostgresWorkerPoolTest extends WorkerPoolContract {
+  @Override
+  TestDatabase database() {
+    return TestDatabase.postgres();
+  }
+}

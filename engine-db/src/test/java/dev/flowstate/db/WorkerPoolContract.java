@@ -1,0 +1,534 @@
+package dev.flowstate.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.Task;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Worker pools (issue 10) on every database, in this process: what a pool claims and when, what it
+ * does with each outcome, due work under a clock moved by hand, graceful shutdown, and operators'
+ * view of the pool. The cross-process guarantees are in {@link WorkerClusterTest}.
+ */
+abstract class WorkerPoolContract extends DatabaseTest {
+
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  final List<WorkerPool> pools = new ArrayList<>();
+
+  /** How often each (workflow, position, task) ran: at-least-once counts. */
+  final Map<String, AtomicInteger> ran = new ConcurrentHashMap<>();
+
+  @BeforeEach
+  void open() throws SQLException {
+    db = database();
+    flowstate = flowstate().build();
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE side (workflow_id VARCHAR(36), pos INT, task VARCHAR(40))");
+    }
+  }
+
+  /** Pooled connections, as services run it; heartbeats often, so pool rows renew quickly. */
+  FlowstateBuilder flowstate() {
+    return db.pooledFlowstate().heartbeat(Duration.ofMillis(200)).lease(Duration.ofSeconds(5));
+  }
+
+  @AfterEach
+  void stopPools() {
+    pools.forEach(WorkerPool::close);
+  }
+
+  WorkerPool start(WorkerPool.Builder builder) {
+    WorkerPool pool = builder.pollInterval(Duration.ofMillis(50)).start();
+    pools.add(pool);
+    return pool;
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("waited " + WAIT + " for " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  int count(String sql) {
+    try {
+      return Integer.parseInt(rows(sql).get(0));
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A task that counts its runs and writes a side row through the run's transaction. */
+  Task<Doc> recorded(String name) {
+    return Task.named(
+        name,
+        (d, e) -> {
+          ran.computeIfAbsent(
+                  e.workflowId() + "/" + e.state().tokenPos() + "/" + name,
+                  k -> new AtomicInteger())
+              .incrementAndGet();
+          Worker.sideInsert(e, db.schema(), name);
+          d.seen.add(name);
+        });
+  }
+
+  // ------------------------------------------------------------------ claiming
+
+  @Test
+  void pool_runsEverySubmittedWorkflowToCompletion_eachObjectOnce() throws Exception {
+    flowstate.register("two", Doc.class, Flow.of(recorded("a"), recorded("b")));
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      ids.add(flowstate.submit("two", Doc.docs("A" + i, "B" + i)));
+    }
+
+    WorkerPool pool = start(flowstate.workers().threads(4));
+
+    await("40 completed", () -> pool.stats().completed() == 40);
+    assertThat(rows("SELECT DISTINCT status, owner, resume_at FROM fs_workflow"))
+        .containsExactly("COMPLETED | null | null");
+    assertThat(count("SELECT COUNT(*) FROM side")).isEqualTo(40 * 2 * 2);
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM (SELECT workflow_id, pos, task FROM side"
+                    + " GROUP BY workflow_id, pos, task HAVING COUNT(*) > 1) x"))
+        .isZero();
+    assertThat(ran.values()).allSatisfy(n -> assertThat(n.get()).isOne());
+    assertThat(pool.stats()).isEqualTo(new WorkerStats(40, 40, 0, 0, 0, 0));
+    assertThat(flowstate.workflow(ids.get(0)).orElseThrow().objectsByStatus())
+        .containsEntry(ObjectStatus.COMPLETED, 2L);
+  }
+
+  @Test
+  void twoPools_onOneDatabase_neverRunOneWorkflowTwice() throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    for (int i = 0; i < 200; i++) {
+      flowstate.submit("one", Doc.docs("A" + i));
+    }
+    Flowstate other = flowstate().build();
+    try {
+      other.register("one", Doc.class, Flow.of(recorded("a")));
+      WorkerPool first = start(flowstate.workers().threads(3));
+      WorkerPool second = start(other.workers().threads(3).batchSize(2));
+
+      await("200 completed", () -> first.stats().completed() + second.stats().completed() == 200);
+
+      assertThat(first.stats().claimed() + second.stats().claimed()).isEqualTo(200);
+      assertThat(count("SELECT COUNT(*) FROM side")).isEqualTo(200);
+      assertThat(count("SELECT COUNT(DISTINCT workflow_id) FROM side")).isEqualTo(200);
+      assertThat(count("SELECT COUNT(*) FROM fs_workflow WHERE status = 'COMPLETED'"))
+          .isEqualTo(200);
+    } finally {
+      pools.forEach(WorkerPool::close);
+      other.close();
+    }
+  }
+
+  @Test
+  void pool_claimsOnlyDefinitionsItHasRegistered_withTheSameFingerprint() throws Exception {
+    flowstate.register("mine", Doc.class, Flow.of(recorded("a")));
+    Flowstate older = flowstate().build();
+    UUID theirs;
+    UUID changed;
+    try {
+      older.register("theirs", Doc.class, Flow.of(recorded("a")));
+      older.register("mine", Doc.class, Flow.of(recorded("a"), recorded("old")));
+      theirs = older.submit("theirs", Doc.docs("A"));
+      changed = older.submit("mine", Doc.docs("A"));
+    } finally {
+      older.close();
+    }
+    UUID mine = flowstate.submit("mine", Doc.docs("A"));
+
+    WorkerPool pool = start(flowstate.workers().threads(2));
+    await("mine completed", () -> pool.stats().completed() == 1);
+    Thread.sleep(200); // a few more polls
+
+    assertThat(flowstate.status(mine)).contains(WorkflowStatus.COMPLETED);
+    assertThat(flowstate.status(theirs)).contains(WorkflowStatus.NEW);
+    assertThat(flowstate.status(changed)).contains(WorkflowStatus.NEW);
+    assertThat(pool.stats().claimed()).isOne();
+  }
+
+  @Test
+  void newWorkflow_isLeftToItsCreator_untilResumptionIsRequested() throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    DbWorkflowEngine<Doc> created = flowstate.newWorkflow("one", Doc.class, Doc.docs("A"));
+    WorkerPool pool = start(flowstate.workers().threads(1));
+    Thread.sleep(200);
+    assertThat(flowstate.status(created.id())).contains(WorkflowStatus.NEW);
+
+    flowstate.requestResume(created.id());
+
+    await("completed", () -> pool.stats().completed() == 1);
+    assertThat(flowstate.status(created.id())).contains(WorkflowStatus.COMPLETED);
+  }
+
+  @Test
+  void haltedWorkflow_isResumedWhenRequested_rightAfterItsHaltingTask() throws Exception {
+    flowstate.register(
+        "approve",
+        Doc.class,
+        Flow.of(
+            recorded("a"),
+            Task.named(
+                "gate",
+                (d, e) -> {
+                  if (d.n++ == 0) {
+                    e.halt("needs approval");
+                  }
+                }),
+            recorded("b")));
+    UUID id = flowstate.submit("approve", Doc.docs("A"));
+    WorkerPool pool = start(flowstate.workers().threads(1));
+    await("halted", () -> pool.stats().halted() == 1);
+    assertThat(rows("SELECT status, ended_by, halt_message, owner FROM fs_workflow"))
+        .containsExactly("HALTED | HALT | needsapproval | null");
+    Thread.sleep(200);
+    assertThat(pool.stats().claimed()).isOne(); // a halt waits for a request
+
+    flowstate.requestResume(id);
+
+    await("completed", () -> pool.stats().completed() == 1);
+    assertThat(rows("SELECT task FROM side ORDER BY task")).containsExactly("a", "b");
+    assertThat(pool.stats()).isEqualTo(new WorkerStats(2, 1, 1, 0, 0, 0));
+  }
+
+  @Test
+  void interruptedWorkflow_isTakenOver_atTheObjectItsRunWasOn() throws Exception {
+    flowstate.register("two", Doc.class, Flow.of(recorded("a"), recorded("b")));
+    UUID id = flowstate.newWorkflow("two", Doc.class, Doc.docs("A", "B", "C")).id();
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
+      // as a process killed during object 1 leaves it: object 0 committed, 1 marked RUNNING
+      s.executeUpdate(
+          "UPDATE fs_workflow SET status = 'RUNNING', token_pos = 1, owner = 'gone:1:x#1',"
+              + " lease_until = TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00+00'");
+      s.executeUpdate("UPDATE fs_object SET status = 'COMPLETED' WHERE pos = 0");
+      s.executeUpdate("UPDATE fs_object SET status = 'RUNNING' WHERE pos = 1");
+    }
+
+    WorkerPool pool = start(flowstate.workers().threads(1));
+
+    await("completed", () -> pool.stats().completed() == 1);
+    assertThat(flowstate.status(id)).contains(WorkflowStatus.COMPLETED);
+    assertThat(rows("SELECT pos, task FROM side ORDER BY pos, task"))
+        .containsExactly("1 | a", "1 | b", "2 | a", "2 | b");
+  }
+
+  @Test
+  void failedWorkflow_countsAsFailed_andIsNotClaimedAgainUntilRequested() throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    flowstate.register(
+        "fails",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "flaky",
+                (d, e) -> {
+                  if (attempts.incrementAndGet() == 1) {
+                    throw new IllegalStateException("the bank said no");
+                  }
+                })));
+    UUID id = flowstate.submit("fails", Doc.docs("A"));
+    WorkerPool pool = start(flowstate.workers().threads(1));
+
+    await("failed", () -> pool.stats().failed() == 1);
+    Thread.sleep(200);
+    assertThat(attempts.get()).isOne();
+    assertThat(rows("SELECT status, ended_by FROM fs_workflow")).containsExactly("ERROR | ERROR");
+
+    flowstate.requestResume(id);
+
+    await("completed", () -> pool.stats().completed() == 1);
+    assertThat(attempts.get()).isEqualTo(2);
+  }
+
+  @Test
+  void workflowThatCannotBeLoaded_keepsItsClaimUntilTheLeaseEnds_withTheReasonInLastError()
+      throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    UUID id = flowstate.submit("one", Doc.docs("A"));
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE fs_workflow SET token_pos = 7"); // beyond its one object
+    }
+
+    WorkerPool pool = start(flowstate.workers().threads(1));
+
+    await("failed", () -> pool.stats().failed() == 1);
+    assertThat(rows("SELECT status, owner = '" + pool.name() + "' FROM fs_workflow").get(0))
+        .matches("NEW \\| (true|TRUE|t)");
+    assertThat(flowstate.workflow(id).orElseThrow().lastError())
+        .startsWith(
+            "worker pool "
+                + pool.name()
+                + " could not resume it (tried again when the lease ends):"
+                + " dev.flowstate.db.StoreException: workflow "
+                + id
+                + " cannot be read: its stored token_pos 7 is beyond its 1 objects");
+    Thread.sleep(200);
+    assertThat(pool.stats().claimed()).isOne(); // the lease is the back-off
+  }
+
+  // ------------------------------------------------------------------ due work
+
+  @Test
+  void retryAfter_isResumedByAPoolAfterTheDelay_notBefore_runningTheAskingTaskAgain()
+      throws Exception {
+    TestClock clock = new TestClock(Instant.parse("2026-12-01T10:00:00Z"));
+    flowstate.close();
+    flowstate = flowstate().clock(clock).build();
+    AtomicInteger checks = new AtomicInteger();
+    boolean[] paid = {false};
+    flowstate.register(
+        "payment",
+        Doc.class,
+        Flow.of(
+            recorded("order"),
+            Task.named(
+                "check payment",
+                (d, e) -> {
+                  checks.incrementAndGet();
+                  if (!paid[0]) {
+                    e.retryAfter(Duration.ofMinutes(10), "no payment yet");
+                  }
+                }),
+            recorded("ship")));
+    UUID id = flowstate.submit("payment", Doc.docs("A"));
+    WorkerPool pool = start(flowstate.workers().threads(1));
+    await("halted", () -> pool.stats().halted() == 1);
+    assertThat(rows("SELECT status, ended_by, halt_message, resume_at FROM fs_workflow"))
+        .containsExactly("HALTED | RETRY | nopaymentyet | 2026-12-0110:10:00+00");
+    assertThat(flowstate.workflow(id).orElseThrow().resumeAt())
+        .isEqualTo(Instant.parse("2026-12-01T10:10:00Z"));
+
+    paid[0] = true;
+    clock.advance(Duration.ofMinutes(9).plusSeconds(59));
+    pool.wake();
+    Thread.sleep(300); // several polls at 50 ms: none may claim it
+    assertThat(checks.get()).isOne();
+    assertThat(pool.stats().claimed()).isOne();
+
+    clock.advance(Duration.ofSeconds(1));
+
+    await("completed", () -> pool.stats().completed() == 1);
+    assertThat(checks.get()).isEqualTo(2);
+    assertThat(rows("SELECT status, resume_at FROM fs_workflow"))
+        .containsExactly("COMPLETED | null");
+    assertThat(rows("SELECT task FROM side ORDER BY task")).containsExactly("order", "ship");
+  }
+
+  @Test
+  void resumeAt_inTheFuture_isNotClaimedBeforeItIsDue() throws Exception {
+    TestClock clock = new TestClock(Instant.parse("2026-12-01T10:00:00Z"));
+    flowstate.close();
+    flowstate = flowstate().clock(clock).build();
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    UUID id = flowstate.newWorkflow("one", Doc.class, Doc.docs("A")).id();
+    flowstate.resumeAt(id, clock.instant().plus(Duration.ofHours(1)));
+    WorkerPool pool = start(flowstate.workers().threads(1));
+    Thread.sleep(300);
+    assertThat(pool.stats().claimed()).isZero();
+
+    clock.advance(Duration.ofHours(1));
+
+    await("completed", () -> pool.stats().completed() == 1);
+  }
+
+  // ------------------------------------------------------------------ shutdown
+
+  @Test
+  void close_handsARunningWorkflowBackAtItsNextSavePoint_andAnotherPoolFinishesItOnce()
+      throws Exception {
+    CountDownLatch inSecond = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    flowstate.register(
+        "slow",
+        Doc.class,
+        Flow.of(
+            recorded("a"),
+            Task.named(
+                "wait",
+                (d, e) -> {
+                  if (e.state().tokenPos() == 1 && release.getCount() > 0) {
+                    inSecond.countDown();
+                    release.await(); // the pool is asked to stop while this object runs
+                  }
+                })));
+    UUID id = flowstate.submit("slow", Doc.docs("A", "B", "C", "D"));
+    WorkerPool pool = start(flowstate.workers().threads(1).shutdownTimeout(Duration.ofSeconds(30)));
+    assertThat(inSecond.await(60, TimeUnit.SECONDS)).isTrue();
+
+    Thread closing = new Thread(pool::close);
+    closing.start();
+    await("the pool stops claiming", () -> closing.getState() != Thread.State.RUNNABLE);
+    release.countDown();
+    closing.join(60_000);
+
+    assertThat(pool.stats()).isEqualTo(new WorkerStats(1, 0, 0, 0, 1, 0));
+    assertThat(rows("SELECT status, token_pos, owner, lease_until FROM fs_workflow"))
+        .containsExactly("RUNNING | 2 | null | null");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | RUNNING", "3 | INITIAL");
+    assertThat(rows("SELECT status_label FROM fs_workflow_status")).containsExactly("Interrupted");
+
+    WorkerPool next = start(flowstate.workers().threads(1));
+
+    await("completed", () -> next.stats().completed() == 1);
+    assertThat(flowstate.status(id)).contains(WorkflowStatus.COMPLETED);
+    assertThat(rows("SELECT pos FROM side ORDER BY pos")).containsExactly("0", "1", "2", "3");
+    assertThat(ran.values()).allSatisfy(n -> assertThat(n.get()).isOne());
+  }
+
+  @Test
+  void close_withATaskThatOutlastsTheTimeout_returns_andTheRunHandsItsWorkflowBackLater()
+      throws Exception {
+    CountDownLatch inTask = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    flowstate.register(
+        "stuck",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "wait",
+                (d, e) -> {
+                  if (e.state().tokenPos() == 0) {
+                    inTask.countDown();
+                    release.await();
+                  }
+                })));
+    UUID id = flowstate.submit("stuck", Doc.docs("A", "B"));
+    WorkerPool pool = start(flowstate.workers().threads(1).shutdownTimeout(Duration.ofMillis(200)));
+    assertThat(inTask.await(60, TimeUnit.SECONDS)).isTrue();
+
+    pool.close();
+
+    assertThat(pool.stats().running()).isOne(); // not interrupted: still in its task
+    assertThat(rows("SELECT status, owner FROM fs_workflow"))
+        .containsExactly("RUNNING | " + pool.name().replace(" ", ""));
+
+    release.countDown();
+
+    await("handed back", () -> pool.stats().released() == 1);
+    assertThat(rows("SELECT status, token_pos, owner FROM fs_workflow"))
+        .containsExactly("RUNNING | 1 | null");
+    assertThat(flowstate.status(id)).contains(WorkflowStatus.RUNNING);
+  }
+
+  @Test
+  void close_isIdempotent_andThePoolRowSaysStoppedWithItsCounts() throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    flowstate.submit("one", Doc.docs("A"));
+    WorkerPool pool = start(flowstate.workers().threads(2));
+    await("completed", () -> pool.stats().completed() == 1);
+    await(
+        "the row renewed with the count",
+        () -> {
+          try {
+            return rows("SELECT completed FROM fs_worker").equals(List.of("1"));
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(rows("SELECT worker, threads, status_label, holding FROM fs_worker_status"))
+        .containsExactly(pool.name().replace(" ", "") + " | 2 | Running | 0");
+
+    pool.close();
+    pool.close();
+
+    assertThat(
+            rows(
+                "SELECT status_label, claimed, completed, halted, failed, released"
+                    + " FROM fs_worker_status"))
+        .containsExactly("Stopped | 1 | 1 | 0 | 0 | 0");
+  }
+
+  @Test
+  void poolsView_showsWhatARunningPoolHolds() throws Exception {
+    CountDownLatch inTask = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    flowstate.register(
+        "hold",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "wait",
+                (d, e) -> {
+                  inTask.countDown();
+                  release.await();
+                })));
+    flowstate.submit("hold", Doc.docs("A"));
+    flowstate.submit("hold", Doc.docs("A"));
+    WorkerPool pool = start(flowstate.workers().threads(2));
+    try {
+      assertThat(inTask.await(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(pool.stats().running()).isEqualTo(2);
+      assertThat(rows("SELECT holding FROM fs_worker_status")).containsExactly("2");
+      assertThat(rows("SELECT DISTINCT owner, status_label FROM fs_workflow_status"))
+          .containsExactly(pool.name().replace(" ", "") + " | Running");
+    } finally {
+      release.countDown();
+    }
+    await("completed", () -> pool.stats().completed() == 2);
+  }
+
+  // ------------------------------------------------------------------ settings
+
+  @Test
+  void builder_refusesBadSettings_sayingWhatIsAllowed() {
+    WorkerPool.Builder builder = flowstate.workers();
+
+    assertThatThrownBy(() -> builder.threads(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("threads must be between 1 and 1000, got 0; the default is 4");
+    assertThatThrownBy(() -> builder.pollInterval(Duration.ofMillis(5)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "pollInterval must be between 10 ms and 1 hour, got PT0.005S; the default is 1 s");
+    assertThatThrownBy(() -> builder.pollInterval(null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("pollInterval must be between");
+    assertThatThrownBy(() -> builder.batchSize(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("batchSize must be at least 1, got 0; the default is the number of threads");
+    assertThatThrownBy(() -> builder.shutdownTimeout(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("shutdownTimeout must be zero or more, got PT-1S; the default is 30 s");
+  }
+
+  @Test
+  void closingTheFlowstate_closesItsPools() throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    WorkerPool pool = start(flowstate.workers().threads(1));
+
+    flowstate.close();
+    flowstate = null;
+
+    assertThat(pool.stats().running()).isZero();
+    assertThat(rows("SELECT status_label FROM fs_worker_status")).containsExactly("Stopped");
+  }
+}
