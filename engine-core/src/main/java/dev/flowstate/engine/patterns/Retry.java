@@ -17,6 +17,13 @@ final class Retry {
 
   private static final Logger LOG = LoggerFactory.getLogger(Patterns.class);
 
+  /** How tryTask waits between attempts; tests put a recorder here to see the backoff. */
+  interface Sleeper {
+    void sleep(long nanos) throws InterruptedException;
+  }
+
+  static volatile Sleeper sleeper = TimeUnit.NANOSECONDS::sleep;
+
   private Retry() {}
 
   static <T> Task<T> tryTask(Task<T> task, int retries) {
@@ -66,7 +73,7 @@ final class Retry {
             }
             if (attempt < retries && waitNanos > 0) {
               try {
-                TimeUnit.NANOSECONDS.sleep(waitNanos);
+                sleeper.sleep(waitNanos);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 WorkflowError error = interrupted(task, attempt, retries, engine, e);
