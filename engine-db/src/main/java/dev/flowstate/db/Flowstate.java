@@ -246,6 +246,26 @@ public final class Flowstate implements AutoCloseable {
   }
 
   /**
+   * {@link #load(UUID, Class)} with the object type the workflow's definition was registered for,
+   * for tools that do not know it (the command line's {@code resume}).
+   *
+   * @param id the workflow's id
+   * @return the engine, ready to resume
+   * @throws StoreException as {@link #load(UUID, Class)} does, or if its definition is not
+   *     registered here
+   */
+  public DbWorkflowEngine<?> load(UUID id) {
+    if (id == null) {
+      throw new IllegalArgumentException("workflow id must not be null");
+    }
+    WorkflowEntity wf = RowShapes.find(store, mapper, id);
+    if (wf == null) {
+      throw new StoreException("no workflow with id " + id + "; check the id (flowstate list)");
+    }
+    return load(id, registered(wf.definitionName, null, id).type(), false, null);
+  }
+
+  /**
    * A workflow a worker pool claimed, loaded to run under the pool's name ({@code claimant}), which
    * its row names under a live lease.
    */
@@ -575,7 +595,7 @@ public final class Flowstate implements AutoCloseable {
               + registry.keySet()
               + ". Register it with register(name, type, definition)");
     }
-    if (!registered.type().equals(type)) {
+    if (type != null && !registered.type().equals(type)) {
       throw new StoreException(
           "definition '"
               + name

@@ -816,6 +816,22 @@ abstract class TrustedStoreContract extends DatabaseTest {
   }
 
   @Test
+  void loadById_findsTheTypeItsDefinitionWasRegisteredFor_andRefusesAnUnknownId() {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    UUID id = flowstate.newWorkflow("plain", Doc.class, Doc.docs("A")).id();
+    UUID unknown = UUID.randomUUID();
+
+    DbWorkflowEngine<?> engine = flowstate.load(id);
+    engine.resume();
+
+    assertThat(engine.hasCompleted()).isTrue();
+    assertThat(engine.objects()).singleElement().isInstanceOf(Doc.class);
+    assertThatThrownBy(() -> flowstate.load(unknown))
+        .isInstanceOf(StoreException.class)
+        .hasMessage("no workflow with id " + unknown + "; check the id (flowstate list)");
+  }
+
+  @Test
   void submit_storesTheWorkflowDueNow_whileNewWorkflowWaitsForItsCreatorUntilRequested()
       throws SQLException {
     flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));

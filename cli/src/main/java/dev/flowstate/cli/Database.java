@@ -1,0 +1,127 @@
+package dev.flowstate.cli;
+
+import dev.flowstate.db.Flowstate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * The database a command works on, opened with plain JDBC: read commands need no Hibernate
+ * bootstrap, which would cost them a second of start-up. Every failure becomes a {@link
+ * CliException} whose one line says what was wrong and how to fix it.
+ */
+final class Database {
+
+  final String url;
+  final String user;
+  final String password;
+  final String schema;
+
+  Database(String url, String user, String password, String schema) {
+    this.url = url == null ? Flowstate.DEFAULT_JDBC_URL : url;
+    this.user = user;
+    this.password = password;
+    this.schema = schema;
+  }
+
+  boolean isDefault() {
+    return url.equals(Flowstate.DEFAULT_JDBC_URL);
+  }
+
+  /** A connection in a read-only transaction (PostgreSQL refuses writes in it). */
+  Connection read() {
+    Connection c = open();
+    try {
+      c.setAutoCommit(false);
+      c.setReadOnly(true);
+      if (isPostgres()) {
+        try (var s = c.createStatement()) {
+          s.execute("SET TRANSACTION READ ONLY");
+        }
+      }
+      requireSchema(c);
+      return c;
+    } catch (SQLException e) {
+      close(c);
+      throw new CliException("cannot read " + masked() + ": " + e.getMessage(), e);
+    } catch (CliException e) {
+      close(c);
+      throw e;
+    }
+  }
+
+  /** A connection for writes (migrate). */
+  Connection open() {
+    try {
+      Properties props = new Properties();
+      if (user != null) {
+        props.setProperty("user", user);
+      }
+      if (password != null) {
+        props.setProperty("password", password);
+      }
+      Connection c = DriverManager.getConnection(url, props);
+      if (schema != null) {
+        c.setSchema(schema);
+      }
+      return c;
+    } catch (SQLException e) {
+      throw new CliException(
+          "cannot connect to "
+              + masked()
+              + ": "
+              + firstLine(e.getMessage())
+              + "; check --db (or FLOWSTATE_DB_URL), --user and --password",
+          e);
+    }
+  }
+
+  boolean isPostgres() {
+    return url.startsWith("jdbc:postgresql:");
+  }
+
+  private void requireSchema(Connection c) throws SQLException {
+    try (ResultSet tables =
+        c.getMetaData()
+            .getTables(
+                null,
+                schema == null ? null : isPostgres() ? schema : schema.toUpperCase(),
+                isPostgres() ? "fs_workflow" : "FS_WORKFLOW",
+                null)) {
+      if (!tables.next()) {
+        throw new CliException(
+            "the flowstate schema is missing in "
+                + masked()
+                + (schema == null ? "" : " (schema " + schema + ")")
+                + "; create it with: ./flowstate migrate");
+      }
+    }
+  }
+
+  String masked() {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  static String firstLine(String text) {
+    if (text == null) {
+      return "";
+    }
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end);
+  }
+
+  static void close(Connection c) {
+    try {
+      c.rollback(); // a read commits nothing
+    } catch (SQLException ignored) {
+      // closing anyway
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // nothing more to do
+    }
+  }
+}

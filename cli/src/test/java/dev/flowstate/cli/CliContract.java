@@ -1,0 +1,340 @@
+package dev.flowstate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowstate.db.DbWorkflowEngine;
+import dev.flowstate.db.Flowstate;
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.HaltProcessing;
+import dev.flowstate.engine.Task;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read commands in-process, on every database: their output, their JSON, and their exit codes
+ * for each error an operator can make. One subclass per database.
+ */
+abstract class CliContract {
+
+  /** The student's grades: a grade under 10 halts, saying which. */
+  public static final class Grade {
+    public String subject;
+    public int grade;
+
+    public Grade() {}
+
+    public Grade(String subject, int grade) {
+      this.subject = subject;
+      this.grade = grade;
+    }
+  }
+
+  static final Flow<Grade> EXAM =
+      Flow.of(
+          Task.named(
+              "check",
+              (g, e) -> {
+                if (g.grade < 0) {
+                  throw new IllegalStateException("a grade below 0 cannot be");
+                }
+                if (g.grade < 10) {
+                  e.halt("failed " + g.subject + " with " + g.grade, "retake", g.grade);
+                }
+              }));
+
+  /** The database as the command line sees it: --db and, on PostgreSQL, --schema. */
+  abstract List<String> target();
+
+  abstract dev.flowstate.db.FlowstateBuilder flowstate();
+
+  abstract void drop() throws Exception;
+
+  Flowstate flowstate;
+  UUID halted;
+  UUID completed;
+
+  record Run(int code, String out, String err) {}
+
+  Run cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> all = new ArrayList<>(target());
+    all.addAll(List.of(args));
+    int code =
+        Main.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            all.toArray(String[]::new));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @BeforeEach
+  void store() {
+    flowstate = flowstate().build().register("exam", Grade.class, EXAM);
+    DbWorkflowEngine<Grade> first = flowstate.newWorkflow("exam", Grade.class);
+    try {
+      first.process(List.of(new Grade("maths", 12), new Grade("physics", 7), new Grade("art", 15)));
+    } catch (HaltProcessing expected) {
+      // stored HALTED at physics
+    }
+    halted = first.id();
+    DbWorkflowEngine<Grade> second = flowstate.newWorkflow("exam", Grade.class);
+    second.process(List.of(new Grade("music", 18)));
+    completed = second.id();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    flowstate.close();
+    drop();
+  }
+
+  @Test
+  void list_showsEachWorkflowNewestFirst_withItsObjectsByStatus() {
+    Run run = cli("list");
+
+    assertThat(run.code()).isZero();
+    List<String> lines = run.out().lines().toList();
+    assertThat(lines.get(0)).startsWith("ID").contains("DEFINITION", "STATUS", "OBJECTS", "STUCK");
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(1)).startsWith(completed.toString()).contains("exam", "Completed");
+    assertThat(lines.get(2)).startsWith(halted.toString()).contains("Halted");
+    assertThat(lines.get(2).replaceAll("\\s+", " ")).contains("Halted 3 1 1");
+  }
+
+  @Test
+  void list_filtersByStatusAndName_caseInsensitively() {
+    assertThat(cli("list", "--status", "halted").out().lines().skip(1))
+        .singleElement()
+        .asString()
+        .startsWith(halted.toString());
+    assertThat(cli("list", "--name", "nothing").out()).isEqualTo("no workflows match\n");
+  }
+
+  @Test
+  void list_asJson_isOneDocumentWithStableFieldNames() throws Exception {
+    Run run = cli("--json", "list", "--status", "HALTED");
+
+    var doc = Output.JSON.readTree(run.out());
+    assertThat(doc.isArray()).isTrue();
+    assertThat(doc.get(0).get("id").asText()).isEqualTo(halted.toString());
+    assertThat(doc.get(0).get("status").asText()).isEqualTo("Halted");
+    assertThat(doc.get(0).get("objects").asInt()).isEqualTo(3);
+    assertThat(doc.get(0).get("stuck").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void show_printsTheHaltPositionsAndDefinition() {
+    Run run = cli("show", halted.toString());
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out())
+        .contains("status:", "Halted")
+        .contains("halt_message:", "failed physics with 7")
+        .contains("halt_action:", "retake")
+        .contains("halt_payload:", "7")
+        .contains("token_pos:", "1")
+        .contains("definition:", "exam")
+        .contains("fingerprint:");
+  }
+
+  @Test
+  void show_asJson_keepsJsonColumnsAsJson() throws Exception {
+    var doc = Output.JSON.readTree(cli("--json", "show", halted.toString()).out());
+
+    assertThat(doc.get("callback_pos").isArray()).isTrue();
+    assertThat(doc.get("callback_pos").get(0).asInt()).isZero();
+    assertThat(doc.get("halt_payload").asInt()).isEqualTo(7);
+    assertThat(doc.get("ended_by").asText()).isEqualTo("HALT");
+  }
+
+  @Test
+  void objects_listsPositionStatusAndData_filteredByStatus() {
+    Run all = cli("objects", halted.toString());
+    Run stuck = cli("objects", halted.toString(), "--status", "HALTED");
+
+    assertThat(all.out().lines().skip(1).toList())
+        .hasSize(3)
+        .satisfies(lines -> assertThat(lines.get(1)).contains("HALTED", "physics"));
+    assertThat(stuck.out().lines().skip(1)).singleElement().asString().contains("physics");
+  }
+
+  @Test
+  void history_showsOneRowPerObjectRun_withItsOutcome() {
+    Run run = cli("history", halted.toString());
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out().lines().skip(1).map(l -> l.replaceAll("\\s+", " ").split(" ")[1]))
+        .containsExactly("COMPLETED", "HALTED");
+    assertThat(cli("history", halted.toString(), "--object", "1").out().lines().skip(1))
+        .singleElement()
+        .asString()
+        .contains("HALTED");
+  }
+
+  @Test
+  void sql_printsAnAlignedTable_andRefusesStatementsThatWrite() {
+    Run run =
+        cli("sql", "SELECT status, COUNT(*) AS n FROM fs_workflow GROUP BY status ORDER BY status");
+    Run write = cli("sql", "DELETE FROM fs_workflow");
+    Run two = cli("sql", "SELECT 1; DELETE FROM fs_workflow");
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out().lines().toList())
+        .containsExactly("STATUS     N", "COMPLETED  1", "HALTED     1");
+    assertThat(write.code()).isEqualTo(2);
+    assertThat(write.err())
+        .startsWith(
+            "flowstate: sql runs one read-only query (SELECT, WITH, VALUES, TABLE, SHOW or"
+                + " EXPLAIN), got: DELETE FROM fs_workflow\n");
+    assertThat(two.code()).isEqualTo(2);
+    assertThat(cli("sql", "SELECT COUNT(*) AS n FROM fs_workflow").out()).contains("2");
+  }
+
+  @Test
+  void sql_queryThatFails_isOneLineWithExitCode1() {
+    Run run = cli("sql", "SELECT nope FROM fs_workflow");
+
+    assertThat(run.code()).isOne();
+    assertThat(run.err()).startsWith("flowstate: the query failed: ").hasLineCount(1);
+  }
+
+  @Test
+  void unknownId_isExit1_sayingHowToFindIds() {
+    UUID unknown = UUID.randomUUID();
+    for (String command : List.of("show", "objects", "history")) {
+      Run run = cli(command, unknown.toString());
+
+      assertThat(run.code()).as(command).isOne();
+      assertThat(run.err())
+          .as(command)
+          .isEqualTo(
+              "flowstate: no workflow with id " + unknown + "; list them with: ./flowstate list\n");
+    }
+  }
+
+  @Test
+  void badArguments_areExit2_withOneLineAndWhereTheHelpIs() {
+    Run badId = cli("show", "123");
+    Run badStatus = cli("list", "--status", "LOST");
+    Run unknownCommand = cli("frobnicate");
+
+    assertThat(badId.code()).isEqualTo(2);
+    assertThat(badId.err().lines().toList())
+        .containsExactly(
+            "flowstate: Invalid value for positional parameter at index 0 (ID): cannot convert"
+                + " '123' to UUID (java.lang.IllegalArgumentException: Invalid UUID string: 123)",
+            "flowstate: see ./flowstate show --help");
+    assertThat(badStatus.code()).isEqualTo(2);
+    assertThat(badStatus.err())
+        .contains("expected one of [NEW, RUNNING, HALTED, ERROR, COMPLETED]");
+    assertThat(unknownCommand.code()).isEqualTo(2);
+  }
+
+  @Test
+  void everyCommand_hasHelpWithAnExample() {
+    for (String command : List.of("migrate", "list", "show", "objects", "history", "sql")) {
+      Run run = cli(command, "--help");
+
+      assertThat(run.code()).as(command).isZero();
+      assertThat(run.out()).as(command).contains("Example: ./flowstate");
+    }
+    assertThat(cli("--help").out()).contains("Exit codes: 0 success");
+  }
+
+  @Test
+  void migrate_onAMigratedDatabase_saysItIsUpToDate() {
+    Run run = cli("migrate");
+
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).isEqualTo("schema is up to date at version 6\n");
+  }
+
+  @Test
+  void resume_ofAHaltedWorkflow_continuesAfterTheHalt_andExits0WhenItCompletes() {
+    Run run = cli("resume", halted.toString());
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).isEqualTo("workflow " + halted + " completed\n");
+    assertThat(flowstate.status(halted)).contains(dev.flowstate.db.WorkflowStatus.COMPLETED);
+  }
+
+  @Test
+  void restart_atTheCurrentTask_haltsAgain_andExits3SayingWhy() {
+    Run run = cli("restart", halted.toString(), "--obj", "current", "--task", "first");
+
+    assertThat(run.code()).isEqualTo(3);
+    assertThat(run.out())
+        .isEqualTo(
+            "workflow "
+                + halted
+                + " halted at object 1, task check: failed physics with 7 (action: retake)\n");
+  }
+
+  @Test
+  void resume_ofAFailedWorkflow_thatFailsAgain_exits4() {
+    DbWorkflowEngine<Grade> failing = flowstate.newWorkflow("exam", Grade.class);
+    try {
+      failing.process(List.of(new Grade("chemistry", -1)));
+    } catch (dev.flowstate.engine.WorkflowError expected) {
+      // stored ERROR
+    }
+
+    Run run = cli("resume", failing.id().toString());
+
+    assertThat(run.code()).isEqualTo(4);
+    assertThat(run.out())
+        .startsWith("workflow " + failing.id() + " failed: ")
+        .contains("a grade below 0 cannot be");
+  }
+
+  @Test
+  void resume_ofACompletedOrUnknownWorkflow_isExit1_inOneLine() {
+    UUID unknown = UUID.randomUUID();
+    Run done = cli("resume", completed.toString());
+    Run none = cli("resume", unknown.toString());
+    Run badPosition = cli("restart", halted.toString(), "--obj", "sideways", "--task", "first");
+
+    assertThat(done.code()).isOne();
+    assertThat(done.err())
+        .isEqualTo(
+            "flowstate: workflow "
+                + completed
+                + " is COMPLETED: every object was processed, there is nothing to resume\n");
+    assertThat(none.code()).isOne();
+    assertThat(none.err())
+        .isEqualTo(
+            "flowstate: no workflow with id " + unknown + "; check the id (flowstate list)\n");
+    assertThat(badPosition.code()).isEqualTo(2);
+    assertThat(badPosition.err()).contains("expected one of [PREV, CURRENT, NEXT, FIRST]");
+  }
+
+  @Test
+  void resume_inASeparateProcess_continuesTheWorkflowThisProcessHalted() throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    command.add(Main.class.getName());
+    command.addAll(target());
+    command.addAll(List.of("resume", halted.toString()));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor()).as(output).isZero();
+    assertThat(output).endsWith("workflow " + halted + " completed\n");
+    assertThat(flowstate.status(halted)).contains(dev.flowstate.db.WorkflowStatus.COMPLETED);
+    assertThat(cli("objects", halted.toString()).out().lines().skip(1))
+        .allSatisfy(line -> assertThat(line).contains("COMPLETED"));
+  }
+}

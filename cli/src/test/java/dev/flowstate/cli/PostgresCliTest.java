@@ -1,0 +1,30 @@
+package dev.flowstate.cli;
+
+import dev.flowstate.db.Flowstate;
+import dev.flowstate.db.FlowstateBuilder;
+import dev.flowstate.migrations.PostgresForTests;
+import java.sql.DriverManager;
+import java.util.List;
+
+class PostgresCliTest extends CliContract {
+  final String url = PostgresForTests.jdbcUrl();
+  final String schema = "fs_cli_" + Long.toHexString(System.nanoTime());
+
+  @Override
+  List<String> target() {
+    return List.of("--quiet", "--db", url, "--schema", schema);
+  }
+
+  @Override
+  FlowstateBuilder flowstate() {
+    return Flowstate.builder().jdbcUrl(url).schema(schema);
+  }
+
+  @Override
+  void drop() throws Exception {
+    try (var c = DriverManager.getConnection(url);
+        var s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+}
