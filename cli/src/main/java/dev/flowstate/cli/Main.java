@@ -365,8 +365,7 @@ public final class Main implements Callable<Integer> {
       if (status != null) {
         params.add(status.name());
       }
-      main.requireWorkflow(id);
-      List<Map<String, Object>> rows = main.query(sql, params, Set.of("data"));
+      List<Map<String, Object>> rows = main.query(id, sql, params, Set.of("data"));
       if (main.json) {
         Output.json(main.out, Output.array(rows));
       } else {
@@ -401,8 +400,7 @@ public final class Main implements Callable<Integer> {
       if (object != null) {
         params.add(object);
       }
-      main.requireWorkflow(id);
-      List<Map<String, Object>> rows = main.query(sql, params, Set.of());
+      List<Map<String, Object>> rows = main.query(id, sql, params, Set.of());
       for (Map<String, Object> row : rows) {
         Object started = row.get("started");
         Object ended = row.get("ended");
@@ -611,24 +609,40 @@ public final class Main implements Callable<Integer> {
 
   List<Map<String, Object>> query(String sql, List<Object> params, Set<String> jsonColumns)
       throws SQLException {
+    return query(null, sql, params, jsonColumns);
+  }
+
+  /**
+   * The rows of one query in a read-only transaction; with a {@code workflow}, first checks on the
+   * same connection that it exists (an unknown id is an error, not an empty table).
+   */
+  List<Map<String, Object>> query(
+      UUID workflow, String sql, List<Object> params, Set<String> jsonColumns) throws SQLException {
     Connection c = database().read();
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.size(); i++) {
-        s.setObject(i + 1, params.get(i));
+    try {
+      if (workflow != null) {
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM fs_workflow WHERE id = ?")) {
+          s.setObject(1, workflow);
+          try (ResultSet r = s.executeQuery()) {
+            if (!r.next()) {
+              throw new CliException(
+                  "no workflow with id " + workflow + "; list them with: ./flowstate list");
+            }
+          }
+        }
       }
-      try (ResultSet r = s.executeQuery()) {
-        return Output.rows(r, jsonColumns);
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        for (int i = 0; i < params.size(); i++) {
+          s.setObject(i + 1, params.get(i));
+        }
+        try (ResultSet r = s.executeQuery()) {
+          return Output.rows(r, jsonColumns);
+        }
       }
     } catch (SQLException e) {
       throw new CliException("the query failed: " + Database.firstLine(e.getMessage()), e);
     } finally {
       Database.close(c);
-    }
-  }
-
-  void requireWorkflow(UUID id) throws SQLException {
-    if (query("SELECT id FROM fs_workflow WHERE id = ?", List.of(id), Set.of()).isEmpty()) {
-      throw new CliException("no workflow with id " + id + "; list them with: ./flowstate list");
     }
   }
 }

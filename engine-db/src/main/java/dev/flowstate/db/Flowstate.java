@@ -258,11 +258,7 @@ public final class Flowstate implements AutoCloseable {
     if (id == null) {
       throw new IllegalArgumentException("workflow id must not be null");
     }
-    WorkflowEntity wf = RowShapes.find(store, mapper, id);
-    if (wf == null) {
-      throw new StoreException("no workflow with id " + id + "; check the id (flowstate list)");
-    }
-    return load(id, registered(wf.definitionName, null, id).type(), false, null);
+    return load(id, null, false, null);
   }
 
   /**
@@ -273,6 +269,9 @@ public final class Flowstate implements AutoCloseable {
     return load(id, registeredByName(definitionName).type(), false, claimant);
   }
 
+  /**
+   * @param type the object type, or null for the one the stored definition was registered for
+   */
   private <T> DbWorkflowEngine<T> load(
       UUID id, Class<T> type, boolean allowChangedDefinition, String claimant) {
     if (id == null) {
@@ -281,7 +280,11 @@ public final class Flowstate implements AutoCloseable {
     WorkflowEntity wf = RowShapes.find(store, mapper, id);
     if (wf == null) {
       throw new StoreException(
-          "no workflow with id " + id + "; load never creates one, use newWorkflow(name, type)");
+          "no workflow with id "
+              + id
+              + (type == null
+                  ? "; check the id (flowstate list)"
+                  : "; load never creates one, use newWorkflow(name, type)"));
     }
     Registered<T> registered = registered(wf.definitionName, type, id);
     if (!allowChangedDefinition && !registered.fingerprint().equals(wf.definitionFingerprint)) {
@@ -327,11 +330,11 @@ public final class Flowstate implements AutoCloseable {
         new SavePoints<>(wf, store, mapper, clock, history, maxDataLength, leases, claimant);
     DbWorkflowEngine<T> engine =
         new DbWorkflowEngine<>(
-            saves, registered.definition(), size -> storedObjects(saves, type, size));
+            saves, registered.definition(), size -> storedObjects(saves, registered.type(), size));
     engine.restore(
         new EngineState(wf.tokenPos, wf.callbackPos),
         wf.extraData,
-        storedObjects(saves, type, count),
+        storedObjects(saves, registered.type(), count),
         false);
     engine.loaded();
     return engine;

@@ -223,7 +223,7 @@ public final class WorkerPool implements AutoCloseable {
   private void begin() {
     Instant now = flowstate.clock().instant();
     row.name = name;
-    row.host = cut(Leases.host(), 255);
+    row.host = Columns.cut(Leases.host(), 255);
     row.pid = ManagementFactory.getRuntimeMXBean().getPid();
     row.threads = threads;
     row.startedAt = now;
@@ -399,7 +399,7 @@ public final class WorkerPool implements AutoCloseable {
         "worker pool " + name + " could not resume it (tried again when the lease ends): " + e;
     LOG.error("workflow {}: {}", claim.id(), text);
     try {
-      store.claimFailed(claim.id(), name, cut(text, Columns.LAST_ERROR));
+      store.claimFailed(claim.id(), name, Columns.cut(text, Columns.LAST_ERROR));
     } catch (RuntimeException alsoFailed) {
       e.addSuppressed(alsoFailed);
     }
@@ -476,9 +476,5 @@ public final class WorkerPool implements AutoCloseable {
     flowstate.stopped(this);
     reportQuietly(flowstate.clock().instant());
     LOG.info("worker pool {} stopped: {}", name, stats());
-  }
-
-  private static String cut(String text, int length) {
-    return Columns.cut(text, length);
   }
 }
