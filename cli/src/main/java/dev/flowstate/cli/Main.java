@@ -38,7 +38,8 @@ import picocli.CommandLine.ParentCommand;
       Main.History.class,
       Main.Sql.class,
       Main.Resume.class,
-      Main.Restart.class
+      Main.Restart.class,
+      Demo.class
     },
     footer = {
       "",
@@ -391,34 +392,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws SQLException {
-      List<Object> params = new ArrayList<>(List.of(id));
-      String sql =
-          "SELECT pos AS position, outcome, started_at AS started, ended_at AS ended,"
-              + " message FROM fs_object_run WHERE workflow_id = ?"
-              + (object == null ? "" : " AND pos = ?")
-              + " ORDER BY started_at, id";
-      if (object != null) {
-        params.add(object);
-      }
-      List<Map<String, Object>> rows = main.query(id, sql, params, Set.of());
-      for (Map<String, Object> row : rows) {
-        Object started = row.get("started");
-        Object ended = row.get("ended");
-        row.put(
-            "ms",
-            started == null || ended == null
-                ? null
-                : java.time.Duration.between(
-                        java.time.Instant.parse(started.toString()),
-                        java.time.Instant.parse(ended.toString()))
-                    .toMillis());
-      }
-      if (main.json) {
-        Output.json(main.out, Output.array(rows));
-      } else {
-        Output.table(
-            main.out, rows, List.of("position", "outcome", "started", "ms", "message"), 80);
-      }
+      main.history(id, object);
       return 0;
     }
   }
@@ -602,6 +576,37 @@ public final class Main implements Callable<Integer> {
     @Override
     void run(dev.flowstate.db.DbWorkflowEngine<?> engine) {
       engine.restart(object, task);
+    }
+  }
+
+  /** Prints a workflow's task history, of one object or of all. */
+  void history(UUID id, Integer object) throws SQLException {
+    List<Object> params = new ArrayList<>(List.of(id));
+    String sql =
+        "SELECT pos AS position, outcome, started_at AS started, ended_at AS ended,"
+            + " message FROM fs_object_run WHERE workflow_id = ?"
+            + (object == null ? "" : " AND pos = ?")
+            + " ORDER BY started_at, id";
+    if (object != null) {
+      params.add(object);
+    }
+    List<Map<String, Object>> rows = query(id, sql, params, Set.of());
+    for (Map<String, Object> row : rows) {
+      Object started = row.get("started");
+      Object ended = row.get("ended");
+      row.put(
+          "ms",
+          started == null || ended == null
+              ? null
+              : java.time.Duration.between(
+                      java.time.Instant.parse(started.toString()),
+                      java.time.Instant.parse(ended.toString()))
+                  .toMillis());
+    }
+    if (json) {
+      Output.json(out, Output.array(rows));
+    } else {
+      Output.table(out, rows, List.of("position", "outcome", "started", "ms", "message"), 80);
     }
   }
 

@@ -2,11 +2,10 @@ package dev.flowstate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowstate.cli.ExamDefinitions.Grade;
 import dev.flowstate.db.DbWorkflowEngine;
 import dev.flowstate.db.Flowstate;
-import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.HaltProcessing;
-import dev.flowstate.engine.Task;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,30 +23,6 @@ import org.junit.jupiter.api.Test;
 abstract class CliContract {
 
   /** The student's grades: a grade under 10 halts, saying which. */
-  public static final class Grade {
-    public String subject;
-    public int grade;
-
-    public Grade() {}
-
-    public Grade(String subject, int grade) {
-      this.subject = subject;
-      this.grade = grade;
-    }
-  }
-
-  static final Flow<Grade> EXAM =
-      Flow.of(
-          Task.named(
-              "check",
-              (g, e) -> {
-                if (g.grade < 0) {
-                  throw new IllegalStateException("a grade below 0 cannot be");
-                }
-                if (g.grade < 10) {
-                  e.halt("failed " + g.subject + " with " + g.grade, "retake", g.grade);
-                }
-              }));
 
   /** The database as the command line sees it: --db and, on PostgreSQL, --schema. */
   abstract List<String> target();
@@ -78,7 +53,7 @@ abstract class CliContract {
 
   @BeforeEach
   void store() {
-    flowstate = flowstate().build().register("exam", Grade.class, EXAM);
+    flowstate = flowstate().build().register("exam", Grade.class, ExamDefinitions.EXAM);
     DbWorkflowEngine<Grade> first = flowstate.newWorkflow("exam", Grade.class);
     try {
       first.process(List.of(new Grade("maths", 12), new Grade("physics", 7), new Grade("art", 15)));
