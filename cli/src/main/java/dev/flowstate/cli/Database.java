@@ -1,6 +1,7 @@
 package dev.flowstate.cli;
 
 import dev.flowstate.db.Flowstate;
+import dev.flowstate.migrations.FlowstateMigrations;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -42,6 +43,7 @@ final class Database {
         }
       }
       requireSchema(c);
+      requireKnownVersion(c);
       return c;
     } catch (SQLException e) {
       close(c);
@@ -97,6 +99,50 @@ final class Database {
                 + (schema == null ? "" : " (schema " + schema + ")")
                 + "; create it with: ./flowstate migrate");
       }
+    }
+  }
+
+  /**
+   * Refuses a schema migrated by a newer flowstate, whose tables this one would misread. A schema
+   * migrated inside an application's own Flyway has no {@code fs_schema_history}: nothing to check.
+   */
+  void requireKnownVersion(Connection c) throws SQLException {
+    try (ResultSet tables =
+        c.getMetaData()
+            .getTables(
+                null,
+                schema == null ? null : isPostgres() ? schema : schema.toUpperCase(),
+                FlowstateMigrations.HISTORY_TABLE,
+                null)) {
+      if (!tables.next()) {
+        return;
+      }
+    }
+    int version = 0;
+    try (ResultSet r =
+        c.createStatement()
+            .executeQuery(
+                // Flyway quotes its names: lower case on every database
+                "SELECT \"version\" FROM \""
+                    + FlowstateMigrations.HISTORY_TABLE
+                    + "\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
+      while (r.next()) {
+        try {
+          version = Math.max(version, Integer.parseInt(r.getString(1).split("\\.")[0]));
+        } catch (NumberFormatException ignored) {
+          // not one of flowstate's versions
+        }
+      }
+    }
+    if (version > FlowstateMigrations.LATEST_VERSION) {
+      throw new CliException(
+          "the flowstate schema in "
+              + masked()
+              + " is at version "
+              + version
+              + ", newer than this flowstate knows ("
+              + FlowstateMigrations.LATEST_VERSION
+              + "): a newer flowstate migrated it; use that one (or a newer ./flowstate)");
     }
   }
 

@@ -191,6 +191,14 @@ public final class Main implements Callable<Integer> {
       ds.setMaximumPoolSize(2); // Flyway holds one for its lock and uses another
       ds.setInitializationFailTimeout(1);
       try (ds) {
+        try (Connection c = ds.getConnection()) {
+          if (database.schema != null) {
+            c.setSchema(database.schema);
+          }
+          database.requireKnownVersion(c);
+        } catch (SQLException e) {
+          // a schema not created yet: the migration below creates it
+        }
         int applied = FlowstateMigrations.migrate(ds, database.schema);
         String version;
         try (Connection c = ds.getConnection()) {
@@ -456,6 +464,9 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       Database database = main.database();
+      // the schema's presence and version, in plain JDBC before Hibernate's bootstrap: a clear
+      // line, and no second spent on a database that cannot be used
+      Database.close(database.read());
       ClassLoader loader = loader();
       List<dev.flowstate.db.DefinitionProvider> providers = new ArrayList<>();
       java.util.ServiceLoader.load(dev.flowstate.db.DefinitionProvider.class, loader)

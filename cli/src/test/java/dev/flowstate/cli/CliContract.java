@@ -31,6 +31,9 @@ abstract class CliContract {
 
   abstract void drop() throws Exception;
 
+  /** A writable connection to the tests' flowstate schema, to edit rows as an operator might. */
+  abstract java.sql.Connection connect() throws Exception;
+
   Flowstate flowstate;
   UUID halted;
   UUID completed;
@@ -180,6 +183,39 @@ abstract class CliContract {
 
     assertThat(run.code()).isOne();
     assertThat(run.err()).startsWith("flowstate: the query failed: ").hasLineCount(1);
+  }
+
+  @Test
+  void schemaNewerThanThisFlowstate_isRefusedByEveryCommand_withOneLine_andNothingChanges()
+      throws Exception {
+    try (var c = connect();
+        var s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO \"fs_schema_history\" (\"installed_rank\", \"version\", \"description\","
+              + " \"type\", \"script\", \"installed_by\", \"execution_time\", \"success\")"
+              + " VALUES (99, '99', 'from the future', 'SQL', 'V99__future.sql', 'test', 0,"
+              + " TRUE)");
+    }
+
+    for (List<String> command :
+        List.of(
+            List.of("list"),
+            List.of("show", halted.toString()),
+            List.of("sql", "SELECT 1"),
+            List.of("resume", halted.toString()),
+            List.of("migrate"))) {
+      Run run = cli(command.toArray(String[]::new));
+
+      assertThat(run.code()).as(command.toString()).isOne();
+      assertThat(run.err())
+          .as(command.toString())
+          .matches(
+              "flowstate: the flowstate schema in .* is at version 99, newer than this flowstate"
+                  + " knows \\(6\\): a newer flowstate migrated it; use that one \\(or a newer"
+                  + " ./flowstate\\)\n");
+      assertThat(run.out()).as(command.toString()).isEmpty();
+    }
+    assertThat(flowstate.status(halted)).contains(dev.flowstate.db.WorkflowStatus.HALTED);
   }
 
   @Test

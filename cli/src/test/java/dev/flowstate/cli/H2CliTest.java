@@ -27,4 +27,9 @@ class H2CliTest extends CliContract {
 
   @Override
   void drop() {}
+
+  @Override
+  java.sql.Connection connect() throws Exception {
+    return java.sql.DriverManager.getConnection(url());
+  }
 }

@@ -27,4 +27,11 @@ class PostgresCliTest extends CliContract {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
   }
+
+  @Override
+  java.sql.Connection connect() throws Exception {
+    java.sql.Connection c = DriverManager.getConnection(url);
+    c.setSchema(schema);
+    return c;
+  }
 }

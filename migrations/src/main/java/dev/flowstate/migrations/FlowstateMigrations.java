@@ -35,6 +35,12 @@ public final class FlowstateMigrations {
   /** Flyway's history table for flowstate's own migrations, apart from an application's. */
   public static final String HISTORY_TABLE = "fs_schema_history";
 
+  /**
+   * The newest schema version this flowstate knows. A database at a higher version was migrated by
+   * a newer flowstate: tools refuse to read it rather than misread it.
+   */
+  public static final int LATEST_VERSION = 6;
+
   /** The placeholder naming the column type of JSON data. */
   public static final String JSON_TYPE_PLACEHOLDER = "json_type";
 

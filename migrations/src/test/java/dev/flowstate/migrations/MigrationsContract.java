@@ -193,6 +193,25 @@ abstract class MigrationsContract {
   }
 
   @Test
+  void latestVersion_isTheHighestMigrationOnTheClasspath() throws Exception {
+    java.net.URL folder =
+        FlowstateMigrations.class.getResource(
+            "/" + FlowstateMigrations.LOCATION.substring("classpath:".length()));
+    int highest;
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of(folder.toURI()))) {
+      highest =
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(name -> name.matches("V\\d+__.*\\.sql"))
+              .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
+              .max()
+              .orElseThrow();
+    }
+
+    assertThat(FlowstateMigrations.LATEST_VERSION).isEqualTo(highest);
+  }
+
+  @Test
   void migrate_again_appliesNothing() {
     assertThat(FlowstateMigrations.migrate(dataSource, schema)).isZero();
   }
