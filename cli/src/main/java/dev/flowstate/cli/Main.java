@@ -459,7 +459,23 @@ public final class Main implements Callable<Integer> {
                 + " separator (or FLOWSTATE_CLASSPATH)")
     String classpath;
 
+    @Option(
+        names = "--progress",
+        description =
+            "show progress on stderr (objects done, rate, time left) even when it is not a"
+                + " terminal; --quiet turns it off")
+    boolean progress;
+
     abstract void run(dev.flowstate.db.DbWorkflowEngine<?> engine);
+
+    /** On a terminal unless --quiet; the launcher tells whether stderr is one (java cannot). */
+    private boolean showProgress() {
+      if (main.quiet) {
+        return false;
+      }
+      String terminal = System.getenv("FLOWSTATE_STDERR_TERMINAL");
+      return progress || (terminal == null ? System.console() != null : terminal.equals("1"));
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -503,7 +519,10 @@ public final class Main implements Callable<Integer> {
           throw new CliException(Database.firstLine(e.getMessage()), e);
         }
         try {
-          run(engine);
+          // the display ends before the outcome is printed, which would otherwise share its line
+          try (Progress progress = showProgress() ? Progress.start(database, id, main.err) : null) {
+            run(engine);
+          }
         } catch (dev.flowstate.engine.HaltProcessing halt) {
           main.out.println(
               "workflow "

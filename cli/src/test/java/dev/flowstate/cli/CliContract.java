@@ -219,6 +219,42 @@ abstract class CliContract {
   }
 
   @Test
+  void resume_withProgress_showsObjectsDoneRateAndTimeLeftOnStderr_andClearsItsLine() {
+    flowstate.register("slow", Grade.class, ExamDefinitions.SLOW);
+    List<Grade> grades = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      grades.add(new Grade("s" + i, i));
+    }
+    UUID id = flowstate.submit("slow", grades); // stored, not run yet
+
+    Run run = cli("resume", id.toString(), "--progress");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).isEqualTo("workflow " + id + " completed\n");
+    assertThat(run.err())
+        .containsPattern("\robjects \\d+/30 \\(\\d+%\\) · \\d+/s · about \\d+ s left\u001b\\[K")
+        .endsWith("\r\u001b[K");
+    UUID again = flowstate.submit("slow", grades);
+    Run quiet = cli("--quiet", "resume", again.toString(), "--progress");
+    assertThat(quiet.code()).as(quiet.err()).isZero();
+    assertThat(quiet.err()).isEmpty();
+  }
+
+  @Test
+  void progressLine_saysObjectsDonePercentRateAndTimeLeft() {
+    assertThat(Progress.line(1_200, 10_000, 850, java.time.Duration.ofSeconds(1)))
+        .isEqualTo("objects 1,200/10,000 (12%) · 850/s · about 10 s left");
+    assertThat(Progress.line(0, 40, 0, java.time.Duration.ofSeconds(1)))
+        .isEqualTo("objects 0/40 (0%)");
+    assertThat(Progress.line(100, 1_000_000, 100, java.time.Duration.ofSeconds(10)))
+        .isEqualTo("objects 100/1,000,000 (0%) · 10/s · about 27 h 46 min left");
+    assertThat(Progress.line(10, 130, 10, java.time.Duration.ofSeconds(1)))
+        .isEqualTo("objects 10/130 (7%) · 10/s · about 12 s left");
+    assertThat(Progress.line(0, 0, 0, java.time.Duration.ofSeconds(1)))
+        .isEqualTo("objects 0/0 (100%)");
+  }
+
+  @Test
   void unknownId_isExit1_sayingHowToFindIds() {
     UUID unknown = UUID.randomUUID();
     for (String command : List.of("show", "objects", "history")) {

@@ -38,8 +38,22 @@ public final class ExamDefinitions implements DefinitionProvider {
                 }
               }));
 
+  /** Takes a tenth of a second per object: long enough for the progress display. */
+  static final Flow<Grade> SLOW =
+      Flow.of(
+          Task.named(
+              "wait",
+              (g, e) -> {
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                  Thread.currentThread().interrupt();
+                }
+              }));
+
   @Override
   public void register(Flowstate flowstate) {
     flowstate.register("exam", Grade.class, EXAM);
+    flowstate.register("slow", Grade.class, SLOW);
   }
 }

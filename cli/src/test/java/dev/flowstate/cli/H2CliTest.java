@@ -17,7 +17,7 @@ class H2CliTest extends CliContract {
 
   @Override
   List<String> target() {
-    return List.of("--quiet", "--db", url());
+    return List.of("--db", url());
   }
 
   @Override

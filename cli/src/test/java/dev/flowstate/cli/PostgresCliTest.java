@@ -12,7 +12,7 @@ class PostgresCliTest extends CliContract {
 
   @Override
   List<String> target() {
-    return List.of("--quiet", "--db", url, "--schema", schema);
+    return List.of("--db", url, "--schema", schema);
   }
 
   @Override
