@@ -346,8 +346,16 @@ public final class FlowstateBuilder {
       if (schema != null) {
         connection.setSchema(schema);
       }
-      try (var tables =
-          connection.getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+      // only the schema the store will use: fs_workflow elsewhere does not count, and listing
+      // every schema's tables is slow on a server that has many
+      var meta = connection.getMetaData();
+      String current = connection.getSchema();
+      String escape = meta.getSearchStringEscape();
+      String pattern =
+          current == null || escape == null
+              ? current
+              : current.replace(escape, escape + escape).replace("_", escape + "_");
+      try (var tables = meta.getTables(null, pattern, "%", new String[] {"TABLE"})) {
         while (tables.next()) {
           if (tables.getString("TABLE_NAME").equalsIgnoreCase("fs_workflow")) {
             return;

@@ -45,6 +45,19 @@ class FlowstateBuilderTest {
                 + " was set; run FlowstateMigrations.migrate(dataSource) or build with migrate(true)");
   }
 
+  @Test
+  void schemaMigratedOnlyInAnotherSchema_withMigrateFalse_isStillRefused() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:file:" + folder.resolve("two").toAbsolutePath());
+    Flowstate.builder().dataSource(ds).schema("other_app").build().close();
+
+    assertThatThrownBy(() -> Flowstate.builder().dataSource(ds).migrate(false).build())
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith(
+            "the database has no flowstate schema (table fs_workflow is missing)");
+    Flowstate.builder().dataSource(ds).schema("other_app").migrate(false).build().close();
+  }
+
   /**
    * Issue 8, defect 9: a second process opening the default H2 file waited 30 s and was told to
    * check URL, user and password. The default URL now lets processes share the file.
