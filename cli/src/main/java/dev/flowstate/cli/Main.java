@@ -481,8 +481,17 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       Database database = main.database();
       // the schema's presence and version, in plain JDBC before Hibernate's bootstrap: a clear
-      // line, and no second spent on a database that cannot be used
-      Database.close(database.read());
+      // line, and no second spent on a database that cannot be used. The connection stays open
+      // until the Flowstate has its own, so that an embedded H2 file is opened once, not twice.
+      Connection check = database.read();
+      try {
+        return run(database, check);
+      } finally {
+        Database.close(check); // closed already unless the Flowstate could not be built
+      }
+    }
+
+    private int run(Database database, Connection check) throws Exception {
       ClassLoader loader = loader();
       List<dev.flowstate.db.DefinitionProvider> providers = new ArrayList<>();
       java.util.ServiceLoader.load(dev.flowstate.db.DefinitionProvider.class, loader)
@@ -507,6 +516,7 @@ public final class Main implements Callable<Integer> {
       } catch (dev.flowstate.db.StoreException e) {
         throw new CliException(Database.firstLine(e.getMessage()), e);
       }
+      Database.close(check); // no transaction left open for the length of the run
       try (flowstate) {
         Thread.currentThread().setContextClassLoader(loader);
         for (dev.flowstate.db.DefinitionProvider provider : providers) {

@@ -51,13 +51,14 @@ final class Progress implements AutoCloseable {
       while (!done) {
         long total;
         long completed;
-        c.rollback(); // a fresh snapshot each time
         try (ResultSet r = s.executeQuery()) {
           if (!r.next()) {
             return;
           }
           total = r.getLong(1);
           completed = r.getLong(2);
+        } finally {
+          c.rollback(); // no transaction open while waiting; the next read sees a new snapshot
         }
         if (first < 0) {
           first = completed;
