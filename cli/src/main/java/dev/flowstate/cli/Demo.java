@@ -110,7 +110,8 @@ final class Demo implements Callable<Integer> {
     main.out.println("   the workflow to restart it from the first test. flowstate refuses:");
     main.out.println("  " + trick(id));
     main.out.println();
-    main.out.println("The task history records what ran (" + launcher + " " + db + " history ID):");
+    main.out.println(
+        "The task history records what ran (" + launcher + " " + db + " history " + id + "):");
     main.history(id, null);
     main.out.println();
     main.out.println(
