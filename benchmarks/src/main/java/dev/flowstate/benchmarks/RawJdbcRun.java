@@ -109,7 +109,18 @@ final class RawJdbcRun {
           }
         }
       }
-      commit(c, workflowUpdate, select, update, historyInsert, 0, -1, -1, "COMPLETED", count - 1);
+      // the run's end commits what is still pending with it, as the engine does
+      commit(
+          c,
+          workflowUpdate,
+          select,
+          update,
+          historyInsert,
+          pendingFrom,
+          count - 1,
+          -1,
+          "COMPLETED",
+          count - 1);
     }
   }
 
@@ -182,24 +193,18 @@ final class RawJdbcRun {
           item.value = item.value * 31 + k;
         }
         if (checkpointEvery == 1) {
-          int next = i + 1 < items.size() ? i + 1 : -1;
-          commit(
-              c,
-              workflow,
-              select,
-              update,
-              historyInsert,
-              i,
-              i,
-              next,
-              "RUNNING",
-              next < 0 ? i : next);
+          if (i + 1 < items.size()) {
+            commit(c, workflow, select, update, historyInsert, i, i, i + 1, "RUNNING", i + 1);
+            pendingFrom = i + 1;
+          }
         } else if (i + 1 - pendingFrom >= checkpointEvery) {
           commit(c, workflow, select, update, historyInsert, pendingFrom, i, -1, "RUNNING", i);
           pendingFrom = i + 1;
         }
       }
-      commit(c, workflow, select, update, historyInsert, 0, -1, -1, "COMPLETED", items.size() - 1);
+      // the run's end commits what is pending with it: the last object in durable mode
+      int last = items.size() - 1;
+      commit(c, workflow, select, update, historyInsert, pendingFrom, last, -1, "COMPLETED", last);
     }
   }
 

@@ -373,11 +373,11 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         index,
         "the stop on object " + index,
         null,
-        () -> {
-          pending.add(
-              ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, "STOPPED"));
-          endRun(engine);
-        });
+        // the run's end follows at once and commits this object with the workflow's end, in one
+        // transaction (afterProcessing): nothing runs in between that a crash could split
+        () ->
+            pending.add(
+                ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, "STOPPED")));
     return Next.END_RUN;
   }
 
@@ -394,10 +394,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         index,
         "the abort of object " + index,
         null,
-        () -> {
-          pending.add(ended(index, back, null, null, null, "ABORTED"));
-          endRun(engine);
-        });
+        () -> pending.add(ended(index, back, null, null, null, "ABORTED"))); // as for a stop
     return Next.END_RUN;
   }
 
@@ -648,7 +645,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   /**
    * The object ended and the next one follows: durable mode commits it together with marking the
-   * next object RUNNING; checkpoint mode commits when N objects are pending.
+   * next object RUNNING; checkpoint mode commits when N objects are pending; the last object is
+   * committed with the run's end.
    */
   private void movedOn(WorkflowEngine<T> engine, ObjectEnd ended) {
     pending.add(ended);
@@ -681,19 +679,9 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         recorded = new Yielded(id, next);
         throw recorded;
       }
-    } else {
-      row.tokenPos = index;
-      row.callbackPos = FIRST_TASK;
-      commit(engine, -1);
     }
-  }
-
-  /** Stop and abort: durable mode commits now; checkpoint mode leaves it to the run's end. */
-  private void endRun(WorkflowEngine<T> engine) {
-    if (checkpointEvery == 1) {
-      positions(engine);
-      commit(engine, -1);
-    }
+    // the last object: the run's end follows at once (afterProcessing) and commits it with the
+    // workflow's end, one transaction where two would save nothing more
   }
 
   /** One transaction: the workflow row, the pending objects, the object to mark RUNNING. */

@@ -28,6 +28,9 @@ final class FaultyDataSource implements DataSource {
 
   private volatile boolean down;
 
+  /** Commits that went through: each is one save point's transaction. */
+  private final AtomicInteger commits = new AtomicInteger();
+
   /** The next statement kills its connection. */
   private volatile boolean killNextConnection;
 
@@ -48,6 +51,11 @@ final class FaultyDataSource implements DataSource {
   /** Every connection fails (new ones cannot be opened) until {@link #restore()}. */
   void goDown() {
     down = true;
+  }
+
+  /** How many commits went through since this DataSource was made. */
+  int commits() {
+    return commits.get();
   }
 
   void restore() {
@@ -90,6 +98,9 @@ final class FaultyDataSource implements DataSource {
             throw new SQLException("injected: commit failed", "40001");
           }
           Object result = invoke(connection, method, args);
+          if (name.equals("commit")) {
+            commits.incrementAndGet();
+          }
           if (result instanceof Statement statement) {
             return wrapStatement(statement, dead);
           }
