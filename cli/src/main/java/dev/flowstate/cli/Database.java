@@ -87,11 +87,7 @@ final class Database {
   private void requireSchema(Connection c) throws SQLException {
     try (ResultSet tables =
         c.getMetaData()
-            .getTables(
-                null,
-                schema == null ? null : isPostgres() ? schema : schema.toUpperCase(),
-                isPostgres() ? "fs_workflow" : "FS_WORKFLOW",
-                null)) {
+            .getTables(null, schemaPattern(), isPostgres() ? "fs_workflow" : "FS_WORKFLOW", null)) {
       if (!tables.next()) {
         throw new CliException(
             "the flowstate schema is missing in "
@@ -107,15 +103,28 @@ final class Database {
    * migrated inside an application's own Flyway has no {@code fs_schema_history}: nothing to check.
    */
   void requireKnownVersion(Connection c) throws SQLException {
+    int version = schemaVersion(c);
+    if (version > FlowstateMigrations.LATEST_VERSION) {
+      throw new CliException(
+          "the flowstate schema in "
+              + masked()
+              + " is at version "
+              + version
+              + ", newer than this flowstate knows ("
+              + FlowstateMigrations.LATEST_VERSION
+              + "): a newer flowstate migrated it; use that one (or a newer ./flowstate)");
+    }
+  }
+
+  /**
+   * The highest version Flyway applied to flowstate's schema on this connection, 0 when there is no
+   * {@code fs_schema_history} (no schema yet, or one migrated by an application's own Flyway).
+   */
+  int schemaVersion(Connection c) throws SQLException {
     try (ResultSet tables =
-        c.getMetaData()
-            .getTables(
-                null,
-                schema == null ? null : isPostgres() ? schema : schema.toUpperCase(),
-                FlowstateMigrations.HISTORY_TABLE,
-                null)) {
+        c.getMetaData().getTables(null, schemaPattern(), FlowstateMigrations.HISTORY_TABLE, null)) {
       if (!tables.next()) {
-        return;
+        return 0;
       }
     }
     int version = 0;
@@ -134,16 +143,21 @@ final class Database {
         }
       }
     }
-    if (version > FlowstateMigrations.LATEST_VERSION) {
-      throw new CliException(
-          "the flowstate schema in "
-              + masked()
-              + " is at version "
-              + version
-              + ", newer than this flowstate knows ("
-              + FlowstateMigrations.LATEST_VERSION
-              + "): a newer flowstate migrated it; use that one (or a newer ./flowstate)");
+    return version;
+  }
+
+  /** A connection of {@code dataSource} on this database's schema. */
+  Connection on(javax.sql.DataSource dataSource) throws SQLException {
+    Connection c = dataSource.getConnection();
+    if (schema != null) {
+      c.setSchema(schema);
     }
+    return c;
+  }
+
+  /** The schema as the database's metadata names it: H2 folds unquoted names to upper case. */
+  private String schemaPattern() {
+    return schema == null ? null : isPostgres() ? schema : schema.toUpperCase();
   }
 
   String masked() {

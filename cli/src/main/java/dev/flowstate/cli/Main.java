@@ -191,29 +191,15 @@ public final class Main implements Callable<Integer> {
       ds.setMaximumPoolSize(2); // Flyway holds one for its lock and uses another
       ds.setInitializationFailTimeout(1);
       try (ds) {
-        try (Connection c = ds.getConnection()) {
-          if (database.schema != null) {
-            c.setSchema(database.schema);
-          }
+        try (Connection c = database.on(ds)) {
           database.requireKnownVersion(c);
         } catch (SQLException e) {
           // a schema not created yet: the migration below creates it
         }
         int applied = FlowstateMigrations.migrate(ds, database.schema);
-        String version;
-        try (Connection c = ds.getConnection()) {
-          if (database.schema != null) {
-            c.setSchema(database.schema);
-          }
-          try (ResultSet r =
-              c.createStatement()
-                  .executeQuery(
-                      // Flyway quotes its names: lower case on every database
-                      "SELECT \"version\" FROM \""
-                          + FlowstateMigrations.HISTORY_TABLE
-                          + "\" WHERE \"success\" ORDER BY \"installed_rank\" DESC")) {
-            version = r.next() ? r.getString(1) : "?";
-          }
+        int version;
+        try (Connection c = database.on(ds)) {
+          version = database.schemaVersion(c);
         }
         main.out.println(
             applied == 0
