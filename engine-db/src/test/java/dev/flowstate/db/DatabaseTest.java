@@ -26,6 +26,14 @@ abstract class DatabaseTest {
     }
   }
 
+  /** Runs one statement (as an operator or another engine would, outside any run). */
+  int update(String sql) throws SQLException {
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
+      return s.executeUpdate(sql);
+    }
+  }
+
   /** The rows of a query, columns joined by " | ", spaces inside values removed. */
   List<String> rows(String sql) throws SQLException {
     List<String> rows = new ArrayList<>();

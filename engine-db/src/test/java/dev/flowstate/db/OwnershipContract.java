@@ -289,6 +289,49 @@ abstract class OwnershipContract extends DatabaseTest {
   }
 
   @Test
+  void engineFencedOutWhileItHalts_writesNothing_andThrowsTheOwnershipNamingTheHolderWithTheHalt()
+      throws SQLException {
+    Instant until = START.plus(Duration.ofMinutes(10));
+    flowstate.register(
+        "taken",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "pause",
+                (d, e) -> {
+                  if (d.name.equals("B")) {
+                    // another engine's claim, as its statement would leave the row
+                    update(
+                        "UPDATE fs_workflow SET owner = 'other-engine', lease_until = "
+                            + timestamp(until)
+                            + ", version = version + 1");
+                    flowstate.leases().beat();
+                    e.halt("needs review");
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("taken", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOfSatisfying(
+            OwnershipException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("was fenced out")
+                  .contains("(other-engine, lease until " + until + ")");
+              assertThat(e.owner()).isEqualTo("other-engine");
+              assertThat(e.getSuppressed())
+                  .singleElement()
+                  .isInstanceOfSatisfying(
+                      HaltProcessing.class, h -> assertThat(h).hasMessage("needs review"));
+            });
+    // the halt is not written: the row is the new holder's, as its claim left it
+    assertThat(rows("SELECT status, owner, halt_message FROM fs_workflow"))
+        .containsExactly("RUNNING | other-engine | null");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | RUNNING", "2 | INITIAL");
+  }
+
+  @Test
   void leaseNotLongerThanTheHeartbeat_isRefused() {
     assertThatThrownBy(() -> Flowstate.builder().lease(Duration.ofSeconds(5)))
         .isInstanceOf(IllegalArgumentException.class)

@@ -71,10 +71,24 @@ abstract class TrustedStoreContract extends DatabaseTest {
     // with the run's end. A stop or abort on B: its object's end is the run's end, one commit.
     assertThat(commits)
         .containsExactly(entry("plain", 4), entry("stopping", 3), entry("aborting", 3));
+    flowstate.register(
+        "jumping",
+        Doc.class,
+        Flow.of(
+            Task.named("inc", (d, e) -> d.n++),
+            SavePointsContract.on("B", "jump", (d, e) -> e.jumpToken(2))));
+    DbWorkflowEngine<Doc> jumping = flowstate.newWorkflow("jumping", Doc.class);
+    int before = faults.commits();
+    jumping.process(Doc.docs("A", "B", "C", "D", "E"));
+    // the start, A done with B marked, B's jump (where the loop goes: nothing to mark yet), D
+    // marked as it starts, D done with E marked, E with the run's end
+    assertThat(faults.commits() - before).isEqualTo(6);
+
     assertThat(
             rows(
                 "SELECT w.definition_name, o.pos, o.status FROM fs_object o JOIN fs_workflow w"
-                    + " ON w.id = o.workflow_id WHERE w.definition_name <> 'plain' ORDER BY 1, 2"))
+                    + " ON w.id = o.workflow_id WHERE w.definition_name IN ('stopping', 'aborting')"
+                    + " ORDER BY 1, 2"))
         .containsExactly(
             "aborting | 0 | COMPLETED",
             "aborting | 1 | INITIAL",
@@ -108,7 +122,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
     ABORT,
     SKIP,
     CONTINUE,
-    JUMP
+    JUMP,
+    JUMP_BACK_PAST_THE_FIRST
   }
 
   enum Fault {
@@ -121,6 +136,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
    * {@code action}; each action happens once per workflow, remembered in extra data), then "1".
    */
   Flow<Doc> faulty(String on, Action action, Fault fault, int commitsToLetThrough) {
+    boolean[] jumpedBack = {false};
     return Flow.of(
         SavePointsContract.rec("0"),
         Task.named(
@@ -149,6 +165,14 @@ abstract class TrustedStoreContract extends DatabaseTest {
                 case SKIP -> e.skipToken();
                 case CONTINUE -> e.continueNextToken();
                 case JUMP -> e.jumpToken(2);
+                case JUMP_BACK_PAST_THE_FIRST -> {
+                  // once per workflow: extra data is saved at the run's end, not at this commit,
+                  // so a resume from it would jump again
+                  if (!jumpedBack[0]) {
+                    jumpedBack[0] = true;
+                    e.jumpToken(-5);
+                  }
+                }
                 default -> {}
               }
             }),
@@ -197,8 +221,12 @@ abstract class TrustedStoreContract extends DatabaseTest {
         // the run's end, which commits the last object with it in both modes
         cases.add(Arguments.of("E", Action.NONE, fault, 0, checkpointEvery));
       }
-      // after a jump, the start of the object it lands on
+      // after a jump, the start of the object it lands on; a jump back past the first object is
+      // stored clamped, as the position before it
       cases.add(Arguments.of("B", Action.JUMP, Fault.COMMIT_FAILS, 1, checkpointEvery));
+      cases.add(
+          Arguments.of(
+              "B", Action.JUMP_BACK_PAST_THE_FIRST, Fault.COMMIT_FAILS, 1, checkpointEvery));
     }
     return cases.stream();
   }
@@ -236,6 +264,34 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(data(engine.id())).isEqualTo(data(undisturbed));
   }
 
+  /** The run's end fails after a jump past the last object: the jump's commit stands, clamped. */
+  @Test
+  void jumpPastTheLastObject_isStoredAsTheEndOfTheList_whenTheRunsEndCannotBeSaved()
+      throws SQLException {
+    flowstate.register(
+        "far",
+        Doc.class,
+        Flow.of(
+            SavePointsContract.on(
+                "B",
+                "jump",
+                (d, e) -> {
+                  faults.failCommit(1); // the jump's commit goes through, the run's end fails
+                  e.jumpToken(10);
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("far", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(WorkflowError.class)
+        .hasMessageContaining("could not save the end of the run at object 3");
+
+    assertThat(rows("SELECT status, ended_by, token_pos FROM fs_workflow"))
+        .containsExactly("ERROR | SAVE_ERROR | 3");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | INITIAL");
+    assertThat(flowstate.load(engine.id(), Doc.class).state().tokenPos()).isEqualTo(3);
+  }
+
   @Test
   void
       databaseGoneDuringARun_theCallerGetsAStoreExceptionWithTheCauseAndTheTaskError_andResumeFinishesOnceItIsBack()
@@ -269,7 +325,8 @@ abstract class TrustedStoreContract extends DatabaseTest {
                   .contains("may still read RUNNING");
               assertThat(causes(e)).anyMatch(m -> m.startsWith("injected: "));
               assertThat(e.getSuppressed())
-                  .anySatisfy(s -> assertThat(s).hasMessage("task failed on B"));
+                  .anySatisfy(s -> assertThat(s).hasMessage("task failed on B"))
+                  .anySatisfy(s -> assertThat(causes(s)).anyMatch(m -> m.startsWith("injected: ")));
             });
     faults.restore();
     // the process lives on but could not write: the rows are those of the last commit
@@ -431,6 +488,59 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
         .containsExactly("0 | COMPLETED", "1 | ERROR");
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("ERROR");
+  }
+
+  @Test
+  void haltPayloadOverTheDataLimit_isRefusedNamingTheLimit_andTheHaltIsKept() throws SQLException {
+    flowstate.register(
+        "big",
+        Doc.class,
+        Flow.of(
+            SavePointsContract.on(
+                "B", "ask", (d, e) -> e.halt("review", "approve", "x".repeat(20_000)))));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("big", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
+        .isInstanceOfSatisfying(
+            WorkflowError.class,
+            e -> {
+              assertThat(e.getCause())
+                  .isInstanceOf(StoreException.class)
+                  .hasMessage(
+                      "the halt payload of workflow "
+                          + engine.id()
+                          + " is 20002 characters of JSON, over the limit of 10000"
+                          + " (FlowstateBuilder.maxDataLength); keep large data elsewhere and"
+                          + " store a reference to it, or raise the limit");
+              assertThat(e.getSuppressed()).singleElement().isInstanceOf(HaltProcessing.class);
+            });
+    assertThat(rows("SELECT status, ended_by FROM fs_workflow"))
+        .containsExactly("ERROR | SAVE_ERROR");
+  }
+
+  /** The limit counts every key and value of extra data, as JSON. */
+  @Test
+  void extraDataOverTheDataLimit_isRefusedAtTheRunsEnd_countingKeysAndValues() throws SQLException {
+    String key = "k".repeat(100);
+    flowstate.register(
+        "big",
+        Doc.class,
+        // 100 + 9,950 characters: over 10,000 only when the key counts
+        Flow.of(
+            SavePointsContract.on(
+                "B", "note", (d, e) -> e.extraData().put(key, "x".repeat(9_948)))));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("big", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
+        .isInstanceOf(WorkflowError.class)
+        .cause()
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith(
+            "extraData of workflow "
+                + engine.id()
+                + " is 10050 characters of JSON, over the limit of 10000");
+    assertThat(rows("SELECT status, ended_by FROM fs_workflow"))
+        .containsExactly("ERROR | SAVE_ERROR");
   }
 
   @Test
@@ -681,6 +791,47 @@ abstract class TrustedStoreContract extends DatabaseTest {
     engine.resume();
 
     assertThat(sideRows(engine.id())).isEqualTo(EACH_ONCE);
+  }
+
+  /**
+   * An object skipped or aborted by a task takes back what its tasks wrote through the run's
+   * transaction, and only that: the earlier objects' writes stand (in checkpoint mode they are in
+   * the same open transaction, so the object's own savepoint tells them apart).
+   */
+  @ParameterizedTest(name = "{0}, checkpointEvery {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"SKIP, 1", "SKIP, 2", "ABORT, 1", "ABORT, 2"})
+  void writesOfAnObjectSkippedOrAborted_areTakenBack_andEarlierObjectsWritesStand(
+      Action action, int checkpointEvery) throws SQLException {
+    createSideTable();
+    boolean[] done = {false};
+    flowstate.register(
+        "booking",
+        Doc.class,
+        Flow.of(
+            sideWrite("book"),
+            Task.named(
+                "decide",
+                (d, e) -> {
+                  if (d.name.equals("B") && !done[0]) {
+                    done[0] = true;
+                    if (action == Action.SKIP) {
+                      e.skipToken();
+                    } else {
+                      e.abort();
+                    }
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("booking", Doc.class);
+    engine.setCheckpointEvery(checkpointEvery);
+
+    engine.process(Doc.docs("A", "B", "C"));
+
+    assertThat(sideRows(engine.id()))
+        .isEqualTo(action == Action.SKIP ? List.of("0 | book", "2 | book") : List.of("0 | book"));
+    if (action == Action.ABORT) {
+      engine.resume(); // B again, from its first task
+      assertThat(sideRows(engine.id())).containsExactly("0 | book", "1 | book", "2 | book");
+    }
   }
 
   /**
