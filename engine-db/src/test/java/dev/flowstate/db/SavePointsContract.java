@@ -500,7 +500,65 @@ abstract class SavePointsContract extends DatabaseTest {
             "; correct its data column (fs_object.data) and resume" + RowShapes.JSON_HINT);
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
         .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | ERROR");
-    assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("ERROR | 2");
+    assertThat(rows("SELECT status, token_pos, owner, lease_until FROM fs_workflow"))
+        .containsExactly("ERROR | 2 | null | null");
+  }
+
+  /** A row deleted by hand while a run goes on: the save that needs it fails, saying so. */
+  @Test
+  void objectRowDeletedByHandMidRun_failsTheSaveNamingIt_withNothingLeftRunning()
+      throws SQLException {
+    flowstate.register(
+        "deleting",
+        Doc.class,
+        Flow.of(on("A", "delete", (d, e) -> update("DELETE FROM fs_object WHERE pos = 1"))));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("deleting", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(WorkflowError.class)
+        .hasMessageContaining("could not save object 0: workflow " + engine.id())
+        .hasMessageContaining(" has no stored object at ")
+        .hasMessageContaining("1")
+        .hasMessageContaining("; were the objects replaced by a longer list in restart(...)?");
+    assertThat(rows("SELECT status, ended_by, token_pos, owner FROM fs_workflow"))
+        .containsExactly("ERROR | SAVE_ERROR | 0 | null");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | ERROR", "2 | INITIAL");
+  }
+
+  /**
+   * A jump back within one checkpoint ends objects twice before they are written: each object is
+   * stored as it last ended, and history keeps every end, in order.
+   */
+  @Test
+  void jumpBackWithinACheckpoint_storesEachObjectsLastEnd_andEveryEndInHistory()
+      throws SQLException {
+    flowstate.register(
+        "again",
+        Doc.class,
+        Flow.of(
+            Task.named("inc", (d, e) -> d.n++),
+            on(
+                "B",
+                "back",
+                (d, e) -> {
+                  if (d.n == 1) {
+                    e.jumpToken(-1);
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("again", Doc.class);
+    engine.setCheckpointEvery(10);
+
+    engine.process(Doc.docs("A", "B", "C"));
+
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":2,\"name\":\"A\",\"seen\":[\"back\",\"back\"]}",
+            "1 | COMPLETED | {\"n\":2,\"name\":\"B\",\"seen\":[\"back\",\"back\"]}",
+            "2 | COMPLETED | {\"n\":1,\"name\":\"C\",\"seen\":[\"back\"]}");
+    assertThat(rows("SELECT pos, outcome FROM fs_object_run ORDER BY id"))
+        .containsExactly(
+            "0 | COMPLETED", "1 | JUMPED", "0 | COMPLETED", "1 | COMPLETED", "2 | COMPLETED");
   }
 
   /**
