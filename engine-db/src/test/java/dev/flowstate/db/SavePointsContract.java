@@ -10,9 +10,7 @@ import dev.flowstate.engine.RestartPosition;
 import dev.flowstate.engine.Task;
 import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -252,10 +250,7 @@ abstract class SavePointsContract extends DatabaseTest {
   void load_storedCallbackPosThatDoesNotFitTheDefinition_isRefused() throws SQLException {
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
-    try (Connection c = db.connect();
-        Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE fs_workflow SET callback_pos = " + db.jsonLiteral("[7, 3]"));
-    }
+    update("UPDATE fs_workflow SET callback_pos = " + db.jsonLiteral("[7, 3]"));
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
         .isInstanceOf(StoreException.class)
@@ -481,13 +476,10 @@ abstract class SavePointsContract extends DatabaseTest {
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
     assertThatThrownBy(() -> engine.process(Doc.docs("B", "A", "C")))
         .isInstanceOf(HaltProcessing.class);
-    try (Connection c = db.connect();
-        Statement s = c.createStatement()) {
-      s.executeUpdate(
-          "UPDATE fs_object SET data = "
-              + db.jsonLiteral("{\"n\": \"not a number\"}")
-              + " WHERE pos = 2");
-    }
+    update(
+        "UPDATE fs_object SET data = "
+            + db.jsonLiteral("{\"n\": \"not a number\"}")
+            + " WHERE pos = 2");
     DbWorkflowEngine<Doc> resumed = flowstate.load(engine.id(), Doc.class);
 
     assertThatThrownBy(() -> resumed.restart(RestartPosition.CURRENT, RestartPosition.NEXT))

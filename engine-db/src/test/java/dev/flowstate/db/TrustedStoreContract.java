@@ -346,14 +346,11 @@ abstract class TrustedStoreContract extends DatabaseTest {
     flowstate.register("undisturbed", Doc.class, faulty("B", Action.SKIP, null, 0));
     flowstate.register("skipping", Doc.class, faulty("B", Action.SKIP, null, 0));
     UUID undisturbed = runToCompletion("undisturbed", 1, new ArrayList<>());
-    try (var c = db.connect();
-        var statement = c.createStatement()) {
-      statement.executeUpdate(
-          "ALTER TABLE fs_object ADD CONSTRAINT test_no_skip"
-              + " CHECK (status <> 'SKIPPED' OR workflow_id = '"
-              + undisturbed
-              + "')");
-    }
+    update(
+        "ALTER TABLE fs_object ADD CONSTRAINT test_no_skip"
+            + " CHECK (status <> 'SKIPPED' OR workflow_id = '"
+            + undisturbed
+            + "')");
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("skipping", Doc.class);
 
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D", "E")))
@@ -363,10 +360,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
         .containsExactly("ERROR | SAVE_ERROR");
     assertThat(rows("SELECT pos FROM fs_object WHERE status = 'RUNNING'")).isEmpty();
 
-    try (var c = db.connect();
-        var statement = c.createStatement()) {
-      statement.executeUpdate("ALTER TABLE fs_object DROP CONSTRAINT test_no_skip");
-    }
+    update("ALTER TABLE fs_object DROP CONSTRAINT test_no_skip");
     resumeUntilCompleted(engine, new ArrayList<>());
     assertThat(data(engine.id())).isEqualTo(data(undisturbed));
   }
@@ -697,10 +691,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
     flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
-    try (var c = db.connect();
-        var statement = c.createStatement()) {
-      statement.executeUpdate("UPDATE fs_workflow SET " + column + " = " + db.jsonLiteral(json));
-    }
+    update("UPDATE fs_workflow SET " + column + " = " + db.jsonLiteral(json));
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
         .isInstanceOf(StoreException.class)
@@ -715,10 +706,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
     flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
-    try (var c = db.connect();
-        var statement = c.createStatement()) {
-      statement.executeUpdate("UPDATE fs_workflow SET token_pos = 7");
-    }
+    update("UPDATE fs_workflow SET token_pos = 7");
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
         .isInstanceOf(StoreException.class)
@@ -740,11 +728,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
   }
 
   void createSideTable() throws SQLException {
-    try (var c = db.connect();
-        var statement = c.createStatement()) {
-      statement.executeUpdate(
-          "CREATE TABLE side (workflow_id VARCHAR(40), pos INT, task VARCHAR(20))");
-    }
+    update("CREATE TABLE side (workflow_id VARCHAR(40), pos INT, task VARCHAR(20))");
   }
 
   List<String> sideRows(UUID id) throws SQLException {
