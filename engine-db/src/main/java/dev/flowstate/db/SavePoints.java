@@ -559,7 +559,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     row.tokenPos = index;
     row.callbackPos = FIRST_TASK;
     release();
-    transaction.discard();
+    // the run's open transaction holds only the writes of the objects pending above (the row is
+    // read before its object starts): they commit with those objects' ends
     commit(null, -1);
     leases.ended(this);
   }

@@ -31,6 +31,9 @@ final class FaultyDataSource implements DataSource {
   /** Commits that went through: each is one save point's transaction. */
   private final AtomicInteger commits = new AtomicInteger();
 
+  /** Connections handed out and not closed yet. */
+  private final AtomicInteger open = new AtomicInteger();
+
   /** The next statement kills its connection. */
   private volatile boolean killNextConnection;
 
@@ -58,6 +61,11 @@ final class FaultyDataSource implements DataSource {
     return commits.get();
   }
 
+  /** How many connections are open: handed out and not closed (a leaked one stays counted). */
+  int openConnections() {
+    return open.get();
+  }
+
   void restore() {
     down = false;
     killNextConnection = false;
@@ -69,7 +77,9 @@ final class FaultyDataSource implements DataSource {
     if (down) {
       throw new SQLTransientConnectionException("injected: the database is unreachable");
     }
-    return wrap(real.getConnection());
+    Connection connection = real.getConnection();
+    open.incrementAndGet();
+    return wrap(connection);
   }
 
   @Override
@@ -79,9 +89,14 @@ final class FaultyDataSource implements DataSource {
 
   private Connection wrap(Connection connection) {
     boolean[] dead = {false};
+    boolean[] closed = {false};
     InvocationHandler handler =
         (proxy, method, args) -> {
           String name = method.getName();
+          if (name.equals("close") && !closed[0]) {
+            closed[0] = true;
+            open.decrementAndGet();
+          }
           if (name.equals("close") || name.equals("isClosed")) {
             return invoke(connection, method, args);
           }

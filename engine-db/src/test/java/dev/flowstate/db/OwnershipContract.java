@@ -289,8 +289,14 @@ abstract class OwnershipContract extends DatabaseTest {
   }
 
   @Test
-  void engineFencedOutWhileItHalts_writesNothing_andThrowsTheOwnershipNamingTheHolderWithTheHalt()
-      throws SQLException {
+  void
+      engineFencedOutWhileItHalts_writesNothingClosesItsTransaction_andThrowsTheOwnershipNamingTheHolderWithTheHalt()
+          throws SQLException {
+    flowstate.close();
+    FaultyDataSource connections = new FaultyDataSource(db.dataSource()); // counts them
+    flowstate =
+        Flowstate.builder().dataSource(connections).schema(db.schema()).clock(clock).build();
+    update("CREATE TABLE side (workflow_id VARCHAR(40), pos INT, task VARCHAR(20))");
     Instant until = START.plus(Duration.ofMinutes(10));
     flowstate.register(
         "taken",
@@ -300,6 +306,7 @@ abstract class OwnershipContract extends DatabaseTest {
                 "pause",
                 (d, e) -> {
                   if (d.name.equals("B")) {
+                    Worker.sideInsert(e, db.schema(), "pause"); // opens the run's transaction
                     // another engine's claim, as its statement would leave the row
                     update(
                         "UPDATE fs_workflow SET owner = 'other-engine', lease_until = "
@@ -329,6 +336,9 @@ abstract class OwnershipContract extends DatabaseTest {
         .containsExactly("RUNNING | other-engine | null");
     assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
         .containsExactly("0 | COMPLETED", "1 | RUNNING", "2 | INITIAL");
+    // the run's open transaction, with the task's write, was rolled back and its connection closed
+    assertThat(rows("SELECT COUNT(*) FROM side")).containsExactly("0");
+    assertThat(connections.openConnections()).isZero();
   }
 
   @Test

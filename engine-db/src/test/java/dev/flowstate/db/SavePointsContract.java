@@ -163,6 +163,46 @@ abstract class SavePointsContract extends DatabaseTest {
             "1 | ERROR | java.lang.IllegalStateException:baddata | [1]");
   }
 
+  /**
+   * A WorkflowError about this very workflow reaches the caller as it is, recorded like any other
+   * failure; one about another workflow (a child's, say) is wrapped as this workflow's failure.
+   */
+  @Test
+  void taskThrowingAWorkflowError_ofItsOwnWorkflowPassesAsIs_ofAnotherIsWrapped()
+      throws SQLException {
+    WorkflowError[] thrown = new WorkflowError[1];
+    for (String name : List.of("own", "child")) {
+      flowstate.register(
+          name,
+          Doc.class,
+          Flow.of(
+              on(
+                  "B",
+                  "x",
+                  (d, e) -> {
+                    thrown[0] =
+                        name.equals("own")
+                            ? new WorkflowError("own failure", e.workflowId(), 1, null, null)
+                            : new WorkflowError("child failed", "another", 0, null, null);
+                    throw thrown[0];
+                  })));
+    }
+    DbWorkflowEngine<Doc> own = flowstate.newWorkflow("own", Doc.class);
+    DbWorkflowEngine<Doc> child = flowstate.newWorkflow("child", Doc.class);
+
+    assertThatThrownBy(() -> own.process(Doc.docs("A", "B"))).isSameAs(thrown[0]);
+    assertThat(rows("SELECT status, last_error FROM fs_workflow WHERE id = '" + own.id() + "'"))
+        .containsExactly("ERROR | taskxonobject1:dev.flowstate.engine.WorkflowError:ownfailure");
+
+    assertThatThrownBy(() -> child.process(Doc.docs("A", "B")))
+        .isInstanceOfSatisfying(
+            WorkflowError.class,
+            e -> {
+              assertThat(e.workflowId()).isEqualTo(child.id().toString());
+              assertThat(e.getCause()).isSameAs(thrown[0]);
+            });
+  }
+
   @Test
   void skipAbortStop_saveTheObjectAsSemanticsSays() throws SQLException {
     flowstate.register(
@@ -355,6 +395,32 @@ abstract class SavePointsContract extends DatabaseTest {
             "3 | ERROR | java.lang.IllegalArgumentException:noD");
     assertThat(rows("SELECT COUNT(*) FROM fs_object_run WHERE started_at <= ended_at"))
         .containsExactly("4");
+  }
+
+  /** Each history row holds when its object started and ended, read from the Flowstate's clock. */
+  @Test
+  void history_recordsWhenEachObjectRunStartedAndEnded() {
+    flowstate.close();
+    java.time.Instant start = java.time.Instant.parse("2026-12-01T10:00:00Z");
+    TestClock clock = new TestClock(start);
+    flowstate = db.flowstate().clock(clock).build();
+    flowstate.register(
+        "timed",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "work",
+                (d, e) ->
+                    clock.advance(java.time.Duration.ofSeconds(d.name.equals("A") ? 5 : 7)))));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("timed", Doc.class);
+
+    engine.process(Doc.docs("A", "B"));
+
+    assertThat(flowstate.history(engine.id()))
+        .extracting(ObjectRun::position, ObjectRun::startedAt, ObjectRun::endedAt)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, start, start.plusSeconds(5)),
+            org.assertj.core.groups.Tuple.tuple(1, start.plusSeconds(5), start.plusSeconds(12)));
   }
 
   @Test

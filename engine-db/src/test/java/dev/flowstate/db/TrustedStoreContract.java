@@ -292,6 +292,45 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(flowstate.load(engine.id(), Doc.class).state().tokenPos()).isEqualTo(3);
   }
 
+  /**
+   * A jump back by one whose next commit fails: the jump's commit stands, naming the object before
+   * the one it lands on as the last ended, so the resume starts at the landing object.
+   */
+  @Test
+  void jumpBackByOne_isStoredAsTheObjectBeforeItsLanding_whenTheNextCommitFails()
+      throws SQLException {
+    flowstate.register(
+        "back",
+        Doc.class,
+        Flow.of(
+            SavePointsContract.rec("0"),
+            SavePointsContract.on(
+                "C",
+                "jump",
+                (d, e) -> {
+                  if (!armed) {
+                    armed = true;
+                    faults.failCommit(1); // the jump's commit goes through, B's start fails
+                    e.jumpToken(-1);
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("back", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D")))
+        .isInstanceOf(WorkflowError.class)
+        .hasMessageContaining("could not save the start of object 1");
+
+    assertThat(rows("SELECT status, ended_by, token_pos FROM fs_workflow"))
+        .containsExactly("ERROR | SAVE_ERROR | 0");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | COMPLETED", "3 | INITIAL");
+
+    DbWorkflowEngine<Doc> resumed = flowstate.load(engine.id(), Doc.class);
+    assertThat(resumed.state().tokenPos()).isEqualTo(0);
+    resumed.resume();
+    assertThat(resumed.objects()).extracting(d -> d.seen.size()).containsExactly(2, 4, 4, 2);
+  }
+
   @Test
   void
       databaseGoneDuringARun_theCallerGetsAStoreExceptionWithTheCauseAndTheTaskError_andResumeFinishesOnceItIsBack()
@@ -816,6 +855,55 @@ abstract class TrustedStoreContract extends DatabaseTest {
       engine.resume(); // B again, from its first task
       assertThat(sideRows(engine.id())).containsExactly("0 | book", "1 | book", "2 | book");
     }
+  }
+
+  /**
+   * An unreadable row met mid-run in checkpoint mode: the objects that ended since the last commit
+   * are stored COMPLETED, so their writes through the run's transaction commit with them; once the
+   * row is corrected, resume() runs the rest and every write lands once.
+   */
+  @Test
+  void unreadableRowMidCheckpoint_commitsTheEndedObjectsWithTheirWrites_andResumeWritesEachOnce()
+      throws SQLException {
+    createSideTable();
+    flowstate.register(
+        "booking",
+        Doc.class,
+        Flow.of(
+            sideWrite("book"),
+            SavePointsContract.on(
+                "B",
+                "review",
+                (d, e) -> {
+                  if (!armed) {
+                    armed = true;
+                    e.halt("review B");
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("booking", Doc.class);
+    engine.setCheckpointEvery(3);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D", "E")))
+        .isInstanceOf(HaltProcessing.class);
+    String d = rows("SELECT data FROM fs_object WHERE pos = 3").get(0);
+    update("UPDATE fs_object SET data = " + db.jsonLiteral("{\"n\": \"x\"}") + " WHERE pos = 3");
+
+    DbWorkflowEngine<Doc> resumed = flowstate.load(engine.id(), Doc.class);
+    resumed.setCheckpointEvery(3);
+    assertThatThrownBy(resumed::resume)
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("object 3 of workflow " + engine.id());
+
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED", "1 | COMPLETED", "2 | COMPLETED", "3 | ERROR", "4 | INITIAL");
+    assertThat(sideRows(engine.id())).containsExactly("0 | book", "1 | book", "2 | book");
+
+    update("UPDATE fs_object SET data = " + db.jsonLiteral(d) + " WHERE pos = 3");
+    flowstate.load(engine.id(), Doc.class).resume();
+
+    assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.COMPLETED);
+    assertThat(sideRows(engine.id()))
+        .containsExactly("0 | book", "1 | book", "2 | book", "3 | book", "4 | book");
   }
 
   /**
