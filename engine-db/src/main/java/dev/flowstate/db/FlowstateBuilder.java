@@ -309,7 +309,10 @@ public final class FlowstateBuilder {
       ds = pool;
     }
     try {
-      if (migrate) {
+      if (migrate && pool != null) {
+        // Flyway holds two or three connections at once: more than maxConnections(1) lends
+        FlowstateMigrations.migrate(url, user, password, schema);
+      } else if (migrate) {
         FlowstateMigrations.migrate(ds, schema);
       } else {
         requireSchema(ds);

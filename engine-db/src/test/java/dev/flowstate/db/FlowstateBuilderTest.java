@@ -127,6 +127,117 @@ class FlowstateBuilderTest {
   }
 
   /** Issue 8, defect 11: the JDBC URL was logged with its password. */
+  /**
+   * The pool the builder makes has maxConnections connections and waits connectionTimeout for one:
+   * with its only connection held by a run's transaction, a read fails then, naming the pool.
+   */
+  @Test
+  void ownPool_full_makesAReadWaitTheConnectionTimeoutThenFail_namingThePool() {
+    String url = "jdbc:h2:file:" + folder.resolve("full").toAbsolutePath();
+    List<String> failures = new java.util.ArrayList<>();
+    try (Flowstate flowstate =
+        Flowstate.builder()
+            .jdbcUrl(url)
+            .maxConnections(1)
+            .connectionTimeout(java.time.Duration.ofMillis(300))
+            .build()) {
+      flowstate.register(
+          "greedy",
+          Doc.class,
+          Flow.of(
+              Task.named(
+                  "hold",
+                  (d, e) -> {
+                    DbWorkflowEngine.connection(e); // the pool's only connection, until the save
+                    long started = System.nanoTime();
+                    try {
+                      flowstate.workflows(WorkflowQuery.all());
+                    } catch (RuntimeException failed) {
+                      Throwable root = failed;
+                      while (root.getCause() != null) {
+                        root = root.getCause();
+                      }
+                      failures.add(root.getMessage());
+                      failures.add(
+                          (System.nanoTime() - started) / 1_000_000 >= 250 ? "waited" : "at once");
+                    }
+                  })));
+      DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("greedy", Doc.class);
+
+      engine.process(Doc.docs("A"));
+
+      assertThat(flowstate.maxConnections()).isOne();
+      assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.COMPLETED);
+    }
+    assertThat(failures).hasSize(2);
+    assertThat(failures.get(0))
+        .startsWith("flowstate - Connection is not available, request timed out after ")
+        .contains("total=1, active=1");
+    assertThat(failures.get(1)).isEqualTo("waited");
+  }
+
+  /**
+   * The pool the builder makes for PostgreSQL sets socketTimeout, so a statement whose answer never
+   * comes fails instead of hanging; a socketTimeout in the JDBC URL wins.
+   */
+  @Test
+  void ownPostgresPool_setsTheSocketTimeout_unlessTheJdbcUrlSetsItsOwn() throws Exception {
+    TestDatabase db = TestDatabase.postgres();
+    String url = db.jdbcUrl();
+    String withOwn = url + (url.contains("?") ? "&" : "?") + "socketTimeout=7";
+    List<Integer> timeouts = new java.util.ArrayList<>();
+    try {
+      for (String jdbcUrl : List.of(url, withOwn)) {
+        try (Flowstate flowstate =
+            Flowstate.builder()
+                .jdbcUrl(jdbcUrl)
+                .schema(db.schema())
+                .socketTimeout(java.time.Duration.ofSeconds(42))
+                .build()) {
+          flowstate.register(
+              "timeout",
+              Doc.class,
+              Flow.of(
+                  Task.named(
+                      "read",
+                      (d, e) -> timeouts.add(DbWorkflowEngine.connection(e).getNetworkTimeout()))));
+          flowstate.newWorkflow("timeout", Doc.class).process(Doc.docs("A"));
+        }
+      }
+    } finally {
+      db.drop();
+    }
+    assertThat(timeouts).containsExactly(42_000, 7_000);
+  }
+
+  /** A build that fails after making its pool closes the pool: no connection stays open. */
+  @Test
+  void failedBuild_closesThePoolItMade() throws Exception {
+    String refused = "jdbc:h2:file:" + folder.resolve("refused").toAbsolutePath();
+    String clashing = "jdbc:h2:file:" + folder.resolve("clashing").toAbsolutePath();
+    try (Connection c = java.sql.DriverManager.getConnection(clashing);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE fs_workflow (x INT)"); // the first migration cannot create its own
+    }
+
+    assertThatThrownBy(() -> Flowstate.builder().jdbcUrl(refused).migrate(false).build())
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("the database has no flowstate schema");
+    assertThatThrownBy(() -> Flowstate.builder().jdbcUrl(clashing).build())
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("could not migrate the flowstate schema: ");
+
+    for (String url : List.of(refused, clashing)) {
+      try (Connection c = java.sql.DriverManager.getConnection(url);
+          Statement s = c.createStatement();
+          java.sql.ResultSet sessions =
+              s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+        sessions.next();
+        assertThat(sessions.getInt(1)).as("sessions open on " + url).isOne();
+      }
+    }
+  }
+
   @Test
   void jdbcUrlInLogsAndMessages_hasItsPasswordMasked() {
     assertThat(

@@ -94,6 +94,33 @@ public final class FlowstateMigrations {
     }
   }
 
+  /**
+   * Applies the pending migrations through connections of their own, opened from the JDBC URL and
+   * closed when done: Flyway holds two or three connections at once, more than a small pool may
+   * lend.
+   *
+   * @param jdbcUrl the database's JDBC URL
+   * @param user the user, or {@code null} if the URL names it
+   * @param password the password, or {@code null}
+   * @param schema the schema, or {@code null} for the connection's default
+   * @return how many migrations were applied
+   * @throws IllegalArgumentException if {@code jdbcUrl} is null
+   * @throws MigrationException if the database cannot be reached or a migration fails
+   */
+  public static int migrate(String jdbcUrl, String user, String password, String schema) {
+    if (jdbcUrl == null) {
+      throw new IllegalArgumentException("jdbcUrl must not be null");
+    }
+    DataSource unpooled;
+    try {
+      unpooled = Flyway.configure().dataSource(jdbcUrl, user, password).getDataSource();
+    } catch (RuntimeException e) {
+      throw new MigrationException(
+          "could not migrate the flowstate schema: " + rootMessage(e) + "; check the JDBC URL", e);
+    }
+    return migrate(unpooled, schema);
+  }
+
   /** Flowstate's location and placeholder on a Flyway configuration. */
   static FluentConfiguration configure(FluentConfiguration config, DataSource dataSource) {
     if (dataSource == null) {

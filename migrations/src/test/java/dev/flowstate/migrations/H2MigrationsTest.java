@@ -68,6 +68,39 @@ class H2MigrationsTest extends MigrationsContract {
         .hasMessage("dataSource must not be null");
   }
 
+  /** From a JDBC URL, through connections of its own that are all closed when it is done. */
+  @Test
+  void migrateByJdbcUrl_appliesEveryMigration_andLeavesNoConnectionOpen(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path folder) throws SQLException {
+    String url = "jdbc:h2:file:" + folder.resolve("by-url").toAbsolutePath();
+
+    assertThat(FlowstateMigrations.migrate(url, "sa", "", "app"))
+        .isEqualTo(FlowstateMigrations.LATEST_VERSION);
+    assertThat(FlowstateMigrations.migrate(url, "sa", "", "app")).isZero();
+
+    try (Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+        var r =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT (SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS),"
+                        + " (SELECT COUNT(*) FROM \"app\".fs_workflow)")) {
+      r.next();
+      assertThat(r.getInt(1)).as("sessions").isOne();
+      assertThat(r.getInt(2)).as("workflows").isZero();
+    }
+  }
+
+  @Test
+  void migrateByJdbcUrl_refusesANullUrl_andNamesAUrlNoDriverTakes() {
+    assertThatThrownBy(() -> FlowstateMigrations.migrate(null, null, null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("jdbcUrl must not be null");
+    assertThatThrownBy(() -> FlowstateMigrations.migrate("jdbc:nosuch:db", null, null, null))
+        .isInstanceOf(MigrationException.class)
+        .hasMessageStartingWith("could not migrate the flowstate schema: ")
+        .hasMessageEndingWith("; check the JDBC URL");
+  }
+
   /** Issue 8, defect 12: MigrationException stood outside flowstate's one exception root. */
   @Test
   void migrationException_isAFlowstateException() {
