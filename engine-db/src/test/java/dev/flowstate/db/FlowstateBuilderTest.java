@@ -91,6 +91,9 @@ class FlowstateBuilderTest {
                   + url
                   + " is in use by another process that"
                   + " opened it without AUTO_SERVER=TRUE (")
+          // H2's own first line inside the parentheses, without the lines after it
+          .hasMessageMatching(
+              "(?s)[^\\n]*AUTO_SERVER=TRUE \\([^\\n]*(already in use|is locked)[^\\n]*\\); add .*")
           .hasMessageEndingWith(
               "add ;AUTO_SERVER=TRUE to the JDBC URL of every process that opens it"
                   + " (flowstate's default URL has it), or stop the other process");
@@ -236,6 +239,47 @@ class FlowstateBuilderTest {
         assertThat(sessions.getInt(1)).as("sessions open on " + url).isOne();
       }
     }
+  }
+
+  /** Each setting is refused just outside its range with what is allowed, and kept at its edges. */
+  @Test
+  void settings_areRefusedJustOutsideTheirRange_andKeptAtItsEdges_returningTheBuilder() {
+    FlowstateBuilder b = Flowstate.builder();
+    java.time.Duration second = java.time.Duration.ofSeconds(1);
+
+    assertThatThrownBy(() -> b.maxConnections(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxConnections must be between 1 and 1000, got 0");
+    assertThatThrownBy(() -> b.maxConnections(1001))
+        .hasMessage("maxConnections must be between 1 and 1000, got 1001");
+    assertThatThrownBy(() -> b.connectionTimeout(java.time.Duration.ofMillis(249)))
+        .hasMessage("connectionTimeout must be at least 250 ms (HikariCP's minimum), got PT0.249S");
+    assertThatThrownBy(() -> b.socketTimeout(java.time.Duration.ofMillis(999)))
+        .hasMessage("socketTimeout must be at least 1 s, got PT0.999S");
+    assertThatThrownBy(() -> b.maxDataLength(0))
+        .hasMessage("maxDataLength must be at least 1, got 0");
+    b.heartbeat(second.multipliedBy(5));
+    assertThatThrownBy(() -> b.lease(second.multipliedBy(5)))
+        .hasMessage(
+            "lease (PT5S) must be longer than the heartbeat (PT5S), or leases lapse between"
+                + " renewals; set heartbeat(...) first");
+    b.lease(java.time.Duration.ofMillis(5001));
+    assertThatThrownBy(() -> b.heartbeat(java.time.Duration.ofMillis(5001)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("heartbeat (PT5.001S) must be shorter than the lease (PT5.001S)");
+
+    assertThat(b.maxConnections(1))
+        .isSameAs(b.maxConnections(1000))
+        .isSameAs(b.connectionTimeout(java.time.Duration.ofMillis(250)))
+        .isSameAs(b.socketTimeout(second))
+        .isSameAs(b.maxDataLength(1))
+        .isSameAs(b.objectMapper(new com.fasterxml.jackson.databind.ObjectMapper()))
+        .isSameAs(b.user("sa"))
+        .isSameAs(b.password("secret"))
+        .isSameAs(b.history(false))
+        .isSameAs(b.migrate(true))
+        .isSameAs(b.schema("app"))
+        .isSameAs(b.clock(java.time.Clock.systemUTC()));
   }
 
   @Test
