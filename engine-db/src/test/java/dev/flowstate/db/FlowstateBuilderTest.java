@@ -282,6 +282,44 @@ class FlowstateBuilderTest {
         .isSameAs(b.clock(java.time.Clock.systemUTC()));
   }
 
+  /**
+   * close() stops the heartbeat, closes the store and the pool the builder made: no session stays
+   * open on the database, and the closed Flowstate refuses work.
+   */
+  @Test
+  void close_stopsTheHeartbeatAndClosesTheStoreAndThePool() throws Exception {
+    String url = "jdbc:h2:file:" + folder.resolve("closed").toAbsolutePath();
+    java.util.Set<Thread> before = heartbeats();
+    Flowstate flowstate = Flowstate.builder().jdbcUrl(url).build();
+    flowstate.register("one", Doc.class, Flow.of(Task.named("a", (d, e) -> d.n++)));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("one", Doc.class);
+    engine.process(Doc.docs("A")); // starts the heartbeat
+    java.util.Set<Thread> started = heartbeats();
+    started.removeAll(before);
+    assertThat(started).hasSize(1);
+    Thread heartbeat = started.iterator().next();
+
+    flowstate.close();
+
+    heartbeat.join(5_000);
+    assertThat(heartbeat.isAlive()).isFalse();
+    assertThatThrownBy(() -> flowstate.status(engine.id()))
+        .isInstanceOf(IllegalStateException.class);
+    try (Connection c = java.sql.DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        java.sql.ResultSet sessions =
+            s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+      sessions.next();
+      assertThat(sessions.getInt(1)).isOne();
+    }
+  }
+
+  static java.util.Set<Thread> heartbeats() {
+    java.util.Set<Thread> threads = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+    threads.removeIf(t -> !t.getName().equals("flowstate-heartbeat"));
+    return threads;
+  }
+
   @Test
   void jdbcUrlInLogsAndMessages_hasItsPasswordMasked() {
     assertThat(

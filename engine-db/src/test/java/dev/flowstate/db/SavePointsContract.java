@@ -203,6 +203,54 @@ abstract class SavePointsContract extends DatabaseTest {
             });
   }
 
+  /**
+   * The stored engine offers the core engine's runs and views: each reaches the run, and what the
+   * run does is saved.
+   */
+  @Test
+  void storedEngine_offersTheCoreEnginesRunsAndViews_andSavesWhatEachRunDoes() throws SQLException {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    List<String> events = new ArrayList<>();
+    dev.flowstate.engine.EngineListener<Doc> listener =
+        new dev.flowstate.engine.EngineListener<>() {
+          @Override
+          public void halted(WorkflowEngine<Doc> e, HaltProcessing halt) {
+            events.add("halted " + halt.getMessage());
+          }
+
+          @Override
+          public void finished(WorkflowEngine<Doc> e) {
+            events.add("finished");
+          }
+        };
+    assertThat(engine.addListener(listener)).isSameAs(engine);
+    assertThat(engine.definitionName()).isEqualTo("halting");
+    assertThat(engine.definition()).isSameAs(HALTING);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C"), true, true))
+        .isInstanceOf(HaltProcessing.class);
+    assertThat(engine.currentObject()).hasValueSatisfying(d -> assertThat(d.name).isEqualTo("B"));
+    assertThat(engine.currentTaskName()).isEqualTo("h");
+    assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("HALTED | 1");
+
+    engine.restart("current", "next"); // B goes on after its halting task, then C
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | COMPLETED", "2 | COMPLETED");
+    assertThat(events).containsExactly("halted needs review", "finished");
+
+    assertThat(engine.removeListener(listener)).isTrue();
+    assertThat(engine.removeListener(listener)).isFalse();
+    engine.restart(RestartPosition.FIRST, RestartPosition.FIRST, Doc.docs("D", "E", "F"));
+    assertThat(rows("SELECT pos, data FROM fs_object WHERE pos = 2"))
+        .containsExactly("2 | {\"n\":0,\"name\":\"F\",\"seen\":[\"a\",\"h\",\"b\",\"c\"]}");
+    engine.restart(
+        RestartPosition.FIRST, RestartPosition.FIRST, Doc.docs("G", "H", "I", "J"), true, true);
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+    assertThat(rows("SELECT pos, status FROM fs_object WHERE pos = 3"))
+        .containsExactly("3 | COMPLETED");
+    assertThat(events).hasSize(2);
+  }
+
   @Test
   void skipAbortStop_saveTheObjectAsSemanticsSays() throws SQLException {
     flowstate.register(
