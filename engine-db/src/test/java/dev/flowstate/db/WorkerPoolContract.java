@@ -148,7 +148,8 @@ abstract class WorkerPoolContract extends DatabaseTest {
   }
 
   @Test
-  void pool_claimsOnlyDefinitionsItHasRegistered_withTheSameFingerprint() throws Exception {
+  void pool_claimsEveryDefinitionItHasRegistered_andOnlyThoseWithTheSameFingerprint()
+      throws Exception {
     flowstate.register("mine", Doc.class, Flow.of(recorded("a")));
     Flowstate older = flowstate().build();
     UUID theirs;
@@ -162,15 +163,18 @@ abstract class WorkerPoolContract extends DatabaseTest {
       older.close();
     }
     UUID mine = flowstate.submit("mine", Doc.docs("A"));
+    flowstate.register("also mine", Doc.class, Flow.of(recorded("b")));
+    UUID alsoMine = flowstate.submit("also mine", Doc.docs("B"));
 
     WorkerPool pool = start(flowstate.workers().threads(2));
-    await("mine completed", () -> pool.stats().completed() == 1);
+    await("mine completed", () -> pool.stats().completed() == 2);
     Thread.sleep(200); // a few more polls
 
     assertThat(flowstate.status(mine)).contains(WorkflowStatus.COMPLETED);
+    assertThat(flowstate.status(alsoMine)).contains(WorkflowStatus.COMPLETED);
     assertThat(flowstate.status(theirs)).contains(WorkflowStatus.NEW);
     assertThat(flowstate.status(changed)).contains(WorkflowStatus.NEW);
-    assertThat(pool.stats().claimed()).isOne();
+    assertThat(pool.stats().claimed()).isEqualTo(2);
   }
 
   /**
@@ -207,6 +211,27 @@ abstract class WorkerPoolContract extends DatabaseTest {
         .hasValueSatisfying(line -> assertThat(line).contains("rows=1 loops=1"));
     assertThat(rows("SELECT owner, status FROM fs_workflow WHERE id = '" + due + "'"))
         .containsExactly("null | NEW");
+  }
+
+  /**
+   * Work made in this process wakes its idle pools at once: a pool that polls once an hour runs a
+   * submitted workflow and a requested resume without waiting for its next poll.
+   */
+  @Test
+  void submitAndRequestResume_wakeAnIdlePoolOfThisProcessAtOnce() throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    DbWorkflowEngine<Doc> created = flowstate.newWorkflow("one", Doc.class, Doc.docs("A"));
+    WorkerPool pool = flowstate.workers().threads(1).pollInterval(Duration.ofHours(1)).start();
+    pools.add(pool);
+    Thread.sleep(300); // its first poll found nothing due: it waits for an hour or a wake-up
+
+    UUID submitted = flowstate.submit("one", Doc.docs("B"));
+    await("the submitted one completed", () -> pool.stats().completed() == 1);
+    flowstate.requestResume(created.id());
+    await("the requested one completed", () -> pool.stats().completed() == 2);
+
+    assertThat(flowstate.status(submitted)).contains(WorkflowStatus.COMPLETED);
+    assertThat(flowstate.status(created.id())).contains(WorkflowStatus.COMPLETED);
   }
 
   @Test
