@@ -611,6 +611,31 @@ abstract class SavePointsContract extends DatabaseTest {
   }
 
   /** A row deleted by hand while a run goes on: the save that needs it fails, saying so. */
+  /**
+   * An object row deleted by hand while the workflow waits: the resume that reads its page fails
+   * naming the range and how many of it are stored, before the run starts, changing nothing.
+   */
+  @Test
+  void objectRowDeletedByHandWhileHalted_failsTheResumeNamingTheRangeNotAllStored()
+      throws SQLException {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D")))
+        .isInstanceOf(HaltProcessing.class);
+    update("DELETE FROM fs_object WHERE pos = 2");
+
+    assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class).resume())
+        .isInstanceOf(StoreException.class)
+        .hasMessage(
+            "workflow "
+                + engine.id()
+                + " should have objects 0 to 3 but only 3 of them are stored");
+    // met before the run starts: the rows stay as the halt left them, the workflow unowned
+    assertThat(rows("SELECT status, token_pos, owner FROM fs_workflow"))
+        .containsExactly("HALTED | 1 | null");
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | HALTED", "3 | INITIAL");
+  }
+
   @Test
   void objectRowDeletedByHandMidRun_failsTheSaveNamingIt_withNothingLeftRunning()
       throws SQLException {

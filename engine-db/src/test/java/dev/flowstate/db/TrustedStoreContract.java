@@ -1202,6 +1202,12 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThatThrownBy(() -> WorkflowQuery.all().limit(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("limit must be 1 to 10000, got 0");
+    assertThatThrownBy(() -> WorkflowQuery.all().limit(WorkflowQuery.MAX_LIMIT + 1))
+        .hasMessage("limit must be 1 to 10000, got 10001");
+    assertThatThrownBy(() -> WorkflowQuery.all().offset(-1))
+        .hasMessage("offset must be 0 or more, got -1");
+    assertThat(WorkflowQuery.all().offset(0).limit(WorkflowQuery.MAX_LIMIT))
+        .isEqualTo(new WorkflowQuery(null, null, null, 0, 10_000));
   }
 
   @Test
