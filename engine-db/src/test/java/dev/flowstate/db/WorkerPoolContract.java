@@ -579,6 +579,83 @@ abstract class WorkerPoolContract extends DatabaseTest {
     assertThatThrownBy(() -> builder.shutdownTimeout(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("shutdownTimeout must be zero or more, got PT-1S; the default is 30 s");
+    assertThatThrownBy(() -> builder.threads(1001))
+        .hasMessage("threads must be between 1 and 1000, got 1001; the default is 4");
+    assertThatThrownBy(() -> builder.pollInterval(Duration.ofMillis(9)))
+        .hasMessageStartingWith("pollInterval must be between 10 ms and 1 hour, got PT0.009S");
+    assertThatThrownBy(() -> builder.pollInterval(Duration.ofHours(1).plusMillis(1)))
+        .hasMessageStartingWith("pollInterval must be between 10 ms and 1 hour, got PT1H0.001S");
+    // each edge is allowed
+    assertThat(builder.threads(1))
+        .isSameAs(builder.threads(1000))
+        .isSameAs(builder.pollInterval(Duration.ofMillis(10)))
+        .isSameAs(builder.pollInterval(Duration.ofHours(1)))
+        .isSameAs(builder.batchSize(1))
+        .isSameAs(builder.shutdownTimeout(Duration.ZERO));
+  }
+
+  /**
+   * close() wakes the claimer and waits for it: an idle pool that polls once an hour has stopped
+   * looking for work when close() returns.
+   */
+  @Test
+  void close_stopsAnIdlePoolsClaimerBeforeItReturns_evenWithAnHourlyPoll() throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    java.util.Set<Thread> before = claimers();
+    WorkerPool pool =
+        flowstate
+            .workers()
+            .threads(1)
+            .pollInterval(Duration.ofHours(1))
+            .shutdownTimeout(Duration.ofSeconds(30))
+            .start();
+    pools.add(pool);
+    Thread.sleep(200); // its first look found nothing: it waits for an hour or a wake-up
+    java.util.Set<Thread> started = claimers();
+    started.removeAll(before);
+    assertThat(started).hasSize(1);
+
+    pool.close();
+
+    assertThat(started.iterator().next().isAlive()).isFalse();
+  }
+
+  static java.util.Set<Thread> claimers() {
+    java.util.Set<Thread> threads = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
+    threads.removeIf(t -> !t.getName().startsWith("flowstate-claimer-"));
+    return threads;
+  }
+
+  /**
+   * An idle pool backs off: with nothing due it looks for work a few times a second at most (its
+   * waits double up to the poll interval), never in a busy loop.
+   */
+  @Test
+  void idlePool_backsOffToItsPollInterval_insteadOfClaimingInALoop() throws Exception {
+    FaultyDataSource counting = new FaultyDataSource(db.dataSource()); // counts commits
+    Flowstate counted =
+        Flowstate.builder()
+            .dataSource(counting)
+            .schema(db.schema())
+            .heartbeat(Duration.ofSeconds(10))
+            .lease(Duration.ofSeconds(30))
+            .build();
+    try {
+      counted.register("one", Doc.class, Flow.of(recorded("a")));
+      WorkerPool pool = counted.workers().threads(1).pollInterval(Duration.ofMillis(400)).start();
+      pools.add(pool);
+      Thread.sleep(500); // the first looks: 25, 50, 100, 200 ms apart
+      int before = counting.commits();
+      Thread.sleep(2_000);
+      int looks = counting.commits() - before;
+
+      // 5 at the poll interval (and a report of the pool's row); a busy loop makes thousands,
+      // waits that stay at the first back-off (25 ms) make 80
+      assertThat(looks).isBetween(1, 12);
+    } finally {
+      pools.forEach(WorkerPool::close);
+      counted.close();
+    }
   }
 
   @Test
