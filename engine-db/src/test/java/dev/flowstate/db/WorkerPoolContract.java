@@ -214,11 +214,11 @@ abstract class WorkerPoolContract extends DatabaseTest {
   }
 
   /**
-   * Work made in this process wakes its idle pools at once: a pool that polls once an hour runs a
-   * submitted workflow and a requested resume without waiting for its next poll.
+   * A pool that polls once an hour still runs work made in this process soon: a submitted workflow
+   * and a requested resume wake it (or its back-off, still short after a start, finds them).
    */
   @Test
-  void submitAndRequestResume_wakeAnIdlePoolOfThisProcessAtOnce() throws Exception {
+  void submitAndRequestResume_areRunSoonByAPoolOfThisProcessThatPollsHourly() throws Exception {
     flowstate.register("one", Doc.class, Flow.of(recorded("a")));
     DbWorkflowEngine<Doc> created = flowstate.newWorkflow("one", Doc.class, Doc.docs("A"));
     WorkerPool pool = flowstate.workers().threads(1).pollInterval(Duration.ofHours(1)).start();
