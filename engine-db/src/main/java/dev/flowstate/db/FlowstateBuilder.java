@@ -43,6 +43,9 @@ public final class FlowstateBuilder {
    */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
+  /** How many connections Flyway holds at once while it migrates. */
+  private static final int FLYWAY_CONNECTIONS = 3;
+
   /** The default of {@link #maxConnections}: the size of the connection pool the builder makes. */
   public static final int DEFAULT_MAX_CONNECTIONS = 10;
 
@@ -309,8 +312,9 @@ public final class FlowstateBuilder {
       ds = pool;
     }
     try {
-      if (migrate && pool != null) {
-        // Flyway holds two or three connections at once: more than maxConnections(1) lends
+      if (migrate && pool != null && maxConnections < FLYWAY_CONNECTIONS) {
+        // too small a pool to lend Flyway its connections: it opens its own for the migration
+        // (the pool's timeouts do not apply to them, so only when it must)
         FlowstateMigrations.migrate(url, user, password, schema);
       } else if (migrate) {
         FlowstateMigrations.migrate(ds, schema);

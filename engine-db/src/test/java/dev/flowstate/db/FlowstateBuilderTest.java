@@ -230,15 +230,8 @@ class FlowstateBuilderTest {
         .isInstanceOf(StoreException.class)
         .hasMessageStartingWith("could not migrate the flowstate schema: ");
 
-    for (String url : List.of(refused, clashing)) {
-      try (Connection c = java.sql.DriverManager.getConnection(url);
-          Statement s = c.createStatement();
-          java.sql.ResultSet sessions =
-              s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
-        sessions.next();
-        assertThat(sessions.getInt(1)).as("sessions open on " + url).isOne();
-      }
-    }
+    assertThat(sessions(refused)).as("sessions open on " + refused).isOne();
+    assertThat(sessions(clashing)).as("sessions open on " + clashing).isOne();
   }
 
   /** Each setting is refused just outside its range with what is allowed, and kept at its edges. */
@@ -305,12 +298,17 @@ class FlowstateBuilderTest {
     assertThat(heartbeat.isAlive()).isFalse();
     assertThatThrownBy(() -> flowstate.status(engine.id()))
         .isInstanceOf(IllegalStateException.class);
+    assertThat(sessions(url)).isOne();
+  }
+
+  /** How many sessions the embedded H2 database at {@code url} has, the one asking included. */
+  static int sessions(String url) throws java.sql.SQLException {
     try (Connection c = java.sql.DriverManager.getConnection(url);
         Statement s = c.createStatement();
         java.sql.ResultSet sessions =
             s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
       sessions.next();
-      assertThat(sessions.getInt(1)).isOne();
+      return sessions.getInt(1);
     }
   }
 
