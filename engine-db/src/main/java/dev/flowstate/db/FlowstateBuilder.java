@@ -108,22 +108,15 @@ public final class FlowstateBuilder {
    * @param lease how long a run holds its workflow without renewing it (default {@link
    *     Flowstate#DEFAULT_LEASE}): every save renews it, and so does a heartbeat for long tasks.
    *     After a crash, the workflow can be resumed elsewhere once its lease has expired; an engine
-   *     paused longer than this (a GC stop, a suspended VM) may find itself fenced out
+   *     paused longer than this (a GC stop, a suspended VM) may find itself fenced out. Leases are
+   *     judged in the database's time, so the clocks of the processes need not agree
    * @return this
-   * @throws IllegalArgumentException if {@code lease} is not positive or not longer than the
-   *     heartbeat
+   * @throws IllegalArgumentException if {@code lease} is not positive; {@link #build()} refuses a
+   *     lease shorter than three heartbeats
    */
   public FlowstateBuilder lease(Duration lease) {
     if (lease == null || lease.isNegative() || lease.isZero()) {
       throw new IllegalArgumentException("lease must be positive, got " + lease);
-    }
-    if (lease.compareTo(heartbeat) <= 0) {
-      throw new IllegalArgumentException(
-          "lease ("
-              + lease
-              + ") must be longer than the heartbeat ("
-              + heartbeat
-              + "), or leases lapse between renewals; set heartbeat(...) first");
     }
     this.lease = lease;
     return this;
@@ -131,21 +124,38 @@ public final class FlowstateBuilder {
 
   /**
    * @param heartbeat how often a Flowstate renews the leases of its running engines (default {@link
-   *     Flowstate#DEFAULT_HEARTBEAT}); one daemon thread per Flowstate
+   *     Flowstate#DEFAULT_HEARTBEAT}); one daemon thread per Flowstate, one statement per beat. A
+   *     failed beat is retried before the next one is due
    * @return this
-   * @throws IllegalArgumentException if {@code heartbeat} is not positive or not shorter than the
-   *     lease
+   * @throws IllegalArgumentException if {@code heartbeat} is not positive; {@link #build()} refuses
+   *     a heartbeat longer than a third of the lease
    */
   public FlowstateBuilder heartbeat(Duration heartbeat) {
     if (heartbeat == null || heartbeat.isNegative() || heartbeat.isZero()) {
       throw new IllegalArgumentException("heartbeat must be positive, got " + heartbeat);
     }
-    if (heartbeat.compareTo(lease) >= 0) {
-      throw new IllegalArgumentException(
-          "heartbeat (" + heartbeat + ") must be shorter than the lease (" + lease + ")");
-    }
     this.heartbeat = heartbeat;
     return this;
+  }
+
+  /**
+   * The settings checked against each other, in {@link #build()} so that their order does not
+   * matter: a lease must outlive three heartbeats, so that one or two failed beats (a lost
+   * connection, a slow database) do not let it lapse under a live run.
+   */
+  private void checkSettings() {
+    if (lease.compareTo(heartbeat.multipliedBy(3)) < 0) {
+      throw new IllegalArgumentException(
+          "lease ("
+              + lease
+              + ") must be at least three heartbeats (heartbeat "
+              + heartbeat
+              + "), so that a failed renewal is retried before the lease ends: set heartbeat(...)"
+              + " to at most "
+              + Duration.ofMillis(lease.toMillis() / 3)
+              + " or lease(...) to at least "
+              + heartbeat.multipliedBy(3));
+    }
   }
 
   FlowstateBuilder() {}
@@ -283,8 +293,11 @@ public final class FlowstateBuilder {
    * @return the Flowstate
    * @throws StoreException if the database is unreachable or not migrated; the message says which
    *     and how to fix it
+   * @throws IllegalArgumentException if the lease is shorter than three heartbeats; nothing is
+   *     opened then
    */
   public Flowstate build() {
+    checkSettings();
     HikariDataSource pool = null;
     DataSource ds = dataSource;
     String url = jdbcUrl != null ? jdbcUrl : dataSource == null ? Flowstate.DEFAULT_JDBC_URL : null;

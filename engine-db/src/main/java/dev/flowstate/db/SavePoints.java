@@ -330,7 +330,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     inRun = false;
     int index = engine.state().tokenPos();
     String task = engine.currentTaskName();
-    String text = String.valueOf(error);
+    String text = errorText(error);
     commitOrFail(
         engine,
         index,
@@ -353,15 +353,31 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
               cut("task " + task + " on object " + index + ": " + text, Columns.LAST_ERROR);
           commitRunState(engine);
         });
-    if (error instanceof WorkflowError known && id.toString().equals(known.workflowId())) {
-      throw known;
+    WorkflowError failed =
+        error instanceof WorkflowError known && id.toString().equals(known.workflowId())
+            ? known
+            : new WorkflowError(
+                "workflow " + id + " failed at object " + index + ", task " + task + ": " + text,
+                id.toString(),
+                index,
+                null,
+                error);
+    // the core engine goes on with the next object after a WorkflowError or a checked exception
+    // when stopOnError is false, and stops at any other exception: so does this one
+    if (error instanceof WorkflowError
+        || !(error instanceof RuntimeException || error instanceof Error)) {
+      throw failed;
     }
-    throw new WorkflowError(
-        "workflow " + id + " failed at object " + index + ", task " + task + ": " + text,
-        id.toString(),
-        index,
-        null,
-        error);
+    throw new TaskFailed(failed);
+  }
+
+  /**
+   * A task's error as stored and reported: a WorkflowError by its message, others with their type.
+   */
+  static String errorText(Throwable error) {
+    return error instanceof WorkflowError && error.getMessage() != null
+        ? error.getMessage()
+        : String.valueOf(error);
   }
 
   @Override

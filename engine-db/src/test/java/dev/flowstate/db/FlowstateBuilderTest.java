@@ -234,6 +234,49 @@ class FlowstateBuilderTest {
     assertThat(sessions(clashing)).as("sessions open on " + clashing).isOne();
   }
 
+  /**
+   * The lease and the heartbeat are checked against each other when the Flowstate is built, so
+   * either may be set first; a lease of fewer than three beats is refused there, naming both ways
+   * out, before anything is opened.
+   */
+  @Test
+  void leaseAndHeartbeat_inEitherOrder_areCheckedAtBuild_forThreeBeatsPerLease() {
+    java.time.Duration second = java.time.Duration.ofSeconds(1);
+    for (FlowstateBuilder b :
+        List.of(
+            Flowstate.builder().lease(second.multipliedBy(5)).heartbeat(second),
+            Flowstate.builder().heartbeat(second).lease(second.multipliedBy(5)))) {
+      try (Flowstate built = b.jdbcUrl(h2Url()).build()) {
+        assertThat(built).isNotNull();
+      }
+    }
+    String url = h2Url();
+    assertThatThrownBy(
+            () ->
+                Flowstate.builder()
+                    .jdbcUrl(url)
+                    .lease(java.time.Duration.ofMillis(5999))
+                    .heartbeat(second.multipliedBy(2))
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "lease (PT5.999S) must be at least three heartbeats (heartbeat PT2S), so that a failed"
+                + " renewal is retried before the lease ends: set heartbeat(...) to at most"
+                + " PT1.999S or lease(...) to at least PT6S");
+    try (Flowstate edge =
+        Flowstate.builder()
+            .jdbcUrl(url)
+            .heartbeat(second.multipliedBy(2))
+            .lease(second.multipliedBy(6))
+            .build()) {
+      assertThat(edge).isNotNull();
+    }
+  }
+
+  private static String h2Url() {
+    return "jdbc:h2:mem:settings-" + java.util.UUID.randomUUID();
+  }
+
   /** Each setting is refused just outside its range with what is allowed, and kept at its edges. */
   @Test
   void settings_areRefusedJustOutsideTheirRange_andKeptAtItsEdges_returningTheBuilder() {
@@ -251,16 +294,10 @@ class FlowstateBuilderTest {
         .hasMessage("socketTimeout must be at least 1 s, got PT0.999S");
     assertThatThrownBy(() -> b.maxDataLength(0))
         .hasMessage("maxDataLength must be at least 1, got 0");
-    b.heartbeat(second.multipliedBy(5));
-    assertThatThrownBy(() -> b.lease(second.multipliedBy(5)))
-        .hasMessage(
-            "lease (PT5S) must be longer than the heartbeat (PT5S), or leases lapse between"
-                + " renewals; set heartbeat(...) first");
-    b.lease(java.time.Duration.ofMillis(5001));
-    assertThatThrownBy(() -> b.heartbeat(java.time.Duration.ofMillis(5001)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("heartbeat (PT5.001S) must be shorter than the lease (PT5.001S)");
-
+    assertThatThrownBy(() -> b.lease(java.time.Duration.ZERO))
+        .hasMessage("lease must be positive, got PT0S");
+    assertThatThrownBy(() -> b.heartbeat(java.time.Duration.ofMillis(-1)))
+        .hasMessage("heartbeat must be positive, got PT-0.001S");
     assertThat(b.maxConnections(1))
         .isSameAs(b.maxConnections(1000))
         .isSameAs(b.connectionTimeout(java.time.Duration.ofMillis(250)))
@@ -272,6 +309,8 @@ class FlowstateBuilderTest {
         .isSameAs(b.history(false))
         .isSameAs(b.migrate(true))
         .isSameAs(b.schema("app"))
+        .isSameAs(b.lease(java.time.Duration.ofMillis(1)))
+        .isSameAs(b.heartbeat(java.time.Duration.ofMillis(1)))
         .isSameAs(b.clock(java.time.Clock.systemUTC()));
   }
 

@@ -342,12 +342,13 @@ abstract class OwnershipContract extends DatabaseTest {
   }
 
   @Test
-  void leaseNotLongerThanTheHeartbeat_isRefused() {
-    assertThatThrownBy(() -> Flowstate.builder().lease(Duration.ofSeconds(5)))
+  void leaseOfFewerThanThreeHeartbeats_isRefusedAtBuild() {
+    assertThatThrownBy(() -> db.flowstate().lease(Duration.ofSeconds(5)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "lease (PT5S) must be longer than the heartbeat (PT10S), or leases lapse between"
-                + " renewals; set heartbeat(...) first");
+            "lease (PT5S) must be at least three heartbeats (heartbeat PT10S), so that a failed"
+                + " renewal is retried before the lease ends: set heartbeat(...) to at most"
+                + " PT1.666S or lease(...) to at least PT30S");
     assertThatThrownBy(() -> Flowstate.builder().heartbeat(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("heartbeat must be positive, got PT0S");

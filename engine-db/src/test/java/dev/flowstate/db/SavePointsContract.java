@@ -2,6 +2,7 @@ package dev.flowstate.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.engine.Flow;
@@ -192,15 +193,86 @@ abstract class SavePointsContract extends DatabaseTest {
 
     assertThatThrownBy(() -> own.process(Doc.docs("A", "B"))).isSameAs(thrown[0]);
     assertThat(rows("SELECT status, last_error FROM fs_workflow WHERE id = '" + own.id() + "'"))
-        .containsExactly("ERROR | taskxonobject1:dev.flowstate.engine.WorkflowError:ownfailure");
+        .containsExactly("ERROR | taskxonobject1:ownfailure");
 
+    // a WorkflowError is told by its message: its class name would only repeat what it is
     assertThatThrownBy(() -> child.process(Doc.docs("A", "B")))
         .isInstanceOfSatisfying(
             WorkflowError.class,
             e -> {
               assertThat(e.workflowId()).isEqualTo(child.id().toString());
               assertThat(e.getCause()).isSameAs(thrown[0]);
-            });
+            })
+        .hasMessage("workflow " + child.id() + " failed at object 1, task x: child failed");
+    assertThat(
+            rows(
+                "SELECT pos, status, error_text FROM fs_object WHERE workflow_id = '"
+                    + child.id()
+                    + "' ORDER BY pos"))
+        .containsExactly("0 | COMPLETED | null", "1 | ERROR | childfailed");
+  }
+
+  /**
+   * With stopOnError false the stored engine decides as the core engine does: a task's plain
+   * (unchecked) exception ends the run there, and the caller gets it as this workflow's failure; a
+   * WorkflowError or a checked exception abandons its object and the run goes on.
+   */
+  @ParameterizedTest
+  @CsvSource({"unchecked, false", "workflowError, true", "checked, true"})
+  void processWithoutStopOnError_stopsOrGoesOnAsTheCoreEngineDoes(String kind, boolean goesOn)
+      throws SQLException {
+    Flow<Doc> definition =
+        Flow.of(
+            rec("a"),
+            on(
+                "two",
+                "fail",
+                (d, e) -> {
+                  switch (kind) {
+                    case "unchecked" -> throw new IllegalStateException("bad two");
+                    case "workflowError" -> throw new WorkflowError("bad two");
+                    default -> sneakyThrow(new java.io.IOException("bad two"));
+                  }
+                }),
+            rec("b"));
+    List<Doc> plain = Doc.docs("one", "two", "three");
+    WorkflowEngine<Doc> core = new WorkflowEngine<>(definition);
+    Throwable coreThrew = catchThrowable(() -> core.process(plain, false, true));
+
+    flowstate.register("failing", Doc.class, definition);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("failing", Doc.class);
+    Throwable storedThrew =
+        catchThrowable(() -> engine.process(Doc.docs("one", "two", "three"), false, true));
+
+    assertThat(coreThrew == null).isEqualTo(goesOn);
+    assertThat(storedThrew == null).isEqualTo(goesOn);
+    List<String> seen = new ArrayList<>();
+    for (Doc d : plain) {
+      seen.add(d.name + d.seen);
+    }
+    if (goesOn) {
+      assertThat(seen).containsExactly("one[a, fail, b]", "two[a, fail]", "three[a, fail, b]");
+      assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+          .containsExactly("0 | COMPLETED", "1 | ERROR", "2 | COMPLETED");
+    } else {
+      assertThat(seen).containsExactly("one[a, fail, b]", "two[a, fail]", "three[]");
+      assertThat(coreThrew).isInstanceOf(IllegalStateException.class).hasMessage("bad two");
+      assertThat(storedThrew)
+          .isInstanceOf(WorkflowError.class)
+          .hasMessage(
+              "workflow "
+                  + engine.id()
+                  + " failed at object 1, task fail: java.lang.IllegalStateException: bad two")
+          .hasCauseInstanceOf(IllegalStateException.class);
+      assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("ERROR | 1");
+      assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+          .containsExactly("0 | COMPLETED", "1 | ERROR", "2 | INITIAL");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> void sneakyThrow(Throwable e) throws E {
+    throw (E) e;
   }
 
   /**
