@@ -91,6 +91,7 @@ public final class Flowstate implements AutoCloseable {
       ObjectMapper mapper,
       HikariDataSource ownPool,
       Clock clock,
+      Clock databaseClock,
       boolean history,
       int maxDataLength,
       Duration lease,
@@ -99,11 +100,14 @@ public final class Flowstate implements AutoCloseable {
     this.store = new WorkflowStore(store);
     this.mapper = mapper;
     this.ownPool = ownPool;
-    this.clock = clock;
+    Clock database =
+        databaseClock != null ? databaseClock : new DatabaseClock(this.store::databaseTime);
+    this.clock = clock != null ? clock : database;
     this.history = history;
     this.maxDataLength = maxDataLength;
     this.queries = new Queries(this.store, mapper);
-    this.leases = new Leases(this.store, clock, lease, heartbeat);
+    this.leases = new Leases(this.store, database, lease, heartbeat);
+    leases.startBeating(); // keeps the database's clock read
   }
 
   /**
@@ -201,7 +205,7 @@ public final class Flowstate implements AutoCloseable {
     row.id = UUID.randomUUID();
     row.definitionName = name;
     row.definitionFingerprint = registered.fingerprint();
-    row.resumeAt = due ? clock.instant() : null;
+    row.resumeAt = due ? leases.now() : null;
     SavePoints<T> saves =
         new SavePoints<>(row, store, mapper, clock, history, maxDataLength, leases, null);
     saves.storeNew(objects);
@@ -303,7 +307,7 @@ public final class Flowstate implements AutoCloseable {
     if (wf.owner != null
         && !wf.owner.equals(claimant)
         && wf.leaseUntil != null
-        && !wf.leaseUntil.isBefore(clock.instant())) {
+        && !wf.leaseUntil.isBefore(leases.now())) {
       throw WorkflowStore.heldBy(id, wf.owner, wf.leaseUntil);
     }
     if (wf.status == WorkflowStatus.COMPLETED) {
@@ -415,7 +419,7 @@ public final class Flowstate implements AutoCloseable {
    *     claimed anyway) or COMPLETED
    */
   public void requestResume(UUID id) {
-    resumeAt(id, clock.instant());
+    resumeAt(id, leases.now());
   }
 
   /**
@@ -445,7 +449,7 @@ public final class Flowstate implements AutoCloseable {
                   ? "it is running (a worker pool takes an interrupted one over without a request)"
                   : "every object was processed, there is nothing to resume"));
     }
-    if (!at.isAfter(clock.instant())) {
+    if (!at.isAfter(leases.now())) {
       workAvailable();
     }
   }
@@ -499,10 +503,6 @@ public final class Flowstate implements AutoCloseable {
   /** The size of the connection pool the builder made, or 0 if the application gave its own. */
   int maxConnections() {
     return ownPool == null ? 0 : ownPool.getMaximumPoolSize();
-  }
-
-  Clock clock() {
-    return clock;
   }
 
   /** The leases of this Flowstate's runs (for tests: a heartbeat without waiting for it). */

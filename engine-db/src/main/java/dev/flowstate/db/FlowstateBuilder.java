@@ -29,7 +29,8 @@ public final class FlowstateBuilder {
   private String schema;
   private boolean migrate = true;
   private ObjectMapper mapper;
-  private Clock clock = Clock.systemUTC();
+  private Clock clock;
+  private Clock databaseClock;
   private boolean history = true;
   private int maxDataLength = Flowstate.DEFAULT_MAX_DATA_LENGTH;
   private Duration lease = Flowstate.DEFAULT_LEASE;
@@ -279,11 +280,22 @@ public final class FlowstateBuilder {
   }
 
   /**
-   * @param clock the clock of the timestamps (for tests)
+   * @param clock the clock of the timestamps written (created, modified, each object run's start
+   *     and end), for tests; by default the database's. Leases, claims and due times are judged in
+   *     the database's time whatever this clock says
    * @return this
    */
   public FlowstateBuilder clock(Clock clock) {
     this.clock = clock;
+    return this;
+  }
+
+  /**
+   * Test-only: a clock standing in for the database's, so that leases and due times can be moved by
+   * hand; by default the database's clock is read when built and at every heartbeat.
+   */
+  FlowstateBuilder databaseClock(Clock databaseClock) {
+    this.databaseClock = databaseClock;
     return this;
   }
 
@@ -351,7 +363,8 @@ public final class FlowstateBuilder {
           url != null ? masked(url) : "(given DataSource)",
           schema == null ? "(default)" : schema,
           migrate ? "applied" : "not run");
-      return new Flowstate(store, json, pool, clock, history, maxDataLength, lease, heartbeat);
+      return new Flowstate(
+          store, json, pool, clock, databaseClock, history, maxDataLength, lease, heartbeat);
     } catch (MigrationException e) {
       closeQuietly(pool);
       throw new StoreException(e.getMessage(), e);

@@ -6,8 +6,11 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,9 +23,10 @@ import org.slf4j.LoggerFactory;
 /*
  * Ownership (SEMANTICS §8): a run holds its workflow by writing an owner and a lease expiry on
  * its row in its first transaction. Every save renews the lease; for long tasks between saves,
- * one daemon thread per Flowstate renews the leases of its running engines. A renewal that finds
- * the row taken over marks the engine fenced out, so its next save point writes nothing and
- * throws OwnershipException.
+ * one daemon thread per Flowstate renews the leases of its running engines, all in one statement
+ * per beat. A renewal that finds the row taken over marks the engine fenced out, so its next save
+ * point writes nothing and throws OwnershipException. Every lease is judged in the database's
+ * time (DatabaseClock), never in this JVM's: the heartbeat also reads the database's clock again.
  */
 final class Leases implements AutoCloseable {
 
@@ -37,6 +41,9 @@ final class Leases implements AutoCloseable {
   private final Set<SavePoints<?>> running = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService beats;
 
+  /**
+   * @param clock the database's time ({@link DatabaseClock}, or a test's clock)
+   */
   Leases(WorkflowStore store, Clock clock, Duration lease, Duration heartbeat) {
     this.store = store;
     this.clock = clock;
@@ -90,6 +97,14 @@ final class Leases implements AutoCloseable {
   /** A run took its workflow: the heartbeat renews its lease until {@link #ended}. */
   synchronized void running(SavePoints<?> saves) {
     running.add(saves);
+    startBeating();
+  }
+
+  /**
+   * Starts the heartbeat's thread if it is not running: it renews leases and keeps the database's
+   * clock read; a Flowstate starts it when built.
+   */
+  synchronized void startBeating() {
     if (beats == null) {
       beats =
           Executors.newSingleThreadScheduledExecutor(
@@ -107,21 +122,71 @@ final class Leases implements AutoCloseable {
     running.remove(saves);
   }
 
-  /** Renews the lease of every running engine; one whose row was taken over is fenced out. */
+  /**
+   * Renews the lease of every running engine in one statement; one whose row was taken over is
+   * fenced out. A failed renewal (a lost connection, a slow database) is retried a few times within
+   * half a heartbeat, so that with three beats per lease one bad moment does not let a lease lapse
+   * under a live run; what still fails is logged and left to the next beat.
+   */
   void beat() {
-    for (SavePoints<?> saves : running) {
+    if (running.isEmpty()) {
+      syncClock();
+      return;
+    }
+    long giveUp = System.nanoTime() + heartbeat.toNanos() / 2;
+    long pause = Math.max(20, heartbeat.toMillis() / 8);
+    for (int attempt = 1; ; attempt++) {
       try {
-        if (!store.renewLease(saves.id, saves.owner, until())) {
-          saves.fencedOut();
-          running.remove(saves);
+        renewAll();
+        if (attempt > 1) {
+          LOG.info("leases renewed at attempt {} after a failed heartbeat", attempt);
         }
+        return;
       } catch (RuntimeException e) {
-        // a lost connection: the next save point will meet it too; the lease may lapse meanwhile
-        LOG.warn(
-            "workflow {}: could not renew the lease of {}: {}",
-            saves.id,
-            saves.owner,
-            e.toString());
+        if (System.nanoTime() + pause * 1_000_000 > giveUp) {
+          LOG.warn(
+              "could not renew the leases of {} running workflow(s) after {} attempt(s); the next"
+                  + " heartbeat tries again (the leases run {} past their last renewal): {}",
+              running.size(),
+              attempt,
+              lease,
+              e.toString());
+          return;
+        }
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void renewAll() {
+    syncClock();
+    Map<UUID, String> held = new HashMap<>();
+    Map<UUID, SavePoints<?>> byId = new HashMap<>();
+    for (SavePoints<?> saves : running) {
+      held.put(saves.id, saves.owner);
+      byId.put(saves.id, saves);
+    }
+    for (UUID lost : store.renewLeases(held, until())) {
+      SavePoints<?> saves = byId.get(lost);
+      saves.fencedOut();
+      running.remove(saves);
+    }
+  }
+
+  /**
+   * Reads the database's clock again (the heartbeat's thread; a failure keeps the last reading).
+   */
+  private void syncClock() {
+    if (clock instanceof DatabaseClock database) {
+      try {
+        database.sync();
+      } catch (RuntimeException e) {
+        LOG.debug("could not read the database's clock: {}", e.toString());
       }
     }
   }

@@ -305,7 +305,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           row.status = WorkflowStatus.HALTED;
           // a retry is due after its delay: a worker pool resumes it then, running the task again
           row.endedBy = halt.retryAfter() == null ? EndedBy.HALT : EndedBy.RETRY;
-          row.resumeAt = halt.retryAfter() == null ? null : clock.instant().plus(halt.retryAfter());
+          row.resumeAt = halt.retryAfter() == null ? null : leases.now().plus(halt.retryAfter());
           row.haltMessage = cut(halt.message(), Columns.HALT_MESSAGE);
           row.haltAction = cut(halt.action(), Columns.HALT_ACTION);
           row.haltPayload = payload;

@@ -221,7 +221,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private void begin() {
-    Instant now = flowstate.clock().instant();
+    Instant now = leases.now();
     row.name = name;
     row.host = Columns.cut(Leases.host(), 255);
     row.pid = ManagementFactory.getRuntimeMXBean().getPid();
@@ -303,7 +303,7 @@ public final class WorkerPool implements AutoCloseable {
     long poll = pollInterval.toMillis();
     boolean warned = false;
     while (!stopping && !Thread.currentThread().isInterrupted()) {
-      Instant now = flowstate.clock().instant();
+      Instant now = leases.now();
       if (!now.isBefore(nextReport)) {
         reportQuietly(now);
       }
@@ -474,7 +474,7 @@ public final class WorkerPool implements AutoCloseable {
       // with the process and is taken over when its lease ends
     }
     flowstate.stopped(this);
-    reportQuietly(flowstate.clock().instant());
+    reportQuietly(leases.now());
     LOG.info("worker pool {} stopped: {}", name, stats());
   }
 }

@@ -77,11 +77,14 @@ abstract class CrossProcessContract extends DatabaseTest {
   }
 
   void openHere() {
-    openHere(java.time.Clock.systemUTC());
+    openHere(null);
   }
 
-  void openHere(java.time.Clock clock) {
-    flowstate = db.flowstate().clock(clock).build();
+  /**
+   * @param databaseClock stands in for the database's clock (time moved ahead), or null
+   */
+  void openHere(java.time.Clock databaseClock) {
+    flowstate = db.flowstate().databaseClock(databaseClock).build();
     flowstate.register("cross", Doc.class, SecondProcess.FLOW);
     flowstate.register("nested", Doc.class, SecondProcess.NESTED);
   }

@@ -273,6 +273,48 @@ class FlowstateBuilderTest {
     }
   }
 
+  /**
+   * A schema of its own works on H2 as on PostgreSQL (where every contract runs in one): build,
+   * run, halt, and a later Flowstate (migrated or not) resumes from the schema's tables, leaving
+   * the default schema empty.
+   */
+  @Test
+  void schema_onH2_storesRunsAndResumesInThatSchema() throws Exception {
+    String url = "jdbc:h2:file:" + folder.resolve("schema").toAbsolutePath();
+    java.util.UUID id;
+    Flow<Doc> halting =
+        Flow.of(
+            Task.named(
+                "once",
+                (d, e) -> {
+                  if (d.name.equals("B") && d.n++ == 0) {
+                    e.halt("check B");
+                  }
+                }));
+    try (Flowstate first = Flowstate.builder().jdbcUrl(url).schema("flow").build()) {
+      first.register("h", Doc.class, halting);
+      DbWorkflowEngine<Doc> engine = first.newWorkflow("h", Doc.class);
+      id = engine.id();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
+          .isInstanceOf(HaltProcessing.class);
+    }
+    try (Flowstate later = Flowstate.builder().jdbcUrl(url).schema("flow").migrate(false).build()) {
+      later.register("h", Doc.class, halting);
+      later.load(id, Doc.class).resume();
+      assertThat(later.status(id)).contains(WorkflowStatus.COMPLETED);
+    }
+    try (Connection c = java.sql.DriverManager.getConnection(url);
+        Statement s = c.createStatement();
+        java.sql.ResultSet r =
+            s.executeQuery(
+                "SELECT TABLE_SCHEMA, COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
+                    + " WHERE TABLE_NAME = 'FS_WORKFLOW' GROUP BY TABLE_SCHEMA")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(1)).isEqualTo("flow");
+      assertThat(r.next()).isFalse();
+    }
+  }
+
   private static String h2Url() {
     return "jdbc:h2:mem:settings-" + java.util.UUID.randomUUID();
   }

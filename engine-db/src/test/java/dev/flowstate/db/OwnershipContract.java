@@ -34,11 +34,11 @@ abstract class OwnershipContract extends DatabaseTest {
   void open() {
     db = database();
     clock = new TestClock(START);
-    flowstate = db.flowstate().clock(clock).build();
+    flowstate = db.flowstate().clock(clock).databaseClock(clock).build();
   }
 
   Flowstate another() {
-    Flowstate other = db.flowstate().clock(clock).build();
+    Flowstate other = db.flowstate().clock(clock).databaseClock(clock).build();
     other.register("peek", Doc.class, peekFlow);
     return other;
   }
@@ -191,7 +191,8 @@ abstract class OwnershipContract extends DatabaseTest {
                   if (d.name.equals("B") && !tookOver[0]) {
                     tookOver[0] = true;
                     clock.advance(Duration.ofMinutes(1));
-                    try (Flowstate other = db.flowstate().clock(clock).build()) {
+                    try (Flowstate other =
+                        db.flowstate().clock(clock).databaseClock(clock).build()) {
                       // the other process's tasks are told apart by name (hence a changed
                       // definition, loaded on purpose)
                       other.register("slow", Doc.class, Flow.of(SavePointsContract.rec("second")));
@@ -260,7 +261,8 @@ abstract class OwnershipContract extends DatabaseTest {
                 (d, e) -> {
                   if (d.name.equals("A")) {
                     clock.advance(Duration.ofMinutes(1));
-                    try (Flowstate other = db.flowstate().clock(clock).build()) {
+                    try (Flowstate other =
+                        db.flowstate().clock(clock).databaseClock(clock).build()) {
                       other.register(
                           "fenced", Doc.class, Flow.of(Task.named("pause", (x, y) -> {})));
                       DbWorkflowEngine<Doc> second = other.load(id[0], Doc.class, true);
@@ -295,7 +297,12 @@ abstract class OwnershipContract extends DatabaseTest {
     flowstate.close();
     FaultyDataSource connections = new FaultyDataSource(db.dataSource()); // counts them
     flowstate =
-        Flowstate.builder().dataSource(connections).schema(db.schema()).clock(clock).build();
+        Flowstate.builder()
+            .dataSource(connections)
+            .schema(db.schema())
+            .clock(clock)
+            .databaseClock(clock)
+            .build();
     update("CREATE TABLE side (workflow_id VARCHAR(40), pos INT, task VARCHAR(20))");
     Instant until = START.plus(Duration.ofMinutes(10));
     flowstate.register(
@@ -339,6 +346,131 @@ abstract class OwnershipContract extends DatabaseTest {
     // the run's open transaction, with the task's write, was rolled back and its connection closed
     assertThat(rows("SELECT COUNT(*) FROM side")).containsExactly("0");
     assertThat(connections.openConnections()).isZero();
+  }
+
+  /**
+   * Leases are judged in the database's time: of two instances sharing a database, one whose JVM
+   * clock runs 40 s off (more than the 30 s lease; ahead, as after a VM resumed from suspend, or
+   * behind) neither takes over a workflow the other is running and renewing, nor lets its own lease
+   * look expired to the other. The task runs once and the live run completes.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"the taker's clock ahead", "the runner's clock behind"})
+  void instanceWithAClockSkewedByMoreThanTheLease_isRefusedTheWorkflowALiveInstanceRuns(
+      String skewed) throws Exception {
+    flowstate.close();
+    java.time.Clock off =
+        java.time.Clock.offset(
+            java.time.Clock.systemUTC(), Duration.ofSeconds(skewed.contains("ahead") ? 40 : -40));
+    java.time.Clock real = java.time.Clock.systemUTC();
+    boolean takerSkewed = skewed.contains("taker");
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    Flow<Doc> blocking =
+        Flow.of(
+            Task.named(
+                "block",
+                (d, e) -> {
+                  runs.incrementAndGet();
+                  if (d.name.equals("A")) {
+                    running.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                  }
+                }));
+    flowstate = db.flowstate().clock(takerSkewed ? real : off).build();
+    flowstate.register("blocking", Doc.class, blocking);
+    try (Flowstate taker = db.flowstate().clock(takerSkewed ? off : real).build()) {
+      taker.register("blocking", Doc.class, blocking);
+      DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("blocking", Doc.class);
+      Throwable[] failed = new Throwable[1];
+      Thread run =
+          new Thread(
+              () -> {
+                try {
+                  engine.process(Doc.docs("A", "B"));
+                } catch (Throwable t) {
+                  failed[0] = t;
+                }
+              });
+      run.start();
+      assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+      flowstate.leases().beat(); // a renewal by the runner, in its clock before the fix
+
+      assertThatThrownBy(() -> taker.load(engine.id(), Doc.class))
+          .isInstanceOfSatisfying(OwnershipException.class, e -> assertThat(e.owner()).isNotNull())
+          .hasMessageContaining("is held by ");
+      release.countDown();
+      run.join(30_000);
+
+      assertThat(failed[0]).isNull();
+      assertThat(runs).hasValue(2); // A and B, once each
+      assertThat(rows("SELECT status, owner FROM fs_workflow")).containsExactly("COMPLETED | null");
+    }
+  }
+
+  /**
+   * One heartbeat renews every running workflow of the Flowstate in one transaction, and a beat
+   * whose commit fails is retried at once instead of waiting a whole heartbeat.
+   */
+  @Test
+  void heartbeat_renewsAllRunningWorkflowsInOneCommit_andRetriesAFailedOne() throws Exception {
+    flowstate.close();
+    FaultyDataSource connections = new FaultyDataSource(db.dataSource());
+    flowstate =
+        Flowstate.builder()
+            .dataSource(connections)
+            .schema(db.schema())
+            .clock(clock)
+            .databaseClock(clock)
+            .build();
+    CountDownLatch bothRunning = new CountDownLatch(2);
+    CountDownLatch release = new CountDownLatch(1);
+    flowstate.register(
+        "long",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "long",
+                (d, e) -> {
+                  bothRunning.countDown();
+                  release.await(30, TimeUnit.SECONDS);
+                })));
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("long", Doc.class);
+      Thread t = new Thread(() -> engine.process(Doc.docs("A")));
+      t.start();
+      threads.add(t);
+    }
+    assertThat(bothRunning.await(30, TimeUnit.SECONDS)).isTrue();
+    String leaseAt50 =
+        "SELECT COUNT(*) FROM fs_workflow WHERE lease_until = " + timestamp(START.plusSeconds(50));
+    clock.advance(Duration.ofSeconds(20));
+
+    int commits = connections.commits();
+    flowstate.leases().beat();
+    assertThat(connections.commits() - commits).isEqualTo(1);
+    assertThat(rows(leaseAt50)).containsExactly("2");
+
+    clock.advance(Duration.ofSeconds(10));
+    connections.failCommit(0); // this beat's first commit fails; its retry goes through
+    commits = connections.commits();
+    flowstate.leases().beat();
+    assertThat(connections.commits() - commits).isEqualTo(1);
+    assertThat(
+            rows(
+                leaseAt50.replace(
+                    timestamp(START.plusSeconds(50)), timestamp(START.plusSeconds(60)))))
+        .containsExactly("2");
+
+    release.countDown();
+    for (Thread t : threads) {
+      t.join(30_000);
+    }
+    assertThat(rows("SELECT status, COUNT(*) FROM fs_workflow GROUP BY status"))
+        .containsExactly("COMPLETED | 2");
   }
 
   @Test

@@ -362,7 +362,7 @@ abstract class WorkerPoolContract extends DatabaseTest {
       throws Exception {
     TestClock clock = new TestClock(Instant.parse("2026-12-01T10:00:00Z"));
     flowstate.close();
-    flowstate = flowstate().clock(clock).build();
+    flowstate = flowstate().clock(clock).databaseClock(clock).build();
     AtomicInteger checks = new AtomicInteger();
     boolean[] paid = {false};
     flowstate.register(
@@ -407,7 +407,7 @@ abstract class WorkerPoolContract extends DatabaseTest {
   void resumeAt_inTheFuture_isNotClaimedBeforeItIsDue() throws Exception {
     TestClock clock = new TestClock(Instant.parse("2026-12-01T10:00:00Z"));
     flowstate.close();
-    flowstate = flowstate().clock(clock).build();
+    flowstate = flowstate().clock(clock).databaseClock(clock).build();
     flowstate.register("one", Doc.class, Flow.of(recorded("a")));
     UUID id = flowstate.newWorkflow("one", Doc.class, Doc.docs("A")).id();
     flowstate.resumeAt(id, clock.instant().plus(Duration.ofHours(1)));

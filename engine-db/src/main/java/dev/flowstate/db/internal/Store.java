@@ -24,7 +24,7 @@ public final class Store implements AutoCloseable {
 
   private Store(SessionFactory sessions, String schema) {
     this.sessions = sessions;
-    this.qualifier = schema == null ? "" : schema + ".";
+    this.qualifier = schema == null ? "" : quoted(schema) + ".";
     this.postgres =
         sessions
                 .unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class)
@@ -36,6 +36,15 @@ public final class Store implements AutoCloseable {
   /** Whether the database is PostgreSQL (which takes set-based writes of many objects). */
   public boolean postgres() {
     return postgres;
+  }
+
+  /**
+   * The schema's name quoted, as Flyway creates it: unquoted, H2 would look for it in upper case
+   * and miss the lowercase schema (the builder allows lowercase names only, which PostgreSQL keeps
+   * as they are, quoted or not).
+   */
+  private static String quoted(String schema) {
+    return '"' + schema + '"';
   }
 
   /** A table's name for native SQL, with the configured schema. */
@@ -69,7 +78,7 @@ public final class Store implements AutoCloseable {
             .applySetting("hibernate.query.mutation_strategy.local_temporary.drop_tables", false)
             .applySetting(AvailableSettings.SHOW_SQL, false);
     if (schema != null) {
-      settings.applySetting(AvailableSettings.DEFAULT_SCHEMA, schema);
+      settings.applySetting(AvailableSettings.DEFAULT_SCHEMA, quoted(schema));
     }
     StandardServiceRegistry registry = settings.build();
     try {

@@ -375,24 +375,60 @@ public final class WorkflowStore {
   }
 
   /**
-   * Renews a running engine's lease, in a transaction of its own; the version stays, so the
-   * engine's own next save still matches.
+   * Renews the leases of running engines, all in one statement (in chunks of a few hundred), in a
+   * transaction of its own; versions stay, so each engine's own next save still matches.
    *
-   * @return false if the row no longer names {@code owner} as its running owner (taken over)
+   * @param held each workflow's owner as its engine knows it
+   * @return the workflows whose row no longer names that owner as running it (taken over, ended)
    */
-  public boolean renewLease(UUID id, String owner, Instant until) {
-    return store.inTransaction(
-            em ->
+  public java.util.Set<UUID> renewLeases(Map<UUID, String> held, Instant until) {
+    java.util.Set<UUID> lost = new java.util.HashSet<>();
+    List<UUID> ids = new java.util.ArrayList<>(held.keySet());
+    for (int from = 0; from < ids.size(); from += RENEWAL_CHUNK) {
+      List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + RENEWAL_CHUNK));
+      java.util.Set<String> owners = new java.util.HashSet<>();
+      for (UUID id : chunk) {
+        owners.add(held.get(id));
+      }
+      store.inTransaction(
+          em -> {
+            int renewed =
                 em.createQuery(
-                        "update WorkflowEntity w set w.leaseUntil = :until"
-                            + " where w.id = :id and w.owner = :owner and w.status = :running")
+                        "update WorkflowEntity w set w.leaseUntil = :until where w.id in :ids"
+                            + " and w.owner in :owners and w.status = :running")
                     .setParameter("until", until)
-                    .setParameter("id", id)
-                    .setParameter("owner", owner)
+                    .setParameter("ids", chunk)
+                    .setParameter("owners", owners)
                     .setParameter("running", WorkflowStatus.RUNNING)
-                    .executeUpdate())
-        > 0;
+                    .executeUpdate();
+            if (renewed < chunk.size()) {
+              // rare: find which engines lost their workflow
+              java.util.Set<UUID> still = new java.util.HashSet<>();
+              for (Object[] row :
+                  em.createQuery(
+                          "select w.id, w.owner from WorkflowEntity w where w.id in :ids"
+                              + " and w.status = :running",
+                          Object[].class)
+                      .setParameter("ids", chunk)
+                      .setParameter("running", WorkflowStatus.RUNNING)
+                      .getResultList()) {
+                if (row[1] != null && row[1].equals(held.get((UUID) row[0]))) {
+                  still.add((UUID) row[0]);
+                }
+              }
+              for (UUID id : chunk) {
+                if (!still.contains(id)) {
+                  lost.add(id);
+                }
+              }
+            }
+            return null;
+          });
+    }
+    return lost;
   }
+
+  private static final int RENEWAL_CHUNK = 500;
 
   // ------------------------------------------------------------------ objects
 
@@ -672,6 +708,22 @@ public final class WorkflowStore {
           }
           return select.getResultList();
         });
+  }
+
+  /** The database's current time (CURRENT_TIMESTAMP), read outside any transaction. */
+  public Instant databaseTime() {
+    return store.withoutTransaction(
+        em ->
+            em.unwrap(Session.class)
+                .doReturningWork(
+                    connection -> {
+                      try (PreparedStatement read =
+                              connection.prepareStatement("SELECT CURRENT_TIMESTAMP");
+                          ResultSet r = read.executeQuery()) {
+                        r.next();
+                        return r.getObject(1, java.time.OffsetDateTime.class).toInstant();
+                      }
+                    }));
   }
 
   /** Runs reads in one entity manager without a transaction. */
