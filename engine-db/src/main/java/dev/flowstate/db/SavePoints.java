@@ -353,6 +353,16 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
               cut("task " + task + " on object " + index + ": " + text, Columns.LAST_ERROR);
           commitRunState(engine);
         });
+    // one line per failed run, wherever it runs (a worker pool logs nothing more of it)
+    LOG.warn(
+        "workflow {} ({}) failed at object {}, task {} {}: {}",
+        id,
+        definitionName,
+        index,
+        task,
+        engine.state().callbackPos(),
+        text,
+        error);
     WorkflowError failed =
         error instanceof WorkflowError known && id.toString().equals(known.workflowId())
             ? known

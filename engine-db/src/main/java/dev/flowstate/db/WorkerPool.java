@@ -374,7 +374,9 @@ public final class WorkerPool implements AutoCloseable {
         released.incrementAndGet(); // another owner has it now (logged where it was found)
       } catch (RuntimeException e) {
         failed.incrementAndGet();
-        if (!(e instanceof WorkflowError)) { // a task's failure is logged with the save
+        if (!(e
+            instanceof
+            WorkflowError)) { // a task's failure: logged by the save point (SavePoints.onError)
           LOG.error("worker pool {}: workflow {} failed: {}", name, claim.id(), e.toString(), e);
         }
       } finally {

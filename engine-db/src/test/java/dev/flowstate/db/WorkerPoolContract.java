@@ -315,10 +315,25 @@ abstract class WorkerPoolContract extends DatabaseTest {
                   }
                 })));
     UUID id = flowstate.submit("fails", Doc.docs("A"));
-    WorkerPool pool = start(flowstate.workers().threads(1));
+    WorkerPool pool;
+    try (LogCapture log = new LogCapture()) {
+      pool = start(flowstate.workers().threads(1));
 
-    await("failed", () -> pool.stats().failed() == 1);
-    Thread.sleep(200);
+      await("failed", () -> pool.stats().failed() == 1);
+      Thread.sleep(200);
+      // one WARN for the failed run, naming what an operator needs, with the cause's stack
+      assertThat(log.lines("WARN"))
+          .singleElement()
+          .asString()
+          .startsWith("[flowstate-worker-")
+          .endsWith(
+              "] WARN dev.flowstate.db.SavePoints - workflow "
+                  + id
+                  + " (fails) failed at object 0, task flaky [0]:"
+                  + " java.lang.IllegalStateException: the bank said no");
+      assertThat(log.lines("ERROR")).isEmpty();
+      assertThat(log.text()).contains("\tat dev.flowstate.db.WorkerPoolContract");
+    }
     assertThat(attempts.get()).isOne();
     assertThat(rows("SELECT status, ended_by FROM fs_workflow")).containsExactly("ERROR | ERROR");
 
