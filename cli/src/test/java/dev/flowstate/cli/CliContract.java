@@ -177,6 +177,42 @@ abstract class CliContract {
     assertThat(cli("sql", "SELECT COUNT(*) AS n FROM fs_workflow").out()).contains("2");
   }
 
+  /**
+   * A SELECT that calls a function writing files, sequences or other sessions passes neither the
+   * read-only transaction nor its rollback: it is refused like a DELETE, and nothing is written.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "SELECT CSVWRITE('%s', 'SELECT 1')",
+        "SELECT FILE_WRITE('hello', '%s')",
+        "select csvWrite ('%s', 'SELECT 1')",
+        "SELECT lo_export(lo_from_bytea(0, 'hello'), '%s')",
+        "SELECT pg_file_write('%s', 'hello', false)",
+        "WITH x AS (SELECT 1) SELECT dblink_exec('dbname=test', 'DELETE FROM x -- %s')",
+        "SELECT NEXT VALUE FOR fs_object_run_seq -- %s",
+        "SELECT nextval('fs_object_run_seq') -- %s",
+        "SELECT pg_terminate_backend(1) -- %s",
+        "SELECT LINK_SCHEMA('x', '', 'jdbc:h2:mem:', 'sa', '', 'PUBLIC') -- %s",
+      })
+  void sql_functionsThatWriteOutsideTheTransaction_areRefusedLikeADelete(String template)
+      throws Exception {
+    java.nio.file.Path file =
+        java.nio.file.Files.createTempDirectory("flowstate-sql").resolve("written.txt");
+    String query = String.format(template, file.toString().replace('\\', '/'));
+
+    Run run = cli("sql", query);
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .startsWith(
+            "flowstate: sql runs one read-only query (SELECT, WITH, VALUES, TABLE, SHOW or"
+                + " EXPLAIN), got: ");
+    assertThat(file).doesNotExist();
+    assertThat(cli("sql", "SELECT 'csvwrites', nextvalue FROM (SELECT 1 AS nextvalue) t").code())
+        .isZero();
+  }
+
   @Test
   void sql_queryThatFails_isOneLineWithExitCode1() {
     Run run = cli("sql", "SELECT nope FROM fs_workflow");
