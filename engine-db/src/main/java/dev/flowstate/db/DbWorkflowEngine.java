@@ -223,10 +223,20 @@ public final class DbWorkflowEngine<T> {
   }
 
   /**
-   * @return whether the latest run processed every object
+   * @return whether the workflow is stored COMPLETED, as this engine last saved or read it: its
+   *     latest run processed every object (a run over no object completes too)
    */
   public boolean hasCompleted() {
-    return engine.hasCompleted();
+    return saves.row.status == WorkflowStatus.COMPLETED;
+  }
+
+  /**
+   * @return the workflow's status as this engine last saved or read it: RUNNING during a run, then
+   *     how the run ended; what {@link Flowstate#status(UUID)} reads when no other engine has saved
+   *     it since
+   */
+  public WorkflowStatus status() {
+    return saves.row.status;
   }
 
   /**

@@ -227,8 +227,10 @@ public final class Flowstate implements AutoCloseable {
    * @param type the class of the objects
    * @param <T> the object type
    * @return the engine, ready to restart
-   * @throws StoreException if there is no such workflow (one is never created here), its definition
-   *     is not registered or has changed, or it has completed
+   * @throws StoreException if there is no such workflow (one is never created here), or its
+   *     definition is not registered or has changed. A COMPLETED workflow loads, to be rerun with
+   *     {@link DbWorkflowEngine#restartFromSourceData()}, a new {@code process} or a restart with
+   *     new objects; its {@link DbWorkflowEngine#resume()} says there is nothing to resume
    */
   public <T> DbWorkflowEngine<T> load(UUID id, Class<T> type) {
     return load(id, type, false);
@@ -310,7 +312,9 @@ public final class Flowstate implements AutoCloseable {
         && !wf.leaseUntil.isBefore(leases.now())) {
       throw WorkflowStore.heldBy(id, wf.owner, wf.leaseUntil);
     }
-    if (wf.status == WorkflowStatus.COMPLETED) {
+    if (wf.status == WorkflowStatus.COMPLETED && claimant != null) {
+      // a pool claimed it as another engine completed it: nothing to run (a caller's load may
+      // rerun it with restartFromSourceData, process or restart; its resume() says it completed)
       throw new StoreException(
           "workflow "
               + id

@@ -514,7 +514,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     }
     String problem = failure.getMessage() != null ? failure.getMessage() : failure.toString();
     String text = "could not save " + what + ": " + problem;
-    Instant now = clock.instant();
+    Instant now = leases.now(); // the fence compares leases with it: the database's time
     long version = row.version;
     RuntimeException thrown;
     try {

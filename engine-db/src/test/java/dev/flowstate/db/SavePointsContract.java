@@ -418,18 +418,65 @@ abstract class SavePointsContract extends DatabaseTest {
     assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("HALTED | 1");
   }
 
+  /** A run over no object completes, and the engine says so as the row does. */
   @Test
-  void load_completedWorkflow_isRefused() {
-    flowstate.register("plain", Doc.class, Flow.of(rec("a")));
-    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
-    engine.process(Doc.docs("A"));
+  void emptyRun_isStoredCompleted_andTheEngineSaysItCompleted() throws SQLException {
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThat(engine.status()).isEqualTo(WorkflowStatus.NEW);
+    assertThat(engine.hasCompleted()).isFalse();
 
-    assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
+    engine.process(List.of());
+
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+    assertThat(engine.status()).isEqualTo(WorkflowStatus.COMPLETED);
+    assertThat(engine.hasCompleted()).isTrue();
+  }
+
+  /**
+   * A completed workflow loads in a later process: its resume() says there is nothing to resume and
+   * writes nothing, restartFromSourceData() reruns it from the data first given, and a restart with
+   * more objects runs the new ones after the stored ones.
+   */
+  @Test
+  void load_completedWorkflow_inALaterFlowstate_rerunsFromSourceOrNewObjects_resumeRefused()
+      throws SQLException {
+    Flow<Doc> inc = Flow.of(rec("a"), Task.named("inc", (d, e) -> d.n += 10));
+    flowstate.register("plain", Doc.class, inc);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
+    engine.process(Doc.docs("A", "B"));
+    UUID id = engine.id();
+    flowstate.close();
+    String before = String.join("\n", rows("SELECT status, version FROM fs_workflow"));
+
+    flowstate = db.flowstate().build();
+    flowstate.register("plain", Doc.class, inc);
+    DbWorkflowEngine<Doc> loaded = flowstate.load(id, Doc.class);
+    assertThat(loaded.hasCompleted()).isTrue();
+    assertThatThrownBy(loaded::resume)
         .isInstanceOf(StoreException.class)
         .hasMessage(
             "workflow "
-                + engine.id()
+                + id
                 + " is COMPLETED: every object was processed, there is nothing to resume");
+    assertThat(String.join("\n", rows("SELECT status, version FROM fs_workflow")))
+        .isEqualTo(before);
+
+    flowstate.load(id, Doc.class).restartFromSourceData();
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":10,\"name\":\"A\",\"seen\":[\"a\"]}",
+            "1 | COMPLETED | {\"n\":10,\"name\":\"B\",\"seen\":[\"a\"]}");
+
+    DbWorkflowEngine<Doc> more = flowstate.load(id, Doc.class);
+    List<Doc> three = new ArrayList<>(more.objects());
+    three.add(new Doc("C", 0));
+    more.restart(RestartPosition.NEXT, RestartPosition.FIRST, three);
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":10,\"name\":\"A\",\"seen\":[\"a\"]}",
+            "1 | COMPLETED | {\"n\":10,\"name\":\"B\",\"seen\":[\"a\"]}",
+            "2 | COMPLETED | {\"n\":10,\"name\":\"C\",\"seen\":[\"a\"]}");
+    assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("COMPLETED | 2");
   }
 
   @Test
