@@ -472,7 +472,7 @@ public final class DbWorkflowEngine<T> {
       extraData().clear();
     }
     if (extraData != null) {
-      extraData().putAll(extraData);
+      extraData().putAll(ExtraData.decode(extraData));
     }
     engine.objects(objects);
   }

@@ -60,7 +60,7 @@ final class Queries {
               w.status,
               w.tokenPos,
               w.callbackPos == null ? List.of() : List.copyOf(w.callbackPos),
-              w.extraData == null ? Map.of() : w.extraData,
+              w.extraData == null ? Map.of() : ExtraData.decode(w.extraData),
               w.haltMessage,
               w.haltAction,
               w.haltPayload == null ? null : mapper.convertValue(w.haltPayload, Object.class),

@@ -19,7 +19,6 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -865,13 +864,16 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     return Columns.cut(text, length);
   }
 
-  /** A copy of the engine's extra data, each value checked to be writable as JSON. */
+  /**
+   * A copy of the engine's extra data as stored ({@link ExtraData}), each value checked to come
+   * back as it is and to be writable as JSON.
+   */
   private Map<String, Object> extraData(WorkflowEngine<T> engine) {
     Map<String, Object> source = engine.extraData();
     if (source.isEmpty()) {
       return null;
     }
-    Map<String, Object> copy = new HashMap<>(source);
+    Map<String, Object> copy = ExtraData.encode(source, id);
     long length = 0;
     for (Map.Entry<String, Object> entry : copy.entrySet()) {
       try {

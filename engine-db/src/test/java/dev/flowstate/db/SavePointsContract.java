@@ -418,6 +418,129 @@ abstract class SavePointsContract extends DatabaseTest {
     assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("HALTED | 1");
   }
 
+  /**
+   * What a task stored in extra data reads the same, type included, in a later process that loads
+   * the workflow: longs stay longs, a BigDecimal keeps its scale, nested lists and maps keep their
+   * values' types. Tagged values stay readable in SQL.
+   */
+  @Test
+  void extraData_readsBackWithItsTypes_inALaterFlowstate() throws SQLException {
+    Map<String, Object> stored = new java.util.LinkedHashMap<>();
+    stored.put("long", 5L);
+    stored.put("bigLong", 5_000_000_000L);
+    stored.put("int", 7);
+    stored.put("decimal", new java.math.BigDecimal("1.10"));
+    stored.put("bigint", new java.math.BigInteger("123456789012345678901234567890"));
+    stored.put("double", 2.5);
+    stored.put("hugeDouble", 1.0e20);
+    stored.put("float", 1.5f);
+    stored.put("short", (short) 3);
+    stored.put("byte", (byte) 4);
+    stored.put("char", 'x');
+    stored.put("text", "hello");
+    stored.put("flag", true);
+    stored.put("none", null);
+    stored.put("uuid", UUID.fromString("6f1d6c2e-0000-4000-8000-000000000001"));
+    stored.put("instant", java.time.Instant.parse("2026-12-06T10:15:30.123456Z"));
+    stored.put("date", java.time.LocalDate.parse("2026-12-06"));
+    stored.put("duration", java.time.Duration.ofMinutes(90));
+    stored.put("list", List.of(1L, "two", List.of(3L)));
+    stored.put("map", Map.of("inner", 6L, "deeper", Map.of("x", new java.math.BigDecimal("0.50"))));
+    List<Map<String, Object>> read = new ArrayList<>();
+    Flow<Doc> flow =
+        Flow.of(
+            Task.named(
+                "keep",
+                (d, e) -> {
+                  if (e.extraData().isEmpty()) {
+                    e.extraData().putAll(stored);
+                    e.halt("stored");
+                  }
+                }),
+            Task.named("read", (d, e) -> read.add(new java.util.HashMap<>(e.extraData()))));
+    flowstate.register("typed", Doc.class, flow);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("typed", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A"))).isInstanceOf(HaltProcessing.class);
+    assertThat(rows("SELECT extra_data FROM fs_workflow").get(0))
+        .contains("{\"@long\":5}")
+        .contains("{\"@decimal\":\"1.10\"}");
+    flowstate.close();
+
+    flowstate = db.flowstate().build();
+    flowstate.register("typed", Doc.class, flow);
+    DbWorkflowEngine<Doc> loaded = flowstate.load(engine.id(), Doc.class);
+    for (Map.Entry<String, Object> entry : stored.entrySet()) {
+      Object value = loaded.extraData().get(entry.getKey());
+      assertThat(value).as(entry.getKey()).isEqualTo(entry.getValue());
+      if (value instanceof List || value instanceof Map) {
+        // lists and maps come back as an ArrayList and a LinkedHashMap, equal to what was stored
+        assertThat(value).isInstanceOfAny(ArrayList.class, java.util.LinkedHashMap.class);
+      } else if (value != null) {
+        assertThat(value.getClass()).as(entry.getKey()).isEqualTo(entry.getValue().getClass());
+      }
+    }
+    assertThat(((List<?>) loaded.extraData().get("list")).get(0)).isInstanceOf(Long.class);
+    assertThat(flowstate.workflow(engine.id()).orElseThrow().extraData().get("long")).isEqualTo(5L);
+    loaded.resume();
+    assertThat(read).hasSize(1);
+    assertThat(read.get(0).get("decimal")).isEqualTo(new java.math.BigDecimal("1.10"));
+  }
+
+  /**
+   * A value extra data cannot keep as it is (it would come back as another type in another process)
+   * fails the save naming its key, its type and what to store instead; nothing of the run's end is
+   * written.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "set, java.util.ImmutableCollections$Set12, it would come back as a List; store a List",
+    "array, [I, it would come back as a List; store a List",
+    "enum, java.time.DayOfWeek, it would come back as a String; store its name() (\"MONDAY\")",
+    "bean, dev.flowstate.db.Doc, it would come back as a Map or a String",
+    "nested, java.util.ImmutableCollections$Set12, it would come back as a List",
+    "nan, java.lang.Double, JSON has no NaN or infinity",
+  })
+  void extraDataThatWouldComeBackAsAnotherType_failsTheSave_namingKeyAndType(
+      String key, String type, String why) throws SQLException {
+    Object value =
+        switch (key) {
+          case "set" -> java.util.Set.of(1);
+          case "array" -> new int[] {1};
+          case "enum" -> java.time.DayOfWeek.MONDAY;
+          case "bean" -> new Doc("x", 1);
+          case "nested" -> Map.of("inner", List.of(java.util.Set.of(2)));
+          default -> Double.NaN;
+        };
+    flowstate.register(
+        "bad",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "keep",
+                (d, e) -> {
+                  e.extraData().put(key, value);
+                  e.halt("stored");
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("bad", Doc.class);
+
+    Throwable thrown = catchThrowable(() -> engine.process(Doc.docs("A")));
+
+    String path = key.equals("nested") ? "nested.inner[0]" : key;
+    Throwable cause = thrown;
+    while (cause != null && !(cause instanceof StoreException)) {
+      cause = cause.getCause();
+    }
+    assertThat(cause)
+        .as("%s", thrown)
+        .isNotNull()
+        .hasMessageStartingWith(
+            "extraData['" + path + "'] of workflow " + engine.id() + " is a " + type + ", ")
+        .hasMessageContaining(why)
+        .hasMessageEndingWith(". Extra data keeps " + ExtraData.ALLOWED);
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("ERROR");
+    assertThat(rows("SELECT extra_data FROM fs_workflow")).containsExactly("null");
+  }
+
   /** A run over no object completes, and the engine says so as the row does. */
   @Test
   void emptyRun_isStoredCompleted_andTheEngineSaysItCompleted() throws SQLException {
