@@ -247,7 +247,9 @@ abstract class CliContract {
           .as(command.toString())
           .matches(
               "flowstate: the flowstate schema in .* is at version 99, newer than this flowstate"
-                  + " knows \\(6\\): a newer flowstate migrated it; use that one \\(or a newer"
+                  + " knows \\("
+                  + dev.flowstate.migrations.FlowstateMigrations.LATEST_VERSION
+                  + "\\): a newer flowstate migrated it; use that one \\(or a newer"
                   + " ./flowstate\\)\n");
       assertThat(run.out()).as(command.toString()).isEmpty();
     }
@@ -338,7 +340,11 @@ abstract class CliContract {
     Run run = cli("migrate");
 
     assertThat(run.code()).isZero();
-    assertThat(run.out()).isEqualTo("schema is up to date at version 6\n");
+    assertThat(run.out())
+        .isEqualTo(
+            "schema is up to date at version "
+                + dev.flowstate.migrations.FlowstateMigrations.LATEST_VERSION
+                + "\n");
   }
 
   @Test

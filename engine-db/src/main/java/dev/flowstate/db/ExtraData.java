@@ -75,13 +75,20 @@ final class ExtraData {
    */
   static Map<String, Object> encode(Map<String, Object> extra, UUID id) {
     Map<String, Object> encoded = new HashMap<>(extra.size() * 2);
+    Function<String, String> subject = path -> "extraData['" + path + "'] of workflow " + id;
     for (Map.Entry<String, Object> entry : extra.entrySet()) {
-      encoded.put(entry.getKey(), encode(entry.getValue(), entry.getKey(), id));
+      encoded.put(entry.getKey(), encode(entry.getValue(), entry.getKey(), subject));
     }
     return encoded;
   }
 
-  private static Object encode(Object value, String path, UUID id) {
+  /**
+   * One value as stored, by the same rules: for an object's property whose declared type says
+   * nothing of its values' types (Object, Number, a Map or List of Object).
+   *
+   * @param subject names the value in an error, given its path (e.g. "extra.items[2]")
+   */
+  static Object encode(Object value, String path, Function<String, String> subject) {
     if (value == null
         || value instanceof String
         || value instanceof Boolean
@@ -90,7 +97,7 @@ final class ExtraData {
     }
     if (value instanceof Double d) {
       if (d.isNaN() || d.isInfinite()) {
-        throw refused(path, value, id, "JSON has no NaN or infinity; store a String");
+        throw refused(path, value, subject, "JSON has no NaN or infinity; store a String");
       }
       // 1.0E20 is written with an exponent, which PostgreSQL's jsonb turns into an integer
       return d.toString().indexOf('E') < 0 ? value : Map.of("@double", d.toString());
@@ -98,14 +105,14 @@ final class ExtraData {
     Tag tag = BY_TYPE.get(value.getClass());
     if (tag != null) {
       if (value instanceof Float f && (f.isNaN() || f.isInfinite())) {
-        throw refused(path, value, id, "JSON has no NaN or infinity; store a String");
+        throw refused(path, value, subject, "JSON has no NaN or infinity; store a String");
       }
       return Map.of(tag.name, tag.write.apply(value));
     }
     if (value instanceof List<?> list) {
       List<Object> copy = new ArrayList<>(list.size());
       for (int i = 0; i < list.size(); i++) {
-        copy.add(encode(list.get(i), path + "[" + i + "]", id));
+        copy.add(encode(list.get(i), path + "[" + i + "]", subject));
       }
       return copy;
     }
@@ -116,7 +123,7 @@ final class ExtraData {
           throw refused(
               path,
               value,
-              id,
+              subject,
               "its key "
                   + entry.getKey()
                   + " is a "
@@ -125,13 +132,13 @@ final class ExtraData {
         }
         if (map.size() == 1 && BY_NAME.containsKey(key)) {
           throw refused(
-              path, value, id, "a map whose only key is " + key + " stands for a typed value");
+              path, value, subject, "a map whose only key is " + key + " stands for a typed value");
         }
-        copy.put(key, encode(entry.getValue(), path + "." + key, id));
+        copy.put(key, encode(entry.getValue(), path + "." + key, subject));
       }
       return copy;
     }
-    throw refused(path, value, id, hint(value));
+    throw refused(path, value, subject, hint(value));
   }
 
   private static String hint(Object value) {
@@ -148,17 +155,15 @@ final class ExtraData {
         + " workflow's objects, which are read back as their class";
   }
 
-  private static StoreException refused(String path, Object value, UUID id, String why) {
+  private static StoreException refused(
+      String path, Object value, Function<String, String> subject, String why) {
     return new StoreException(
-        "extraData['"
-            + path
-            + "'] of workflow "
-            + id
+        subject.apply(path)
             + " is a "
             + value.getClass().getName()
-            + ", which extra data cannot keep as it is: "
+            + ", which cannot be stored as it is: "
             + why
-            + ". Extra data keeps "
+            + ". Values whose type the JSON does not tell can be "
             + ALLOWED);
   }
 
@@ -174,8 +179,9 @@ final class ExtraData {
     return decoded;
   }
 
+  /** One value as read: tagged values back to their types, in lists and maps too. */
   @SuppressWarnings("unchecked")
-  private static Object decode(Object value) {
+  static Object decode(Object value) {
     if (value instanceof List<?> list) {
       List<Object> copy = new ArrayList<>(list.size());
       for (Object item : list) {

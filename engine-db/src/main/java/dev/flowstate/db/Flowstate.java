@@ -70,6 +70,12 @@ public final class Flowstate implements AutoCloseable {
   /** The default of {@link FlowstateBuilder#heartbeat}: how often running engines renew leases. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
 
+  /**
+   * The default of {@link FlowstateBuilder#stalledAfter}: how long a run may go without a save
+   * point before it is reported as stalled.
+   */
+  public static final Duration DEFAULT_STALLED_AFTER = Duration.ofMinutes(5);
+
   private static final Logger LOG = LoggerFactory.getLogger(Flowstate.class);
 
   private final Store sessions;
@@ -95,7 +101,8 @@ public final class Flowstate implements AutoCloseable {
       boolean history,
       int maxDataLength,
       Duration lease,
-      Duration heartbeat) {
+      Duration heartbeat,
+      Duration stalledAfter) {
     this.sessions = store;
     this.store = new WorkflowStore(store);
     this.mapper = mapper;
@@ -106,7 +113,7 @@ public final class Flowstate implements AutoCloseable {
     this.history = history;
     this.maxDataLength = maxDataLength;
     this.queries = new Queries(this.store, mapper);
-    this.leases = new Leases(this.store, database, lease, heartbeat);
+    this.leases = new Leases(this.store, database, lease, heartbeat, stalledAfter);
     leases.startBeating(); // keeps the database's clock read
   }
 

@@ -139,6 +139,25 @@ public final class FlowstateBuilder {
     return this;
   }
 
+  private Duration stalledAfter = Flowstate.DEFAULT_STALLED_AFTER;
+
+  /**
+   * @param stalledAfter how long a run may go without reaching a save point (an object's start or
+   *     end, a halt) before the heartbeat reports it: one warning with its task and its thread's
+   *     stack, and 'Stalled' in {@code fs_workflow_status} (columns {@code stalled_since}, {@code
+   *     stalled_task}) until it moves on (default {@link Flowstate#DEFAULT_STALLED_AFTER}). Nothing
+   *     is interrupted: wrap a task in {@code Patterns.timeout(...)} for that
+   * @return this
+   * @throws IllegalArgumentException if not positive
+   */
+  public FlowstateBuilder stalledAfter(Duration stalledAfter) {
+    if (stalledAfter == null || stalledAfter.isNegative() || stalledAfter.isZero()) {
+      throw new IllegalArgumentException("stalledAfter must be positive, got " + stalledAfter);
+    }
+    this.stalledAfter = stalledAfter;
+    return this;
+  }
+
   /**
    * The settings checked against each other, in {@link #build()} so that their order does not
    * matter: a lease must outlive three heartbeats, so that one or two failed beats (a lost
@@ -358,13 +377,25 @@ public final class FlowstateBuilder {
               json.copy()
                   .disable(
                       com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT));
+      // objects' untyped properties keep their values' types (the columns' mapper reads the
+      // extra data's tags itself, in the save points)
+      json.registerModule(new UntypedValues());
       LOG.info(
           "flowstate ready: database {}, schema {}, migrations {}",
           url != null ? masked(url) : "(given DataSource)",
           schema == null ? "(default)" : schema,
           migrate ? "applied" : "not run");
       return new Flowstate(
-          store, json, pool, clock, databaseClock, history, maxDataLength, lease, heartbeat);
+          store,
+          json,
+          pool,
+          clock,
+          databaseClock,
+          history,
+          maxDataLength,
+          lease,
+          heartbeat,
+          stalledAfter);
     } catch (MigrationException e) {
       closeQuietly(pool);
       throw new StoreException(e.getMessage(), e);

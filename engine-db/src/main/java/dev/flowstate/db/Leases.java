@@ -1,6 +1,7 @@
 package dev.flowstate.db;
 
 import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.migrations.Columns;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -36,6 +37,7 @@ final class Leases implements AutoCloseable {
   private final Clock clock;
   private final Duration lease;
   private final Duration heartbeat;
+  private final Duration stalledAfter;
   private final String process;
   private final AtomicLong engines = new AtomicLong();
   private final Set<SavePoints<?>> running = ConcurrentHashMap.newKeySet();
@@ -44,11 +46,13 @@ final class Leases implements AutoCloseable {
   /**
    * @param clock the database's time ({@link DatabaseClock}, or a test's clock)
    */
-  Leases(WorkflowStore store, Clock clock, Duration lease, Duration heartbeat) {
+  Leases(
+      WorkflowStore store, Clock clock, Duration lease, Duration heartbeat, Duration stalledAfter) {
     this.store = store;
     this.clock = clock;
     this.lease = lease;
     this.heartbeat = heartbeat;
+    this.stalledAfter = stalledAfter;
     this.process =
         host()
             + ":"
@@ -141,6 +145,7 @@ final class Leases implements AutoCloseable {
         if (attempt > 1) {
           LOG.info("leases renewed at attempt {} after a failed heartbeat", attempt);
         }
+        checkStalls();
         return;
       } catch (RuntimeException e) {
         if (System.nanoTime() + pause * 1_000_000 > giveUp) {
@@ -175,6 +180,52 @@ final class Leases implements AutoCloseable {
       SavePoints<?> saves = byId.get(lost);
       saves.fencedOut();
       running.remove(saves);
+    }
+  }
+
+  /**
+   * A run that has not reached a save point for longer than {@code stalledAfter} (a hung task, a
+   * call that never returns) is logged once, with its task and its thread's stack, and marked on
+   * its row, which fs_workflow_status shows as 'Stalled'; the mark goes when it moves on.
+   */
+  private void checkStalls() {
+    long now = System.nanoTime();
+    for (SavePoints<?> saves : running) {
+      long quiet = saves.sinceProgress(now);
+      boolean stalled = quiet > stalledAfter.toNanos();
+      if (stalled == saves.markedStalled) {
+        continue;
+      }
+      try {
+        if (stalled) {
+          String task = saves.currentTask();
+          Thread runner = saves.runner();
+          Throwable where = new Throwable("where the run of workflow " + saves.id + " is now");
+          if (runner != null) {
+            where.setStackTrace(runner.getStackTrace());
+          }
+          LOG.warn(
+              "workflow {} ({}) has reached no save point for {} (more than {}), at {}: a hung"
+                  + " task? It keeps its lease while this process lives; a timeout(...) around"
+                  + " the task ends it",
+              saves.id,
+              saves.definitionName,
+              Duration.ofMillis(quiet / 1_000_000),
+              stalledAfter,
+              saves.where(),
+              where);
+          store.markStalled(
+              saves.id,
+              saves.owner,
+              now().minusNanos(quiet),
+              task == null ? null : Columns.cut(task, Columns.STALLED_TASK));
+        } else {
+          store.markStalled(saves.id, saves.owner, null, null);
+        }
+        saves.markedStalled = stalled;
+      } catch (RuntimeException e) {
+        LOG.debug("workflow {}: could not mark its run stalled: {}", saves.id, e.toString());
+      }
     }
   }
 

@@ -100,6 +100,15 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private String endedBy;
   private boolean aborted;
 
+  /** When the run last reached a save point (System.nanoTime), read by the heartbeat's thread. */
+  private volatile long progressNanos;
+
+  /** The thread running this engine's run, for the stack of a stalled run's warning. */
+  private volatile Thread runner;
+
+  /** Whether the heartbeat marked this run stalled (heartbeat's thread only). */
+  boolean markedStalled;
+
   SavePoints(
       WorkflowEntity row,
       WorkflowStore store,
@@ -151,6 +160,34 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
    */
   void requestYield() {
     yieldRequested = true;
+  }
+
+  /** How long the run has been without a save point, in nanoseconds (heartbeat's thread). */
+  long sinceProgress(long nowNanos) {
+    return nowNanos - progressNanos;
+  }
+
+  /** Where the run is now: its task, and the stack of its thread (heartbeat's thread, racy). */
+  String where() {
+    WorkflowEngine<T> running = engine;
+    try {
+      return "object " + running.state().tokenPos() + ", task " + running.currentTaskName();
+    } catch (RuntimeException racing) {
+      return "a task";
+    }
+  }
+
+  /** The task the run is in now, as well as another thread can tell, or null. */
+  String currentTask() {
+    try {
+      return engine == null ? null : engine.currentTaskName();
+    } catch (RuntimeException racing) {
+      return null;
+    }
+  }
+
+  Thread runner() {
+    return runner;
   }
 
   /** The heartbeat found the row taken over: the next save point writes nothing. */
@@ -223,11 +260,15 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     this.objects = objects;
     this.engine = engine;
     inRun = true;
+    runner = Thread.currentThread();
+    progressNanos = System.nanoTime();
+    markedStalled = false;
     leases.running(this);
   }
 
   @Override
   public void beforeObject(WorkflowEngine<T> engine, T obj) {
+    progressNanos = System.nanoTime();
     startedAt = clock.instant();
     transaction.objectStarts();
     int index = engine.state().tokenPos();
@@ -476,6 +517,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
    */
   private void commitOrFail(
       WorkflowEngine<T> engine, int index, String what, Throwable original, Runnable save) {
+    progressNanos = System.nanoTime();
     try {
       save.run();
     } catch (Yielded handedBack) {

@@ -473,6 +473,87 @@ abstract class OwnershipContract extends DatabaseTest {
         .containsExactly("COMPLETED | 2");
   }
 
+  /**
+   * A run without a save point for longer than stalledAfter is reported once by the heartbeat, with
+   * its task and where its thread is, and shown 'Stalled' in the view with the task; the mark goes
+   * at its next save point.
+   */
+  @Test
+  void runWithoutASavePointPastStalledAfter_isLoggedAndShownStalled_untilItMovesOn()
+      throws Exception {
+    flowstate.close();
+    flowstate = db.flowstate().stalledAfter(Duration.ofMillis(100)).build();
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    flowstate.register(
+        "hangs",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "hang",
+                (d, e) -> {
+                  running.countDown();
+                  release.await(30, TimeUnit.SECONDS);
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("hangs", Doc.class);
+    Thread run = new Thread(() -> engine.process(Doc.docs("A")));
+    run.start();
+    assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(300); // past stalledAfter: no save point meanwhile
+
+    try (LogCapture log = new LogCapture()) {
+      flowstate.leases().beat();
+      flowstate.leases().beat(); // once per stall, not once per beat
+      assertThat(log.lines("WARN"))
+          .singleElement()
+          .asString()
+          .contains("workflow " + engine.id() + " (hangs) has reached no save point for PT0.")
+          .contains("(more than PT0.1S), at object 0, task hang: a hung task?");
+      assertThat(log.text())
+          .contains("java.util.concurrent.CountDownLatch.await(CountDownLatch.java");
+    }
+    assertThat(
+            rows(
+                "SELECT status_label, stalled_task, CASE WHEN stalled_since IS NULL THEN 'no'"
+                    + " ELSE 'since' END FROM fs_workflow_status"))
+        .containsExactly("Stalled | hang | since");
+
+    release.countDown();
+    run.join(30_000);
+    assertThat(rows("SELECT status_label, stalled_task, stalled_since FROM fs_workflow_status"))
+        .containsExactly("Completed | null | null");
+  }
+
+  /**
+   * A task past its timeout in a stored run: interrupted, its object and the workflow saved ERROR
+   * with the timeout named, and the workflow released for a later resume().
+   */
+  @Test
+  void taskPastItsTimeout_failsItsObject_andReleasesTheWorkflow() throws SQLException {
+    flowstate.register(
+        "slow",
+        Doc.class,
+        Flow.of(
+            dev.flowstate.engine.patterns.Patterns.timeout(
+                Duration.ofMillis(100),
+                Task.named("wait", (d, e) -> new CountDownLatch(1).await()))));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("slow", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A")))
+        .isInstanceOfSatisfying(
+            dev.flowstate.engine.WorkflowError.class,
+            e -> {
+              // the timeout's error names this workflow: it reaches the caller as it is
+              assertThat(e.workflowId()).isEqualTo(engine.id().toString());
+              assertThat(e.objectIndex()).isZero();
+              assertThat(e.getCause()).isInstanceOf(InterruptedException.class);
+            })
+        .hasMessage("task 'wait' ran past its timeout of PT0.1S and was interrupted");
+    assertThat(rows("SELECT status, owner FROM fs_workflow")).containsExactly("ERROR | null");
+    assertThat(rows("SELECT status, error_text FROM fs_object"))
+        .containsExactly("ERROR | task'wait'ranpastitstimeoutofPT0.1Sandwasinterrupted");
+  }
+
   @Test
   void leaseOfFewerThanThreeHeartbeats_isRefusedAtBuild() {
     assertThatThrownBy(() -> db.flowstate().lease(Duration.ofSeconds(5)).build())

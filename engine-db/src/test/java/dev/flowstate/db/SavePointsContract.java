@@ -536,9 +536,78 @@ abstract class SavePointsContract extends DatabaseTest {
         .hasMessageStartingWith(
             "extraData['" + path + "'] of workflow " + engine.id() + " is a " + type + ", ")
         .hasMessageContaining(why)
-        .hasMessageEndingWith(". Extra data keeps " + ExtraData.ALLOWED);
+        .hasMessageEndingWith(
+            ". Values whose type the JSON does not tell can be " + ExtraData.ALLOWED);
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("ERROR");
     assertThat(rows("SELECT extra_data FROM fs_workflow")).containsExactly("null");
+  }
+
+  /**
+   * Object data follows extra data's rule: properties declared Object, Number, or a Map or List of
+   * Object read back in a later process with the types a task gave them; typed properties are
+   * written as before.
+   */
+  @Test
+  void objectData_untypedPropertiesReadBackWithTheirTypes_inALaterFlowstate() throws SQLException {
+    Flow<Loose> flow =
+        Flow.of(
+            Task.named(
+                "fill",
+                (o, e) -> {
+                  if (o.value == null) {
+                    o.count = 2;
+                    o.value = 5L;
+                    o.amount = new java.math.BigDecimal("1.10");
+                    o.attributes.put("when", java.time.Instant.parse("2026-12-06T10:00:00Z"));
+                    o.attributes.put("n", 7);
+                    o.items.add((short) 3);
+                    o.items.add(List.of(4L));
+                    e.halt("filled");
+                  }
+                }),
+            Task.named("after", (o, e) -> {}));
+    flowstate.register("loose", Loose.class, flow);
+    DbWorkflowEngine<Loose> engine = flowstate.newWorkflow("loose", Loose.class);
+    assertThatThrownBy(() -> engine.process(List.of(new Loose("A"))))
+        .isInstanceOf(HaltProcessing.class);
+    assertThat(rows("SELECT data FROM fs_object").get(0))
+        .contains("\"count\":2")
+        .contains("{\"@long\":5}")
+        .contains("{\"@decimal\":\"1.10\"}");
+    flowstate.close();
+
+    flowstate = db.flowstate().build();
+    flowstate.register("loose", Loose.class, flow);
+    Loose read = flowstate.load(engine.id(), Loose.class).objects().get(0);
+
+    assertThat(read.count).isEqualTo(2);
+    assertThat(read.value).isInstanceOf(Long.class).isEqualTo(5L);
+    assertThat(read.amount).isInstanceOf(java.math.BigDecimal.class).hasToString("1.10");
+    assertThat(read.attributes.get("when"))
+        .isEqualTo(java.time.Instant.parse("2026-12-06T10:00:00Z"));
+    assertThat(read.attributes.get("n")).isInstanceOf(Integer.class);
+    assertThat(read.items.get(0)).isInstanceOf(Short.class);
+    assertThat(((List<?>) read.items.get(1)).get(0)).isInstanceOf(Long.class);
+  }
+
+  /** An untyped property holding what would come back as another type fails the object's save. */
+  @Test
+  void objectData_untypedPropertyThatWouldChangeType_failsTheSave_namingTheProperty()
+      throws SQLException {
+    flowstate.register(
+        "loose",
+        Loose.class,
+        Flow.of(Task.named("fill", (o, e) -> o.attributes.put("tags", java.util.Set.of("a")))));
+    DbWorkflowEngine<Loose> engine = flowstate.newWorkflow("loose", Loose.class);
+
+    assertThatThrownBy(() -> engine.process(List.of(new Loose("A"))))
+        .hasMessageContaining(
+            "object 0 of workflow "
+                + engine.id()
+                + " cannot be written as JSON: property 'attributes.tags' is a"
+                + " java.util.ImmutableCollections$Set12, which cannot be stored as it is: it"
+                + " would come back as a List; store a List.");
+    assertThat(rows("SELECT pos, status FROM fs_object")).containsExactly("0 | ERROR");
   }
 
   /** A run over no object completes, and the engine says so as the row does. */

@@ -444,7 +444,13 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
         .isInstanceOf(WorkflowError.class)
         .hasMessageContaining("could not save object 1: object 1 of workflow")
-        .hasRootCauseInstanceOf(com.fasterxml.jackson.databind.JsonMappingException.class);
+        .hasRootCauseInstanceOf(StoreException.class)
+        .hasRootCauseMessage(
+            "property 'extra' is a java.lang.Object, which cannot be stored as it is: it would"
+                + " come back as a Map or a String; store its fields in a Map, or keep it in the"
+                + " workflow's objects, which are read back as their class. Values whose type the"
+                + " JSON does not tell can be "
+                + ExtraData.ALLOWED);
 
     assertThat(rows("SELECT status, ended_by FROM fs_workflow"))
         .containsExactly("ERROR | SAVE_ERROR");

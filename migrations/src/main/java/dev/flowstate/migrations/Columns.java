@@ -25,6 +25,9 @@ public final class Columns {
   /** {@code fs_object_run.message}. */
   public static final int RUN_MESSAGE = 4000;
 
+  /** {@code fs_workflow.stalled_task}: the task a stalled run is in (V7). */
+  public static final int STALLED_TASK = 200;
+
   private Columns() {}
 
   /**

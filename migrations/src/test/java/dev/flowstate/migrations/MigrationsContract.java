@@ -36,7 +36,8 @@ abstract class MigrationsContract {
   void migrate() {
     dataSource = database();
     schema = schemaFor("fs_test_" + Long.toHexString(System.nanoTime()));
-    assertThat(FlowstateMigrations.migrate(dataSource, schema)).isEqualTo(6);
+    assertThat(FlowstateMigrations.migrate(dataSource, schema))
+        .isEqualTo(FlowstateMigrations.LATEST_VERSION);
   }
 
   @AfterEach
@@ -60,6 +61,7 @@ abstract class MigrationsContract {
     assertThat(length("fs_workflow", "last_error")).isEqualTo(Columns.LAST_ERROR);
     assertThat(length("fs_object", "error_text")).isEqualTo(Columns.ERROR_TEXT);
     assertThat(length("fs_object_run", "message")).isEqualTo(Columns.RUN_MESSAGE);
+    assertThat(length("fs_workflow", "stalled_task")).isEqualTo(Columns.STALLED_TASK);
   }
 
   private int length(String table, String column) throws SQLException {
@@ -86,18 +88,21 @@ abstract class MigrationsContract {
   }
 
   @Test
-  void workflowStatusView_showsARunningWorkflowWithAnExpiredLeaseAsInterrupted_withItsOwner()
+  void workflowStatusView_showsAnExpiredLeaseAsInterrupted_aMarkedLiveRunAsStalled_withItsOwner()
       throws SQLException {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
       for (String[] row :
           new String[][] {
-            {"live", "CURRENT_TIMESTAMP + INTERVAL '1' HOUR"},
-            {"dead", "CURRENT_TIMESTAMP - INTERVAL '1' MINUTE"}
+            {"live", "CURRENT_TIMESTAMP + INTERVAL '1' HOUR", "NULL", "NULL"},
+            {"dead", "CURRENT_TIMESTAMP - INTERVAL '1' MINUTE", "NULL", "NULL"},
+            {"stalled", "CURRENT_TIMESTAMP + INTERVAL '1' HOUR", "CURRENT_TIMESTAMP", "'charge'"},
+            {"stalled+dead", "CURRENT_TIMESTAMP - INTERVAL '1' MINUTE", "CURRENT_TIMESTAMP", "'x'"}
           }) {
         s.executeUpdate(
             "INSERT INTO fs_workflow (id, definition_name, definition_fingerprint, status,"
-                + " token_pos, callback_pos, owner, lease_until, version, created_at, modified_at)"
+                + " token_pos, callback_pos, owner, lease_until, stalled_since, stalled_task,"
+                + " version, created_at, modified_at)"
                 + " VALUES ('"
                 + UUID.randomUUID()
                 + "', '"
@@ -108,15 +113,22 @@ abstract class MigrationsContract {
                 + row[0]
                 + "', "
                 + row[1]
+                + ", "
+                + row[2]
+                + ", "
+                + row[3]
                 + ", 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
       }
     }
     assertThat(
             rows(
-                "SELECT definition_name, status, status_label, owner FROM fs_workflow_status"
-                    + " ORDER BY definition_name"))
+                "SELECT definition_name, status, status_label, owner, stalled_task"
+                    + " FROM fs_workflow_status ORDER BY definition_name"))
         .containsExactly(
-            "dead | RUNNING | Interrupted | host:1:dead", "live | RUNNING | Running | host:1:live");
+            "dead | RUNNING | Interrupted | host:1:dead | null",
+            "live | RUNNING | Running | host:1:live | null",
+            "stalled | RUNNING | Stalled | host:1:stalled | charge",
+            "stalled+dead | RUNNING | Interrupted | host:1:stalled+dead | x");
   }
 
   @Test

@@ -460,6 +460,25 @@ public final class Patterns {
   }
 
   /**
+   * Runs {@code task} with a time limit: past {@code limit} the task's thread (the run's own: its
+   * transaction and thread-locals stay) is interrupted, and when the task returns, its object fails
+   * with a {@link WorkflowError} naming the task and the limit, its cause what the task threw (an
+   * {@link InterruptedException} from a task that stopped at the interrupt). A task that ignores
+   * the interrupt is reported once, a further limit later (at most 30 s), with a warning showing
+   * where it is; it still fails when it returns. The interrupt is cleared before the failure is
+   * saved. Whatever the task did outside the run's transaction stays done.
+   *
+   * @param limit how long the task may run, positive
+   * @param task the task
+   * @param <T> the object type
+   * @return the task, named {@code timeout(name)}; its signature includes the limit
+   * @throws DefinitionError if the task is {@code null} or the limit not positive
+   */
+  public static <T> Task<T> timeout(Duration limit, Task<T> task) {
+    return Timeout.timeout(limit, task);
+  }
+
+  /**
    * A pattern parameter rendered the same in every JVM, for {@link Task#signature()}: flows and
    * tasks by their signatures, lambdas and method references by where they were written (their code
    * is not visible; only named tasks tell one lambda from another), collections element by element,

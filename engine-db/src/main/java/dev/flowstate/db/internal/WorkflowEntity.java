@@ -55,6 +55,11 @@ public class WorkflowEntity {
   public Instant leaseUntil;
   public Instant resumeAt;
 
+  /** Set by the heartbeat while a run has not reached a save point for too long (V7). */
+  public Instant stalledSince;
+
+  public String stalledTask;
+
   @Version public long version;
 
   @Column(updatable = false)

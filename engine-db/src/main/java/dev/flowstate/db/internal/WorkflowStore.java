@@ -138,6 +138,7 @@ public final class WorkflowStore {
                     + " w.haltAction = :haltAction, w.haltPayload = :haltPayload,"
                     + " w.lastError = :lastError, w.modifiedAt = :modifiedAt,"
                     + " w.owner = :owner, w.leaseUntil = :leaseUntil, w.resumeAt = :resumeAt,"
+                    + " w.stalledSince = null, w.stalledTask = null,"
                     + " w.version = w.version + 1 where w.id = :id and w.version = :version"
                     + FENCE)
             .setParameter("status", row.status)
@@ -182,8 +183,8 @@ public final class WorkflowStore {
         em.createQuery(
                 "update WorkflowEntity w set w.status = :status, w.endedBy = :endedBy,"
                     + " w.lastError = :lastError, w.modifiedAt = :now, w.owner = null,"
-                    + " w.leaseUntil = null, w.version = w.version + 1"
-                    + " where w.id = :id and w.version = :version"
+                    + " w.leaseUntil = null, w.stalledSince = null, w.stalledTask = null,"
+                    + " w.version = w.version + 1 where w.id = :id and w.version = :version"
                     + FENCE)
             .setParameter("status", WorkflowStatus.ERROR)
             .setParameter("endedBy", EndedBy.SAVE_ERROR)
@@ -429,6 +430,25 @@ public final class WorkflowStore {
   }
 
   private static final int RENEWAL_CHUNK = 500;
+
+  /**
+   * Marks a run stalled (since when, in which task), or clears the mark with nulls, while the row
+   * names {@code owner} as running it; the version stays, so the run's own next save still matches
+   * (and clears it).
+   */
+  public void markStalled(UUID id, String owner, Instant since, String task) {
+    store.inTransaction(
+        em ->
+            em.createQuery(
+                    "update WorkflowEntity w set w.stalledSince = :since, w.stalledTask = :task"
+                        + " where w.id = :id and w.owner = :owner and w.status = :running")
+                .setParameter("since", since)
+                .setParameter("task", task)
+                .setParameter("id", id)
+                .setParameter("owner", owner)
+                .setParameter("running", WorkflowStatus.RUNNING)
+                .executeUpdate());
+  }
 
   // ------------------------------------------------------------------ objects
 
