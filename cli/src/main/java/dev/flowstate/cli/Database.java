@@ -31,8 +31,29 @@ final class Database {
     return url.equals(Flowstate.DEFAULT_JDBC_URL);
   }
 
+  /**
+   * A newcomer's first command after the demo reads the default database, which does not exist: say
+   * where the demo's workflows are and the command that lists them.
+   */
+  private static CliException noDefaultDatabase() {
+    boolean demo =
+        java.nio.file.Files.exists(java.nio.file.Path.of("flowstate-demo", "flowstate.mv.db"));
+    return new CliException(
+        "there is no flowstate database in ./flowstate-data (the default) yet"
+            + (demo
+                ? "; the demo's workflows are in ./flowstate-demo: ./flowstate --db"
+                    + " jdbc:h2:./flowstate-demo/flowstate list (or set FLOWSTATE_DB_URL)"
+                : "; point --db (or FLOWSTATE_DB_URL) at yours, or run ./flowstate demo")
+            + ". To create one here: ./flowstate migrate");
+  }
+
   /** A connection in a read-only transaction (PostgreSQL refuses writes in it). */
   Connection read() {
+    if (isDefault()
+        && !java.nio.file.Files.exists(
+            java.nio.file.Path.of("flowstate-data", "flowstate.mv.db"))) {
+      throw noDefaultDatabase(); // opening it would create an empty one
+    }
     Connection c = open();
     try {
       c.setAutoCommit(false);
@@ -89,6 +110,9 @@ final class Database {
         c.getMetaData()
             .getTables(null, schemaPattern(), isPostgres() ? "fs_workflow" : "FS_WORKFLOW", null)) {
       if (!tables.next()) {
+        if (isDefault()) {
+          throw noDefaultDatabase();
+        }
         throw new CliException(
             "the flowstate schema is missing in "
                 + masked()

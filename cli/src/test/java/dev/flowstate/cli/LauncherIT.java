@@ -64,6 +64,23 @@ class LauncherIT {
             "refused: definition 'demo-exam' changed since workflow");
     assertThat(temp.resolve("flowstate-demo/flowstate.mv.db")).exists();
 
+    // what a newcomer types next: the default database has nothing, and the answer says where
+    // the demo's workflows are and the command that lists them
+    Run bare = flowstate(temp, "list");
+    assertThat(bare.code()).as(bare.out()).isEqualTo(1);
+    assertThat(bare.out())
+        .contains(
+            "flowstate: there is no flowstate database in ./flowstate-data (the default) yet; the"
+                + " demo's workflows are in ./flowstate-demo: ./flowstate --db"
+                + " jdbc:h2:./flowstate-demo/flowstate list (or set FLOWSTATE_DB_URL). To create"
+                + " one here: ./flowstate migrate");
+    assertThat(temp.resolve("flowstate-data")).doesNotExist(); // reading created nothing
+    Run elsewhere = flowstate(temp.resolve("flowstate-demo"), "list");
+    assertThat(elsewhere.out())
+        .contains(
+            "there is no flowstate database in ./flowstate-data (the default) yet; point --db"
+                + " (or FLOWSTATE_DB_URL) at yours, or run ./flowstate demo.");
+
     // the commands the demo printed work as printed, from the same folder
     Run list = flowstate(temp, "--db", "jdbc:h2:./flowstate-demo/flowstate", "list");
     assertThat(list.code()).as(list.out()).isZero();

@@ -6,6 +6,7 @@ import dev.flowstate.db.internal.Fingerprint;
 import dev.flowstate.db.internal.Store;
 import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.engine.EngineListener;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Flow;
 import java.time.Clock;
@@ -88,6 +89,8 @@ public final class Flowstate implements AutoCloseable {
   private final Queries queries;
   private final Leases leases;
   private final Map<String, Registered<?>> registry = new LinkedHashMap<>();
+  private final List<EngineListener<?>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private record Registered<T>(
       String name, Class<T> type, Flow<T> definition, String fingerprint) {}
@@ -122,6 +125,43 @@ public final class Flowstate implements AutoCloseable {
    */
   public static FlowstateBuilder builder() {
     return new FlowstateBuilder();
+  }
+
+  /**
+   * Adds a listener to every engine this Flowstate creates or loads from now on, worker pools'
+   * included: the way to observe runs that happen in a pool. It sees the core engine of each run
+   * ({@code engine.workflowId()} is the stored workflow's id) and runs on the run's thread, so it
+   * should be quick; what it throws is logged and skipped. A listener for every type is an {@code
+   * EngineListener<Object>}.
+   *
+   * <pre>{@code
+   * flowstate.addListener(new EngineListener<Object>() {
+   *   public void halted(WorkflowEngine<Object> engine, HaltProcessing halt) {
+   *     alerts.send(engine.workflowId() + " halted: " + halt.message());
+   *   }
+   * });
+   * }</pre>
+   *
+   * @param listener the listener
+   * @return this
+   * @throws IllegalArgumentException if the listener is null
+   */
+  public Flowstate addListener(EngineListener<?> listener) {
+    if (listener == null) {
+      throw new IllegalArgumentException("listener must not be null");
+    }
+    listeners.add(listener);
+    return this;
+  }
+
+  /**
+   * Stops adding {@code listener} to new engines; engines that have it keep it.
+   *
+   * @param listener the listener
+   * @return whether it was added before
+   */
+  public boolean removeListener(EngineListener<?> listener) {
+    return listeners.remove(listener);
   }
 
   /**
@@ -216,9 +256,7 @@ public final class Flowstate implements AutoCloseable {
     SavePoints<T> saves =
         new SavePoints<>(row, store, mapper, clock, history, maxDataLength, leases, null);
     saves.storeNew(objects);
-    DbWorkflowEngine<T> engine =
-        new DbWorkflowEngine<>(
-            saves, registered.definition(), size -> storedObjects(saves, type, size));
+    DbWorkflowEngine<T> engine = engine(saves, registered.definition(), type);
     if (!objects.isEmpty()) {
       engine.restore(
           new EngineState(-1, List.of(0)), null, storedObjects(saves, type, objects.size()), false);
@@ -343,15 +381,25 @@ public final class Flowstate implements AutoCloseable {
     }
     SavePoints<T> saves =
         new SavePoints<>(wf, store, mapper, clock, history, maxDataLength, leases, claimant);
-    DbWorkflowEngine<T> engine =
-        new DbWorkflowEngine<>(
-            saves, registered.definition(), size -> storedObjects(saves, registered.type(), size));
+    DbWorkflowEngine<T> engine = engine(saves, registered.definition(), registered.type());
     engine.restore(
         new EngineState(wf.tokenPos, wf.callbackPos),
         wf.extraData,
         storedObjects(saves, registered.type(), count),
         false);
     engine.loaded();
+    return engine;
+  }
+
+  /** A stored workflow's engine, with this Flowstate's listeners. */
+  @SuppressWarnings("unchecked")
+  private <T> DbWorkflowEngine<T> engine(SavePoints<T> saves, Flow<T> definition, Class<T> type) {
+    DbWorkflowEngine<T> engine =
+        new DbWorkflowEngine<>(saves, definition, size -> storedObjects(saves, type, size));
+    for (EngineListener<?> listener : listeners) {
+      // listeners of a Flowstate see engines of every type: they take the engine as it is
+      engine.addListener((EngineListener<T>) listener);
+    }
     return engine;
   }
 

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /*
  * The save points of SEMANTICS §7, as hooks and a transition table of the core engine.
@@ -149,6 +150,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   @Override
   public void beforeEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
+    MDC.put(StoredEngine.MDC_TASK, task.name());
     transaction.taskStarts(); // a round trip only while the run's transaction is open
   }
 
@@ -269,9 +271,11 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   @Override
   public void beforeObject(WorkflowEngine<T> engine, T obj) {
     progressNanos = System.nanoTime();
+    int index = engine.state().tokenPos();
+    MDC.put(StoredEngine.MDC_OBJECT, Integer.toString(index));
+    MDC.remove(StoredEngine.MDC_TASK);
     startedAt = clock.instant();
     transaction.objectStarts();
-    int index = engine.state().tokenPos();
     if (markedRunning == index) {
       markedRunning = -1; // marked by the commit that started the run or ended the previous object
       return;

@@ -610,6 +610,70 @@ abstract class SavePointsContract extends DatabaseTest {
     assertThat(rows("SELECT pos, status FROM fs_object")).containsExactly("0 | ERROR");
   }
 
+  /**
+   * During a run every log line can say where it comes from: the MDC holds the workflow id,
+   * definition, object position and task (keys under "flowstate."), and after the run, however it
+   * ended, the caller's own values are back.
+   */
+  @Test
+  void duringARun_theMdcNamesWorkflowDefinitionObjectAndTask_andIsRestoredAfter() {
+    List<String> seen = new ArrayList<>();
+    Task<Doc> look =
+        Task.named(
+            "look",
+            (d, e) -> {
+              seen.add(
+                  org.slf4j.MDC.get("flowstate.workflowId")
+                      + " "
+                      + org.slf4j.MDC.get("flowstate.definition")
+                      + " "
+                      + org.slf4j.MDC.get("flowstate.object")
+                      + " "
+                      + org.slf4j.MDC.get("flowstate.task"));
+              if (d.name.equals("C")) {
+                e.halt("stop at C");
+              }
+            });
+    flowstate.register("mdc", Doc.class, Flow.of(rec("a"), look));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("mdc", Doc.class);
+    org.slf4j.spi.MDCAdapter none = org.slf4j.MDC.getMDCAdapter();
+    // slf4j-simple keeps no MDC (Logback and Log4j 2 do): the tests lend it SLF4J's basic one
+    mdcAdapter(new org.slf4j.helpers.BasicMDCAdapter());
+    org.slf4j.MDC.put("flowstate.workflowId", "the caller's");
+    try {
+      engine.process(Doc.docs("A", "B"));
+      assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+          .isInstanceOf(HaltProcessing.class);
+
+      String id = engine.id().toString();
+      assertThat(seen)
+          .containsExactly(
+              id + " mdc 0 look",
+              id + " mdc 1 look",
+              id + " mdc 0 look",
+              id + " mdc 1 look",
+              id + " mdc 2 look");
+      assertThat(org.slf4j.MDC.get("flowstate.workflowId")).isEqualTo("the caller's");
+      assertThat(org.slf4j.MDC.get("flowstate.definition")).isNull();
+      assertThat(org.slf4j.MDC.get("flowstate.object")).isNull();
+      assertThat(org.slf4j.MDC.get("flowstate.task")).isNull();
+    } finally {
+      org.slf4j.MDC.clear();
+      mdcAdapter(none);
+    }
+  }
+
+  private static void mdcAdapter(org.slf4j.spi.MDCAdapter adapter) {
+    try {
+      java.lang.reflect.Method set =
+          org.slf4j.MDC.class.getDeclaredMethod("setMDCAdapter", org.slf4j.spi.MDCAdapter.class);
+      set.setAccessible(true);
+      set.invoke(null, adapter);
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("SLF4J's MDC changed: " + e, e);
+    }
+  }
+
   /** A run over no object completes, and the engine says so as the row does. */
   @Test
   void emptyRun_isStoredCompleted_andTheEngineSaysItCompleted() throws SQLException {

@@ -300,6 +300,59 @@ abstract class WorkerPoolContract extends DatabaseTest {
         .containsExactly("1 | a", "1 | b", "2 | a", "2 | b");
   }
 
+  /**
+   * A listener given to the Flowstate is told of the runs its worker pools carry out: the way to
+   * observe workflows no caller of this process holds an engine of.
+   */
+  @Test
+  void flowstateListener_isToldOfTheRunsOfItsWorkerPools() throws Exception {
+    List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    flowstate.addListener(
+        new dev.flowstate.engine.EngineListener<Object>() {
+          @Override
+          public void finished(dev.flowstate.engine.WorkflowEngine<Object> engine) {
+            events.add("finished " + engine.workflowId());
+          }
+
+          @Override
+          public void halted(
+              dev.flowstate.engine.WorkflowEngine<Object> engine,
+              dev.flowstate.engine.HaltProcessing halt) {
+            events.add("halted " + engine.workflowId() + " " + halt.message());
+          }
+
+          @Override
+          public void error(dev.flowstate.engine.WorkflowEngine<Object> engine, Throwable error) {
+            events.add("error " + engine.workflowId() + " " + error.getMessage());
+          }
+        });
+    flowstate.register(
+        "mixed",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "decide",
+                (d, e) -> {
+                  if (d.name.equals("H")) {
+                    e.halt("look at H");
+                  } else if (d.name.equals("F")) {
+                    throw new IllegalStateException("F is bad");
+                  }
+                })));
+    UUID done = flowstate.submit("mixed", Doc.docs("A"));
+    UUID halts = flowstate.submit("mixed", Doc.docs("H"));
+    UUID fails = flowstate.submit("mixed", Doc.docs("F"));
+    WorkerPool pool = start(flowstate.workers().threads(2));
+
+    await(
+        "three runs",
+        () -> pool.stats().completed() + pool.stats().halted() + pool.stats().failed() == 3);
+
+    assertThat(events)
+        .containsExactlyInAnyOrder(
+            "finished " + done, "halted " + halts + " look at H", "error " + fails + " F is bad");
+  }
+
   @Test
   void failedWorkflow_countsAsFailed_andIsNotClaimedAgainUntilRequested() throws Exception {
     AtomicInteger attempts = new AtomicInteger();
