@@ -15,8 +15,8 @@ import java.util.UUID;
  * @param status its status
  * @param tokenPos the position of its current object (-1 before the first)
  * @param callbackPos the task position, one index per nesting level
- * @param extraData its extra data, each value of the type a task stored (engine-db/README.md:
- *     "What comes back after a load")
+ * @param extraData its extra data, each value of the type a task stored (engine-db/README.md: "What
+ *     comes back after a load")
  * @param haltMessage the message of the halt, stop or abort that ended its last run, or null
  * @param haltAction the action the halt asked for, or null
  * @param haltPayload the halt's payload as plain JSON values, or null

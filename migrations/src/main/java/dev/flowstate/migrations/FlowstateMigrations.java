@@ -29,8 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlowstateMigrations {
 
-  /** Where the migrations are on the classpath. */
-  public static final String LOCATION = "classpath:db/migration/flowstate";
+  /**
+   * Where the migrations are on the classpath: outside {@code db/migration}, which Flyway and
+   * Spring Boot scan by default (with its subfolders), so that an application's own Flyway never
+   * picks them up unless told to.
+   */
+  public static final String LOCATION = "classpath:flowstate/migration";
 
   /** Flyway's history table for flowstate's own migrations, apart from an application's. */
   public static final String HISTORY_TABLE = "fs_schema_history";
@@ -71,7 +75,14 @@ public final class FlowstateMigrations {
    * @throws MigrationException if the database cannot be reached or a migration fails
    */
   public static int migrate(DataSource dataSource, String schema) {
-    FluentConfiguration config = configure(Flyway.configure(), dataSource).table(HISTORY_TABLE);
+    FluentConfiguration config =
+        configure(Flyway.configure(), dataSource)
+            .table(HISTORY_TABLE)
+            // a schema the application already uses is shared: flowstate's tables are fs_-prefixed
+            // and its history table is its own, so Flyway starts below V1 instead of refusing a
+            // non-empty schema without a history table
+            .baselineOnMigrate(true)
+            .baselineVersion("0");
     if (schema != null) {
       config.schemas(schema).createSchemas(true);
     }

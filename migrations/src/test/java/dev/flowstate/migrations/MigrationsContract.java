@@ -223,6 +223,44 @@ abstract class MigrationsContract {
     assertThat(FlowstateMigrations.LATEST_VERSION).isEqualTo(highest);
   }
 
+  /**
+   * A Flyway with its default location (as Spring Boot's runs when flyway-core is on the classpath)
+   * finds none of flowstate's migrations: an application's own Flyway neither clashes with their
+   * versions nor runs them without their placeholders.
+   */
+  @Test
+  void flywayWithItsDefaultLocation_findsNoneOfFlowstatesMigrations() {
+    assertThat(org.flywaydb.core.Flyway.configure().dataSource(dataSource).load().info().all())
+        .isEmpty();
+  }
+
+  /**
+   * A schema the application already uses is shared: flowstate's migrations apply beside the
+   * application's tables, which they leave alone, with flowstate's own history table.
+   */
+  @Test
+  void schemaTheApplicationAlreadyUses_isShared_leavingItsTablesAlone() throws SQLException {
+    String shared = "fs_shared_" + Long.toHexString(System.nanoTime());
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA \"" + shared + "\"");
+      s.execute("CREATE TABLE \"" + shared + "\".app_orders (id INT PRIMARY KEY)");
+      s.execute("INSERT INTO \"" + shared + "\".app_orders VALUES (1)");
+    }
+    try {
+      assertThat(FlowstateMigrations.migrate(dataSource, shared))
+          .isEqualTo(FlowstateMigrations.LATEST_VERSION);
+      assertThat(FlowstateMigrations.migrate(dataSource, shared)).isZero();
+      assertThat(rows("SELECT COUNT(*) FROM \"" + shared + "\".app_orders")).containsExactly("1");
+      assertThat(rows("SELECT COUNT(*) FROM \"" + shared + "\".fs_workflow")).containsExactly("0");
+    } finally {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA \"" + shared + "\" CASCADE");
+      }
+    }
+  }
+
   @Test
   void migrate_again_appliesNothing() {
     assertThat(FlowstateMigrations.migrate(dataSource, schema)).isZero();
