@@ -166,6 +166,21 @@ public final class DbWorkflowEngine<T> {
   }
 
   /**
+   * The name of the definition a stored workflow's engine runs, for listeners of a whole {@link
+   * Flowstate} ({@link Flowstate#addListener}), which are given the engine of each run: with {@code
+   * engine.workflowId()}, what a log line or a metric needs.
+   *
+   * @param engine an engine a listener or a task was given
+   * @return the definition's registered name, or empty if {@code engine} does not run a stored
+   *     workflow
+   */
+  public static Optional<String> definitionName(WorkflowEngine<?> engine) {
+    return engine instanceof StoredEngine<?> stored
+        ? Optional.of(stored.saves.definitionName)
+        : Optional.empty();
+  }
+
+  /**
    * The run's own transaction as a JPA {@link jakarta.persistence.EntityManager} (of flowstate's
    * persistence unit: native queries and flowstate's entities), with the guarantees of {@link
    * #connection(WorkflowEngine)}.

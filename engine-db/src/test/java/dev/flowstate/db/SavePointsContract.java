@@ -654,6 +654,7 @@ abstract class SavePointsContract extends DatabaseTest {
               id + " mdc 1 look",
               id + " mdc 2 look");
       assertThat(org.slf4j.MDC.get("flowstate.workflowId")).isEqualTo("the caller's");
+      assertThat(DbWorkflowEngine.definitionName(new WorkflowEngine<Doc>())).isEmpty();
       assertThat(org.slf4j.MDC.get("flowstate.definition")).isNull();
       assertThat(org.slf4j.MDC.get("flowstate.object")).isNull();
       assertThat(org.slf4j.MDC.get("flowstate.task")).isNull();

@@ -311,7 +311,11 @@ abstract class WorkerPoolContract extends DatabaseTest {
         new dev.flowstate.engine.EngineListener<Object>() {
           @Override
           public void finished(dev.flowstate.engine.WorkflowEngine<Object> engine) {
-            events.add("finished " + engine.workflowId());
+            events.add(
+                "finished "
+                    + engine.workflowId()
+                    + " of "
+                    + DbWorkflowEngine.definitionName(engine).orElseThrow());
           }
 
           @Override
@@ -350,7 +354,9 @@ abstract class WorkerPoolContract extends DatabaseTest {
 
     assertThat(events)
         .containsExactlyInAnyOrder(
-            "finished " + done, "halted " + halts + " look at H", "error " + fails + " F is bad");
+            "finished " + done + " of mixed",
+            "halted " + halts + " look at H",
+            "error " + fails + " F is bad");
   }
 
   @Test
