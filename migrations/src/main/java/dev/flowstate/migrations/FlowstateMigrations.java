@@ -96,6 +96,16 @@ public final class FlowstateMigrations {
             schema == null ? "" : " in schema " + schema);
       }
       return result.migrationsExecuted;
+    } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
+      throw new MigrationException(
+          "the flowstate schema"
+              + (schema == null ? "" : " in schema " + schema)
+              + " was migrated with other migrations than this flowstate's: "
+              + rootMessage(e)
+              + "; a migration in fs_schema_history was edited, or another build of flowstate"
+              + " migrated it. Use the flowstate that migrated it, or, if the schema is right,"
+              + " run Flyway's repair on history table fs_schema_history",
+          e);
     } catch (RuntimeException e) {
       throw new MigrationException(
           "could not migrate the flowstate schema: "

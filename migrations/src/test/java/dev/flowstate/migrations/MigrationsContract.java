@@ -261,6 +261,32 @@ abstract class MigrationsContract {
     }
   }
 
+  /**
+   * A schema whose recorded migrations differ from this flowstate's is refused with a hint that
+   * says so, not one about reachability or rights.
+   */
+  @Test
+  void appliedMigrationChangedSinceItRan_isRefusedNamingTheMismatch() throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      // Flyway quotes its table's names: lowercase on H2 too
+      s.executeUpdate(
+          "UPDATE \"fs_schema_history\" SET \"checksum\" = 12345 WHERE \"version\" = '1'");
+    }
+
+    assertThatThrownBy(() -> FlowstateMigrations.migrate(dataSource, schema))
+        .isInstanceOf(MigrationException.class)
+        .hasMessageStartingWith(
+            "the flowstate schema"
+                + (schema == null ? "" : " in schema " + schema)
+                + " was migrated with other migrations than this flowstate's: ")
+        .hasMessageContaining("checksum mismatch")
+        .hasMessageEndingWith(
+            "; a migration in fs_schema_history was edited, or another build of flowstate"
+                + " migrated it. Use the flowstate that migrated it, or, if the schema is right,"
+                + " run Flyway's repair on history table fs_schema_history");
+  }
+
   @Test
   void migrate_again_appliesNothing() {
     assertThat(FlowstateMigrations.migrate(dataSource, schema)).isZero();
