@@ -333,6 +333,7 @@ public final class FlowstateBuilder {
     DataSource ds = dataSource;
     String url = jdbcUrl != null ? jdbcUrl : dataSource == null ? Flowstate.DEFAULT_JDBC_URL : null;
     if (ds == null) {
+      requireDriver(url);
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(url);
       config.setUsername(user);
@@ -436,6 +437,50 @@ public final class FlowstateBuilder {
     throw new StoreException(
         "the database has no flowstate schema (table fs_workflow is missing) and migrate(false)"
             + " was set; run FlowstateMigrations.migrate(dataSource) or build with migrate(true)");
+  }
+
+  /**
+   * flowstate leaves the JDBC driver to the application: a URL whose driver is missing fails here,
+   * naming the dependency to add, instead of HikariCP's "no suitable driver".
+   */
+  private static void requireDriver(String url) {
+    String[][] drivers = {
+      {"jdbc:h2:", "org.h2.Driver", "H2's driver (com.h2database:h2)"},
+      {"jdbc:postgresql:", "org.postgresql.Driver", "PostgreSQL's driver (org.postgresql:postgresql)"}
+    };
+    for (String[] driver : drivers) {
+      if (url.startsWith(driver[0])) {
+        if (!visible(driver[1])) {
+          throw new StoreException(
+              "the database "
+                  + masked(url)
+                  + " needs "
+                  + driver[2]
+                  + " on the classpath: add it to your build as a runtime dependency (flowstate"
+                  + " leaves the driver to the application)"
+                  + (url.equals(Flowstate.DEFAULT_JDBC_URL)
+                      ? "; it is the default embedded database, used when no jdbcUrl(...) or"
+                          + " dataSource(...) is set"
+                      : ""));
+        }
+      }
+    }
+  }
+
+  /** Whether a class is visible to flowstate's class loader or to the thread's (a container's). */
+  private static boolean visible(String className) {
+    for (ClassLoader loader :
+        new ClassLoader[] {
+          FlowstateBuilder.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+        }) {
+      try {
+        Class.forName(className, false, loader);
+        return true;
+      } catch (ClassNotFoundException | LinkageError e) {
+        // not from this loader
+      }
+    }
+    return false;
   }
 
   /** The database cannot be opened: the first line names the real cause, however deep. */
