@@ -91,6 +91,7 @@ public final class Flowstate implements AutoCloseable {
   private final Map<String, Registered<?>> registry = new LinkedHashMap<>();
   private final List<EngineListener<?>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final StoreEvents events = new StoreEvents(listeners);
 
   private record Registered<T>(
       String name, Class<T> type, Flow<T> definition, String fingerprint) {}
@@ -116,7 +117,7 @@ public final class Flowstate implements AutoCloseable {
     this.history = history;
     this.maxDataLength = maxDataLength;
     this.queries = new Queries(this.store, mapper);
-    this.leases = new Leases(this.store, database, lease, heartbeat, stalledAfter);
+    this.leases = new Leases(this.store, database, lease, heartbeat, stalledAfter, events);
     leases.startBeating(); // keeps the database's clock read
   }
 
@@ -132,7 +133,8 @@ public final class Flowstate implements AutoCloseable {
    * included: the way to observe runs that happen in a pool. It sees the core engine of each run
    * ({@code engine.workflowId()} is the stored workflow's id) and runs on the run's thread, so it
    * should be quick; what it throws is logged and skipped. A listener for every type is an {@code
-   * EngineListener<Object>}.
+   * EngineListener<Object>}; a {@link FlowstateListener} also hears of the store's events (runs
+   * stored, objects, tasks, commits, claims, heartbeats), from the time it is added.
    *
    * <pre>{@code
    * flowstate.addListener(new EngineListener<Object>() {
@@ -254,7 +256,8 @@ public final class Flowstate implements AutoCloseable {
     row.definitionFingerprint = registered.fingerprint();
     row.resumeAt = due ? leases.now() : null;
     SavePoints<T> saves =
-        new SavePoints<>(row, store, mapper, clock, history, maxDataLength, leases, null);
+        new SavePoints<>(
+            row, store, mapper, clock, history, maxDataLength, leases, events, null);
     saves.storeNew(objects);
     DbWorkflowEngine<T> engine = engine(saves, registered.definition(), type);
     if (!objects.isEmpty()) {
@@ -380,7 +383,8 @@ public final class Flowstate implements AutoCloseable {
               + ")");
     }
     SavePoints<T> saves =
-        new SavePoints<>(wf, store, mapper, clock, history, maxDataLength, leases, claimant);
+        new SavePoints<>(
+            wf, store, mapper, clock, history, maxDataLength, leases, events, claimant);
     DbWorkflowEngine<T> engine = engine(saves, registered.definition(), registered.type());
     engine.restore(
         new EngineState(wf.tokenPos, wf.callbackPos),
@@ -539,6 +543,27 @@ public final class Flowstate implements AutoCloseable {
     return fingerprints;
   }
 
+  /**
+   * The definitions registered here, in the order they were registered, each with its
+   * fingerprint (the hash stored workflows are checked against): for an application's info page.
+   *
+   * @return name to fingerprint, a copy
+   */
+  public Map<String, String> definitions() {
+    return java.util.Collections.unmodifiableMap(fingerprints());
+  }
+
+  /**
+   * How many stored workflows of each definition have each status, in one query (a scan of the
+   * workflow table's status and definition: cache it where it is read often, as gauges do).
+   * Definitions stored by other instances count too; statuses with none are left out.
+   *
+   * @return definition name to status to count
+   */
+  public Map<String, Map<WorkflowStatus, Long>> workflowCounts() {
+    return store.workflowCounts();
+  }
+
   private final java.util.Set<WorkerPool> pools =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -565,7 +590,11 @@ public final class Flowstate implements AutoCloseable {
   }
 
   /** The leases of this Flowstate's runs (for tests: a heartbeat without waiting for it). */
-  Leases leases() {
+  StoreEvents events() {
+    return events;
+  }
+
+    Leases leases() {
     return leases;
   }
 

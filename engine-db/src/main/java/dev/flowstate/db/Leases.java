@@ -38,6 +38,7 @@ final class Leases implements AutoCloseable {
   private final Duration lease;
   private final Duration heartbeat;
   private final Duration stalledAfter;
+  private final StoreEvents events;
   private final String process;
   private final AtomicLong engines = new AtomicLong();
   private final Set<SavePoints<?>> running = ConcurrentHashMap.newKeySet();
@@ -47,7 +48,13 @@ final class Leases implements AutoCloseable {
    * @param clock the database's time ({@link DatabaseClock}, or a test's clock)
    */
   Leases(
-      WorkflowStore store, Clock clock, Duration lease, Duration heartbeat, Duration stalledAfter) {
+      WorkflowStore store,
+      Clock clock,
+      Duration lease,
+      Duration heartbeat,
+      Duration stalledAfter,
+      StoreEvents events) {
+    this.events = events;
     this.store = store;
     this.clock = clock;
     this.lease = lease;
@@ -156,6 +163,8 @@ final class Leases implements AutoCloseable {
               attempt,
               lease,
               e.toString());
+          int workflows = running.size();
+          events.tell("leaseRenewalFailed", l -> l.leaseRenewalFailed(workflows, e));
           return;
         }
         try {

@@ -61,6 +61,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private final boolean history;
   private final int maxDataLength;
   private final Leases leases;
+  private final StoreEvents events;
+
+  /** When the running task began (System.nanoTime), while a FlowstateListener times tasks. */
+  private long taskStarted;
 
   /** This engine as the workflow row's owner names it while a run holds the workflow. */
   final String owner;
@@ -118,7 +122,9 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       boolean history,
       int maxDataLength,
       Leases leases,
+      StoreEvents events,
       String owner) {
+    this.events = events;
     this.row = row;
     this.id = row.id;
     this.definitionName = row.definitionName;
@@ -151,7 +157,17 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   @Override
   public void beforeEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
     MDC.put(StoredEngine.MDC_TASK, task.name());
+    taskStarted = events.active() ? System.nanoTime() : 0;
     transaction.taskStarts(); // a round trip only while the run's transaction is open
+  }
+
+  @Override
+  public void afterEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
+    if (taskStarted != 0) {
+      long nanos = System.nanoTime() - taskStarted;
+      events.tell(
+          "taskEnded", l -> l.taskEnded(StoreEvents.any(engine), task.name(), nanos));
+    }
   }
 
   /**
@@ -266,6 +282,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     progressNanos = System.nanoTime();
     markedStalled = false;
     leases.running(this);
+    boolean interrupted = statusBeforeRun == WorkflowStatus.RUNNING;
+    events.tell("runStarted", l -> l.runStarted(StoreEvents.any(engine), interrupted));
   }
 
   @Override
@@ -583,6 +601,11 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       thrown =
           new WorkflowError(
               "workflow " + id + " failed: " + text, id.toString(), index, null, failure);
+      WorkflowEngine<T> running = engine;
+      if (running != null) {
+        events.tell(
+            "runEnded", l -> l.runEnded(StoreEvents.any(running), WorkflowStatus.ERROR));
+      }
     } catch (RuntimeException alsoFailed) {
       row.status = WorkflowStatus.RUNNING; // as the database may still say
       row.endedBy = null;
@@ -711,6 +734,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       List<Integer> callbackPos,
       String errorText,
       String outcome) {
+    WorkflowEngine<T> running = engine;
+    if (running != null) {
+      events.tell("objectEnded", l -> l.objectEnded(StoreEvents.any(running), outcome));
+    }
     return new ObjectEnd(
         index, status, data, callbackPos, errorText, startedAt, clock.instant(), outcome);
   }
@@ -824,8 +851,13 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
           null);
     }
     EntityManager open = transaction.take();
+    long started = engine != null && events.active() ? System.nanoTime() : 0;
     store.write(open, id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
     row.version++;
+    if (started != 0) {
+      long nanos = System.nanoTime() - started;
+      events.tell("saved", l -> l.saved(StoreEvents.any(engine), nanos));
+    }
   }
 
   private void positions(WorkflowEngine<T> engine) {
@@ -841,6 +873,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     release();
     commit(engine, -1);
     leases.ended(this);
+    WorkflowStatus stored = row.status;
+    events.tell("runEnded", l -> l.runEnded(StoreEvents.any(engine), stored));
   }
 
   /** Every end of a run (halt, error, completion, stop, abort) releases the workflow. */

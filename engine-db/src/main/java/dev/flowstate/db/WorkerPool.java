@@ -315,7 +315,11 @@ public final class WorkerPool implements AutoCloseable {
       int wanted = Math.min(free, batchSize);
       List<Claim> claims;
       try {
+        long started = System.nanoTime();
         claims = store.claim(name, wanted, now, leases.until(), flowstate.fingerprints());
+        long nanos = System.nanoTime() - started;
+        int claimedNow = claims.size();
+        flowstate.events().tell("claimed", l -> l.claimed(name, claimedNow, nanos));
         warned = false;
       } catch (RuntimeException e) {
         if (!warned) { // once per outage, not at every poll

@@ -474,6 +474,61 @@ abstract class OwnershipContract extends DatabaseTest {
   }
 
   /**
+   * A heartbeat that cannot renew the leases, even after its retries, tells the Flowstate's
+   * listeners (metrics count it); the run goes on once the database is back.
+   */
+  @Test
+  void heartbeatThatCannotRenewAfterItsRetries_tellsTheFlowstatesListeners() throws Exception {
+    flowstate.close();
+    FaultyDataSource connections = new FaultyDataSource(db.dataSource());
+    flowstate =
+        Flowstate.builder()
+            .dataSource(connections)
+            .schema(db.schema())
+            .clock(clock)
+            .databaseClock(clock)
+            .heartbeat(Duration.ofMillis(300))
+            .lease(Duration.ofSeconds(1))
+            .build();
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    flowstate.addListener(
+        new FlowstateListener() {
+          @Override
+          public void leaseRenewalFailed(int workflows, Throwable cause) {
+            failures.add(workflows + " " + cause.getClass().getSimpleName());
+          }
+        });
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    flowstate.register(
+        "long",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "long",
+                (d, e) -> {
+                  running.countDown();
+                  release.await(30, TimeUnit.SECONDS);
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("long", Doc.class);
+    Thread run = new Thread(() -> engine.process(Doc.docs("A")));
+    run.start();
+    assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+
+    connections.goDown();
+    try {
+      flowstate.leases().beat();
+    } finally {
+      connections.restore();
+    }
+    release.countDown();
+    run.join(30_000);
+
+    assertThat(failures).isNotEmpty().allMatch(f -> f.startsWith("1 "));
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+  }
+
+  /**
    * A run without a save point for longer than stalledAfter is reported once by the heartbeat, with
    * its task and where its thread is, and shown 'Stalled' in the view with the task; the mark goes
    * at its next save point.

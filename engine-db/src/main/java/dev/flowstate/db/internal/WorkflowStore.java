@@ -666,6 +666,26 @@ public final class WorkflowStore {
         });
   }
 
+  /** How many workflows of each definition have each status (statuses with none left out). */
+  public Map<String, Map<WorkflowStatus, Long>> workflowCounts() {
+    Map<String, Map<WorkflowStatus, Long>> counts = new java.util.TreeMap<>();
+    store.withoutTransaction(
+        em -> {
+          for (Object[] count :
+              em.createQuery(
+                      "select w.definitionName, w.status, count(w) from WorkflowEntity w"
+                          + " group by w.definitionName, w.status",
+                      Object[].class)
+                  .getResultList()) {
+            counts
+                .computeIfAbsent((String) count[0], name -> new EnumMap<>(WorkflowStatus.class))
+                .put((WorkflowStatus) count[1], (Long) count[2]);
+          }
+          return null;
+        });
+    return counts;
+  }
+
   /** How many objects of each workflow have each status (statuses with none left out). */
   public Map<UUID, Map<ObjectStatus, Long>> objectCounts(List<UUID> ids) {
     Map<UUID, Map<ObjectStatus, Long>> counts = new HashMap<>();
