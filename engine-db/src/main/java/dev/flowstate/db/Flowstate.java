@@ -256,8 +256,7 @@ public final class Flowstate implements AutoCloseable {
     row.definitionFingerprint = registered.fingerprint();
     row.resumeAt = due ? leases.now() : null;
     SavePoints<T> saves =
-        new SavePoints<>(
-            row, store, mapper, clock, history, maxDataLength, leases, events, null);
+        new SavePoints<>(row, store, mapper, clock, history, maxDataLength, leases, events, null);
     saves.storeNew(objects);
     DbWorkflowEngine<T> engine = engine(saves, registered.definition(), type);
     if (!objects.isEmpty()) {
@@ -544,8 +543,8 @@ public final class Flowstate implements AutoCloseable {
   }
 
   /**
-   * The definitions registered here, in the order they were registered, each with its
-   * fingerprint (the hash stored workflows are checked against): for an application's info page.
+   * The definitions registered here, in the order they were registered, each with its fingerprint
+   * (the hash stored workflows are checked against): for an application's info page.
    *
    * @return name to fingerprint, a copy
    */
@@ -594,7 +593,7 @@ public final class Flowstate implements AutoCloseable {
     return events;
   }
 
-    Leases leases() {
+  Leases leases() {
     return leases;
   }
 

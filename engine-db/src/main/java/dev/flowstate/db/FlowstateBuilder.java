@@ -446,7 +446,11 @@ public final class FlowstateBuilder {
   private static void requireDriver(String url) {
     String[][] drivers = {
       {"jdbc:h2:", "org.h2.Driver", "H2's driver (com.h2database:h2)"},
-      {"jdbc:postgresql:", "org.postgresql.Driver", "PostgreSQL's driver (org.postgresql:postgresql)"}
+      {
+        "jdbc:postgresql:",
+        "org.postgresql.Driver",
+        "PostgreSQL's driver (org.postgresql:postgresql)"
+      }
     };
     for (String[] driver : drivers) {
       if (url.startsWith(driver[0])) {

@@ -9,8 +9,8 @@ import dev.flowstate.engine.WorkflowEngine;
  * a store has: a stored run's start and end, each object and task, each commit, the claims of
  * worker pools and the heartbeat's renewals. What metrics and tracing are built on (the {@code
  * flowstate-micrometer} module is one). Every method has an empty default; calls come from the
- * threads that run, claim and beat, so a listener must be thread-safe and quick. What it throws
- * is logged and skipped.
+ * threads that run, claim and beat, so a listener must be thread-safe and quick. What it throws is
+ * logged and skipped.
  *
  * <p>The engine given is the run's core engine: {@code engine.workflowId()} is the workflow's id
  * and {@link DbWorkflowEngine#definitionName(WorkflowEngine)} its definition.

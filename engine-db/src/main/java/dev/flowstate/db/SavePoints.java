@@ -165,8 +165,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   public void afterEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
     if (taskStarted != 0) {
       long nanos = System.nanoTime() - taskStarted;
-      events.tell(
-          "taskEnded", l -> l.taskEnded(StoreEvents.any(engine), task.name(), nanos));
+      events.tell("taskEnded", l -> l.taskEnded(StoreEvents.any(engine), task.name(), nanos));
     }
   }
 
@@ -603,8 +602,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
               "workflow " + id + " failed: " + text, id.toString(), index, null, failure);
       WorkflowEngine<T> running = engine;
       if (running != null) {
-        events.tell(
-            "runEnded", l -> l.runEnded(StoreEvents.any(running), WorkflowStatus.ERROR));
+        events.tell("runEnded", l -> l.runEnded(StoreEvents.any(running), WorkflowStatus.ERROR));
       }
     } catch (RuntimeException alsoFailed) {
       row.status = WorkflowStatus.RUNNING; // as the database may still say

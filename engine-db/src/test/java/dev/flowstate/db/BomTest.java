@@ -27,6 +27,8 @@ class BomTest {
         .isEqualTo(first(root, "<h2.version>([^<]+)</h2.version>"));
     assertThat(first(bom, "<artifactId>postgresql</artifactId>\\s*<version>([^<]+)</version>"))
         .isEqualTo(first(root, "<postgresql.version>([^<]+)</postgresql.version>"));
+    assertThat(first(bom, "<artifactId>spotless-maven-plugin</artifactId>\\s*<version>([^<]+)<"))
+        .isEqualTo(first(root, "<spotless-plugin.version>([^<]+)</spotless-plugin.version>"));
   }
 
   private static String first(String text, String regex) {

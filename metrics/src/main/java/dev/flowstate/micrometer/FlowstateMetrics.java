@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The metrics of a {@link Flowstate}, for any Micrometer registry: a {@link MeterBinder} built on
  * the Flowstate's listeners ({@link FlowstateListener}), so it sees every run of the Flowstate,
- * worker pools' included. Tags are few and bounded: the definition's name, a status, an outcome,
- * a task's name; never a workflow id.
+ * worker pools' included. Tags are few and bounded: the definition's name, a status, an outcome, a
+ * task's name; never a workflow id.
  *
  * <pre>{@code
  * new FlowstateMetrics(flowstate).bindTo(registry);   // after the definitions are registered
@@ -106,8 +106,8 @@ public final class FlowstateMetrics implements MeterBinder, FlowstateListener {
 
   /**
    * Registers the meters that exist from the start (the claims', the leases', a gauge per
-   * registered definition and status) and adds this to the Flowstate's listeners; the others
-   * appear with their first event.
+   * registered definition and status) and adds this to the Flowstate's listeners; the others appear
+   * with their first event.
    *
    * @throws IllegalStateException if bound before
    */

@@ -87,9 +87,19 @@ class FlowstateMetricsTest {
     assertThat(objects("HALTED")).isEqualTo(1);
     assertThat(objects("ERROR")).isEqualTo(1);
     assertThat(registry.find("flowstate.workflows.takeovers").meters()).isEmpty();
-    assertThat(registry.get("flowstate.tasks").tags("definition", "orders", "task", "price").timer().count())
+    assertThat(
+            registry
+                .get("flowstate.tasks")
+                .tags("definition", "orders", "task", "price")
+                .timer()
+                .count())
         .isEqualTo(3);
-    assertThat(registry.get("flowstate.tasks").tags("definition", "orders", "task", "check").timer().count())
+    assertThat(
+            registry
+                .get("flowstate.tasks")
+                .tags("definition", "orders", "task", "check")
+                .timer()
+                .count())
         .isEqualTo(3);
     // each run: the commit that takes the workflow, and the one of its end (the object with it)
     assertThat(registry.get("flowstate.saves").tag("definition", "orders").timer().count())
