@@ -1,0 +1,132 @@
+package dev.flowstate.spring;
+
+import dev.flowstate.db.Flowstate;
+import dev.flowstate.db.FlowstateBuilder;
+import dev.flowstate.db.WorkerPool;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The application's {@link Flowstate} on its {@link DataSource} (no second pool), with every {@link
+ * FlowstateDefinition} bean registered, and, with {@code flowstate.workers.enabled}, a {@link
+ * WorkerPool} started when the context has started and closed gracefully when it stops, before the
+ * DataSource goes. Runs after Spring Boot's DataSource auto-configuration (the class names of Boot
+ * 3 and Boot 4 both).
+ */
+@AutoConfiguration(
+    afterName = {
+      "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+      "org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration"
+    })
+@ConditionalOnBean(DataSource.class)
+@EnableConfigurationProperties(FlowstateProperties.class)
+public class FlowstateAutoConfiguration {
+
+  /**
+   * @param dataSource the application's DataSource: flowstate borrows its connections and never
+   *     closes it
+   * @param properties {@code flowstate.*}
+   * @param definitions the definitions to register
+   * @return the Flowstate, closed with the context
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public Flowstate flowstate(
+      DataSource dataSource,
+      FlowstateProperties properties,
+      ObjectProvider<FlowstateDefinition<?>> definitions) {
+    FlowstateBuilder builder =
+        Flowstate.builder()
+            .dataSource(dataSource)
+            .migrate(properties.isMigrate())
+            .lease(properties.getLease())
+            .heartbeat(properties.getHeartbeat())
+            .stalledAfter(properties.getStalledAfter())
+            .history(properties.isHistory())
+            .maxDataLength(properties.getMaxDataLength());
+    String schema = properties.getSchema();
+    if (schema != null && !schema.isBlank()) {
+      builder.schema(schema);
+    }
+    Flowstate flowstate = builder.build();
+    try {
+      definitions.orderedStream().forEach(d -> register(flowstate, d));
+    } catch (RuntimeException e) {
+      flowstate.close();
+      throw e;
+    }
+    return flowstate;
+  }
+
+  private static <T> void register(Flowstate flowstate, FlowstateDefinition<T> definition) {
+    flowstate.register(definition.name(), definition.type(), definition.flow());
+  }
+
+  /**
+   * @param flowstate the application's Flowstate
+   * @param properties {@code flowstate.workers.*}
+   * @return the worker pool's lifecycle
+   */
+  @Bean
+  @ConditionalOnProperty(prefix = "flowstate.workers", name = "enabled", havingValue = "true")
+  public FlowstateWorkers flowstateWorkers(Flowstate flowstate, FlowstateProperties properties) {
+    return new FlowstateWorkers(flowstate, properties.getWorkers());
+  }
+
+  /**
+   * The worker pool as a {@link SmartLifecycle}: started with the context, after the other beans
+   * exist; stopped first on shutdown (graceful: running workflows hand themselves back at their
+   * next save point within the shutdown timeout), while the DataSource still serves.
+   */
+  public static final class FlowstateWorkers implements SmartLifecycle {
+
+    private final Flowstate flowstate;
+    private final FlowstateProperties.Workers settings;
+    private volatile WorkerPool pool;
+
+    FlowstateWorkers(Flowstate flowstate, FlowstateProperties.Workers settings) {
+      this.flowstate = flowstate;
+      this.settings = settings;
+    }
+
+    @Override
+    public synchronized void start() {
+      if (pool == null) {
+        pool =
+            flowstate
+                .workers()
+                .threads(settings.getThreads())
+                .pollInterval(settings.getPollInterval())
+                .shutdownTimeout(settings.getShutdownTimeout())
+                .start();
+      }
+    }
+
+    @Override
+    public synchronized void stop() {
+      if (pool != null) {
+        pool.close();
+        pool = null;
+      }
+    }
+
+    @Override
+    public boolean isRunning() {
+      return pool != null;
+    }
+
+    /**
+     * @return the running pool, or null when stopped
+     */
+    public WorkerPool pool() {
+      return pool;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.flowstate.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowstate.db.Flowstate;
+import dev.flowstate.db.WorkflowStatus;
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.Task;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The auto-configuration in a Spring Boot 4 context on the application's own DataSource. */
+class FlowstateAutoConfigurationTest {
+
+  public static class Order {
+    public String name;
+    public long total;
+
+    public Order() {}
+
+    Order(String name) {
+      this.name = name;
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Application {
+    @Bean
+    DataSource dataSource() {
+      JdbcDataSource h2 = new JdbcDataSource();
+      h2.setURL("jdbc:h2:mem:boot-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+      return h2;
+    }
+
+    @Bean
+    FlowstateDefinition<Order> orders() {
+      return new FlowstateDefinition<>(
+          "orders", Order.class, Flow.of(Task.named("price", (o, e) -> o.total += 12)));
+    }
+  }
+
+  final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(AutoConfigurations.of(FlowstateAutoConfiguration.class))
+          .withUserConfiguration(Application.class);
+
+  @Test
+  void flowstate_isBuiltOnTheApplicationsDataSource_inItsOwnSchema_withTheDefinitionBeans() {
+    runner.run(
+        context -> {
+          assertThat(context).hasSingleBean(Flowstate.class);
+          assertThat(context).doesNotHaveBean(FlowstateAutoConfiguration.FlowstateWorkers.class);
+          Flowstate flowstate = context.getBean(Flowstate.class);
+          assertThat(flowstate.definitions()).containsOnlyKeys("orders");
+          var engine = flowstate.newWorkflow("orders", Order.class);
+          engine.process(List.of(new Order("A")));
+          assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.COMPLETED);
+          try (Connection c = context.getBean(DataSource.class).getConnection();
+              ResultSet r =
+                  c.createStatement()
+                      .executeQuery("SELECT COUNT(*) FROM \"flowstate\".fs_workflow")) {
+            r.next();
+            assertThat(r.getInt(1)).isEqualTo(1);
+          }
+        });
+  }
+
+  @Test
+  void properties_setTheBuildersSettings_andABadOneFailsTheStartNamingIt() {
+    runner
+        .withPropertyValues("flowstate.schema=", "flowstate.lease=5s", "flowstate.heartbeat=2s")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageContaining("lease (PT5S) must be at least three heartbeats");
+            });
+  }
+
+  @Test
+  void workerPool_startsWithTheContext_runsSubmittedWorkflows_andStopsWithIt() {
+    runner
+        .withPropertyValues(
+            "flowstate.workers.enabled=true",
+            "flowstate.workers.threads=2",
+            "flowstate.workers.poll-interval=100ms")
+        .run(
+            context -> {
+              Flowstate flowstate = context.getBean(Flowstate.class);
+              var workers = context.getBean(FlowstateAutoConfiguration.FlowstateWorkers.class);
+              assertThat(workers.isRunning()).isTrue();
+              UUID id = flowstate.submit("orders", List.of(new Order("A")));
+              long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+              while (flowstate.status(id).orElseThrow() != WorkflowStatus.COMPLETED
+                  && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+              }
+              assertThat(flowstate.status(id)).contains(WorkflowStatus.COMPLETED);
+              assertThat(workers.pool().stats().completed()).isEqualTo(1);
+              context.close();
+              assertThat(workers.isRunning()).isFalse();
+            });
+  }
+
+  @Test
+  void aFlowstateOfTheApplications_isKept() {
+    runner
+        .withBean(
+            "own",
+            Flowstate.class,
+            () ->
+                Flowstate.builder()
+                    .jdbcUrl("jdbc:h2:mem:own-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")
+                    .build())
+        .run(
+            context -> {
+              assertThat(context).hasSingleBean(Flowstate.class);
+              assertThat(context.getBean(Flowstate.class).definitions()).isEmpty();
+            });
+  }
+}
