@@ -296,13 +296,7 @@ abstract class OwnershipContract extends DatabaseTest {
           throws SQLException {
     flowstate.close();
     FaultyDataSource connections = new FaultyDataSource(db.dataSource()); // counts them
-    flowstate =
-        Flowstate.builder()
-            .dataSource(connections)
-            .schema(db.schema())
-            .clock(clock)
-            .databaseClock(clock)
-            .build();
+    flowstate = onFaulty(connections).build();
     update("CREATE TABLE side (workflow_id VARCHAR(40), pos INT, task VARCHAR(20))");
     Instant until = START.plus(Duration.ofMinutes(10));
     flowstate.register(
@@ -418,33 +412,8 @@ abstract class OwnershipContract extends DatabaseTest {
   void heartbeat_renewsAllRunningWorkflowsInOneCommit_andRetriesAFailedOne() throws Exception {
     flowstate.close();
     FaultyDataSource connections = new FaultyDataSource(db.dataSource());
-    flowstate =
-        Flowstate.builder()
-            .dataSource(connections)
-            .schema(db.schema())
-            .clock(clock)
-            .databaseClock(clock)
-            .build();
-    CountDownLatch bothRunning = new CountDownLatch(2);
-    CountDownLatch release = new CountDownLatch(1);
-    flowstate.register(
-        "long",
-        Doc.class,
-        Flow.of(
-            Task.named(
-                "long",
-                (d, e) -> {
-                  bothRunning.countDown();
-                  release.await(30, TimeUnit.SECONDS);
-                })));
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("long", Doc.class);
-      Thread t = new Thread(() -> engine.process(Doc.docs("A")));
-      t.start();
-      threads.add(t);
-    }
-    assertThat(bothRunning.await(30, TimeUnit.SECONDS)).isTrue();
+    flowstate = onFaulty(connections).build();
+    Blocking runs = new Blocking("long", "long", 2);
     String leaseAt50 =
         "SELECT COUNT(*) FROM fs_workflow WHERE lease_until = " + timestamp(START.plusSeconds(50));
     clock.advance(Duration.ofSeconds(20));
@@ -465,10 +434,7 @@ abstract class OwnershipContract extends DatabaseTest {
                     timestamp(START.plusSeconds(50)), timestamp(START.plusSeconds(60)))))
         .containsExactly("2");
 
-    release.countDown();
-    for (Thread t : threads) {
-      t.join(30_000);
-    }
+    runs.finish();
     assertThat(rows("SELECT status, COUNT(*) FROM fs_workflow GROUP BY status"))
         .containsExactly("COMPLETED | 2");
   }
@@ -482,11 +448,7 @@ abstract class OwnershipContract extends DatabaseTest {
     flowstate.close();
     FaultyDataSource connections = new FaultyDataSource(db.dataSource());
     flowstate =
-        Flowstate.builder()
-            .dataSource(connections)
-            .schema(db.schema())
-            .clock(clock)
-            .databaseClock(clock)
+        onFaulty(connections)
             .heartbeat(Duration.ofMillis(300))
             .lease(Duration.ofSeconds(1))
             .build();
@@ -498,22 +460,7 @@ abstract class OwnershipContract extends DatabaseTest {
             failures.add(workflows + " " + cause.getClass().getSimpleName());
           }
         });
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    flowstate.register(
-        "long",
-        Doc.class,
-        Flow.of(
-            Task.named(
-                "long",
-                (d, e) -> {
-                  running.countDown();
-                  release.await(30, TimeUnit.SECONDS);
-                })));
-    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("long", Doc.class);
-    Thread run = new Thread(() -> engine.process(Doc.docs("A")));
-    run.start();
-    assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+    Blocking run = new Blocking("long", "long", 1);
 
     connections.goDown();
     try {
@@ -521,8 +468,7 @@ abstract class OwnershipContract extends DatabaseTest {
     } finally {
       connections.restore();
     }
-    release.countDown();
-    run.join(30_000);
+    run.finish();
 
     assertThat(failures).isNotEmpty().allMatch(f -> f.startsWith("1 "));
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
@@ -538,22 +484,8 @@ abstract class OwnershipContract extends DatabaseTest {
       throws Exception {
     flowstate.close();
     flowstate = db.flowstate().stalledAfter(Duration.ofMillis(100)).build();
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    flowstate.register(
-        "hangs",
-        Doc.class,
-        Flow.of(
-            Task.named(
-                "hang",
-                (d, e) -> {
-                  running.countDown();
-                  release.await(30, TimeUnit.SECONDS);
-                })));
-    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("hangs", Doc.class);
-    Thread run = new Thread(() -> engine.process(Doc.docs("A")));
-    run.start();
-    assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+    Blocking run = new Blocking("hangs", "hang", 1);
+    UUID id = run.ids.get(0);
     Thread.sleep(300); // past stalledAfter: no save point meanwhile
 
     try (LogCapture log = new LogCapture()) {
@@ -562,7 +494,7 @@ abstract class OwnershipContract extends DatabaseTest {
       assertThat(log.lines("WARN"))
           .singleElement()
           .asString()
-          .contains("workflow " + engine.id() + " (hangs) has reached no save point for PT0.")
+          .contains("workflow " + id + " (hangs) has reached no save point for PT0.")
           .contains("(more than PT0.1S), at object 0, task hang: a hung task?");
       assertThat(log.text())
           .contains("java.util.concurrent.CountDownLatch.await(CountDownLatch.java");
@@ -573,8 +505,7 @@ abstract class OwnershipContract extends DatabaseTest {
                     + " ELSE 'since' END FROM fs_workflow_status"))
         .containsExactly("Stalled | hang | since");
 
-    release.countDown();
-    run.join(30_000);
+    run.finish();
     assertThat(rows("SELECT status_label, stalled_task, stalled_since FROM fs_workflow_status"))
         .containsExactly("Completed | null | null");
   }
@@ -607,6 +538,56 @@ abstract class OwnershipContract extends DatabaseTest {
     assertThat(rows("SELECT status, owner FROM fs_workflow")).containsExactly("ERROR | null");
     assertThat(rows("SELECT status, error_text FROM fs_object"))
         .containsExactly("ERROR | task'wait'ranpastitstimeoutofPT0.1Sandwasinterrupted");
+  }
+
+  /** A builder on {@code connections}, in this test's schema and time. */
+  FlowstateBuilder onFaulty(FaultyDataSource connections) {
+    return Flowstate.builder()
+        .dataSource(connections)
+        .schema(db.schema())
+        .clock(clock)
+        .databaseClock(clock);
+  }
+
+  /**
+   * Workflows of a definition whose one task blocks until {@link #finish}, each run by a thread of
+   * its own on object "A"; the constructor returns once every one is inside its task.
+   */
+  final class Blocking {
+    final CountDownLatch running;
+    final CountDownLatch release = new CountDownLatch(1);
+    final List<UUID> ids = new ArrayList<>();
+    final List<Thread> threads = new ArrayList<>();
+
+    Blocking(String definition, String task, int workflows) throws InterruptedException {
+      running = new CountDownLatch(workflows);
+      flowstate.register(
+          definition,
+          Doc.class,
+          Flow.of(
+              Task.named(
+                  task,
+                  (d, e) -> {
+                    running.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                  })));
+      for (int i = 0; i < workflows; i++) {
+        DbWorkflowEngine<Doc> engine = flowstate.newWorkflow(definition, Doc.class);
+        ids.add(engine.id());
+        Thread t = new Thread(() -> engine.process(Doc.docs("A")));
+        t.start();
+        threads.add(t);
+      }
+      assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Lets the tasks return and waits for the runs to end. */
+    void finish() throws InterruptedException {
+      release.countDown();
+      for (Thread t : threads) {
+        t.join(30_000);
+      }
+    }
   }
 
   @Test

@@ -195,42 +195,45 @@ public final class FlowstateMetrics implements MeterBinder, FlowstateListener {
 
   @Override
   public void runEnded(WorkflowEngine<Object> engine, WorkflowStatus status) {
+    String definition = definition(engine);
     ended
-        .computeIfAbsent(definition(engine), d -> new ConcurrentHashMap<>())
+        .computeIfAbsent(definition, d -> new ConcurrentHashMap<>())
         .computeIfAbsent(
             status,
             s ->
                 Counter.builder("flowstate.workflows.ended")
                     .description("stored runs ended, by the status they were stored with")
-                    .tags("definition", definition(engine), "status", s.name())
+                    .tags("definition", definition, "status", s.name())
                     .register(registry))
         .increment();
   }
 
   @Override
   public void objectEnded(WorkflowEngine<Object> engine, String outcome) {
+    String definition = definition(engine);
     objects
-        .computeIfAbsent(definition(engine), d -> new ConcurrentHashMap<>())
+        .computeIfAbsent(definition, d -> new ConcurrentHashMap<>())
         .computeIfAbsent(
             outcome,
             o ->
                 Counter.builder("flowstate.objects.processed")
                     .description("object runs ended, by outcome")
-                    .tags("definition", definition(engine), "outcome", o)
+                    .tags("definition", definition, "outcome", o)
                     .register(registry))
         .increment();
   }
 
   @Override
   public void taskEnded(WorkflowEngine<Object> engine, String task, long nanos) {
+    String definition = definition(engine);
     tasks
-        .computeIfAbsent(definition(engine), d -> new ConcurrentHashMap<>())
+        .computeIfAbsent(definition, d -> new ConcurrentHashMap<>())
         .computeIfAbsent(
             task,
             t ->
                 Timer.builder("flowstate.tasks")
                     .description("how long tasks ran")
-                    .tags("definition", definition(engine), "task", t)
+                    .tags("definition", definition, "task", t)
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
