@@ -93,4 +93,18 @@ public interface EngineHooks<T> {
    * @param obj the object
    */
   default void afterEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {}
+
+  /**
+   * Called after each task, always, with what it threw: {@code null} when it returned or jumped; a
+   * halt, stop, skip or abort it threw counts as thrown. Calls {@link
+   * #afterEachCallback(WorkflowEngine, Task, Object)} unless overridden; the loop calls this one.
+   *
+   * @param engine the engine
+   * @param task the task that ran
+   * @param obj the object
+   * @param thrown what the task threw, or null
+   */
+  default void afterEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj, Throwable thrown) {
+    afterEachCallback(engine, task, obj);
+  }
 }

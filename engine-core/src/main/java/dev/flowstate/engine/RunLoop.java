@@ -276,11 +276,11 @@ final class RunLoop<T> {
           pending = BREAK;
         } else {
           escaped = thrown;
-          hooks.afterEachCallback(engine, task, obj);
+          hooks.afterEachCallback(engine, task, obj, thrown);
           return;
         }
       }
-      hooks.afterEachCallback(engine, task, obj);
+      hooks.afterEachCallback(engine, task, obj, null);
       int jump = pending;
       if (jump != NONE) {
         // a jump or break, thrown or asked for on return (the cheap way patterns use)

@@ -116,6 +116,38 @@ class ListenersAndHooksTest {
   }
 
   @Test
+  void afterEachCallback_isToldWhatTheTaskThrew_nullForAReturnOrAJump() {
+    List<String> seen = new ArrayList<>();
+    EngineHooks<Item> hooks =
+        new EngineHooks<>() {
+          @Override
+          public void afterEachCallback(
+              WorkflowEngine<Item> e, Task<Item> task, Item obj, Throwable thrown) {
+            seen.add(
+                task.name() + " " + (thrown == null ? "-" : thrown.getClass().getSimpleName()));
+          }
+        };
+    WorkflowEngine<Item> engine = new WorkflowEngine<>(hooks, null);
+    engine.setDefinition(
+        Flow.of(
+            rec("a"),
+            on("A", "j", (o, e) -> e.jumpCall(2)),
+            rec("skipped"),
+            on(
+                "A",
+                "x",
+                (o, e) -> {
+                  throw new IllegalStateException("bad");
+                })));
+
+    assertThatThrownBy(() -> engine.process(items("A"))).hasMessage("bad");
+    engine.setDefinition(Flow.of(on("A", "h", (o, e) -> e.halt("stop"))));
+    assertThatThrownBy(() -> engine.process(items("A"))).isInstanceOf(HaltProcessing.class);
+
+    assertThat(seen).containsExactly("a -", "j -", "x IllegalStateException", "h HaltProcessing");
+  }
+
+  @Test
   void halt_runsAfterHooksButNotAfterObjectOrAfterProcessing() {
     WorkflowEngine<Item> engine = new WorkflowEngine<>(recordingHooks, null);
     engine.setDefinition(Flow.of(on("A", "h", (o, e) -> e.halt("stop"))));

@@ -86,6 +86,7 @@ public final class Flowstate implements AutoCloseable {
   private final Clock clock;
   private final boolean history;
   private final int maxDataLength;
+  private final TransactionBinding transactionBinding;
   private final Queries queries;
   private final Leases leases;
   private final Map<String, Registered<?>> registry = new LinkedHashMap<>();
@@ -106,8 +107,10 @@ public final class Flowstate implements AutoCloseable {
       int maxDataLength,
       Duration lease,
       Duration heartbeat,
-      Duration stalledAfter) {
+      Duration stalledAfter,
+      TransactionBinding transactionBinding) {
     this.sessions = store;
+    this.transactionBinding = transactionBinding;
     this.store = new WorkflowStore(store);
     this.mapper = mapper;
     this.ownPool = ownPool;
@@ -255,8 +258,7 @@ public final class Flowstate implements AutoCloseable {
     row.definitionName = name;
     row.definitionFingerprint = registered.fingerprint();
     row.resumeAt = due ? leases.now() : null;
-    SavePoints<T> saves =
-        new SavePoints<>(row, store, mapper, clock, history, maxDataLength, leases, events, null);
+    SavePoints<T> saves = savePoints(row, null);
     saves.storeNew(objects);
     DbWorkflowEngine<T> engine = engine(saves, registered.definition(), type);
     if (!objects.isEmpty()) {
@@ -381,9 +383,7 @@ public final class Flowstate implements AutoCloseable {
               + count
               + ")");
     }
-    SavePoints<T> saves =
-        new SavePoints<>(
-            wf, store, mapper, clock, history, maxDataLength, leases, events, claimant);
+    SavePoints<T> saves = savePoints(wf, claimant);
     DbWorkflowEngine<T> engine = engine(saves, registered.definition(), registered.type());
     engine.restore(
         new EngineState(wf.tokenPos, wf.callbackPos),
@@ -589,6 +589,21 @@ public final class Flowstate implements AutoCloseable {
   }
 
   /** The leases of this Flowstate's runs (for tests: a heartbeat without waiting for it). */
+  /** The save points of one engine on {@code row}; {@code owner} null for a new owner. */
+  private <T> SavePoints<T> savePoints(WorkflowEntity row, String owner) {
+    return new SavePoints<>(
+        row,
+        store,
+        mapper,
+        clock,
+        history,
+        maxDataLength,
+        leases,
+        events,
+        owner,
+        transactionBinding);
+  }
+
   StoreEvents events() {
     return events;
   }

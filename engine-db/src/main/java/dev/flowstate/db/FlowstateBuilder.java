@@ -32,6 +32,7 @@ public final class FlowstateBuilder {
   private Clock clock;
   private Clock databaseClock;
   private boolean history = true;
+  private TransactionBinding transactionBinding;
   private int maxDataLength = Flowstate.DEFAULT_MAX_DATA_LENGTH;
   private Duration lease = Flowstate.DEFAULT_LEASE;
   private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
@@ -289,6 +290,16 @@ public final class FlowstateBuilder {
   }
 
   /**
+   * @param binding lets the application's own data access join a run's transaction while its tasks
+   *     run (the Spring Boot starter sets Spring's); default none
+   * @return this
+   */
+  public FlowstateBuilder transactionBinding(TransactionBinding binding) {
+    this.transactionBinding = binding;
+    return this;
+  }
+
+  /**
    * @param history whether every object run leaves a row in {@code fs_object_run} (start, end,
    *     outcome); default true. The row is written in the commit that saves the object anyway
    * @return this
@@ -396,7 +407,8 @@ public final class FlowstateBuilder {
           maxDataLength,
           lease,
           heartbeat,
-          stalledAfter);
+          stalledAfter,
+          transactionBinding);
     } catch (MigrationException e) {
       closeQuietly(pool);
       throw new StoreException(e.getMessage(), e);

@@ -15,12 +15,15 @@ import org.hibernate.Session;
 final class RunTransaction {
 
   private final WorkflowStore store;
+  private final TransactionBinding binding;
+  private TransactionBinding.Scope scope;
   private EntityManager em;
   private Savepoint objectStart;
   private Savepoint taskStart;
 
-  RunTransaction(WorkflowStore store) {
+  RunTransaction(WorkflowStore store, TransactionBinding binding) {
     this.store = store;
+    this.binding = binding;
   }
 
   /** The transaction, begun now if no task asked before. */
@@ -40,8 +43,41 @@ final class RunTransaction {
   }
 
   /** A task begins (one round trip, only while a transaction is open). */
-  void taskStarts() {
+  void taskStarts(dev.flowstate.engine.WorkflowEngine<?> engine) {
     taskStart = em == null ? null : savepoint();
+    if (binding != null) {
+      if (scope == null) {
+        scope = binding.newScope(engine);
+      }
+      scope.taskStarts();
+    }
+  }
+
+  /**
+   * A task ended: the binding unbinds. When the task returned and the binding cannot keep its work,
+   * the task fails with the binding's exception; when the task threw already, a second failure is
+   * kept with the first.
+   */
+  void taskEnds(Throwable thrown) {
+    if (scope == null) {
+      return;
+    }
+    if (thrown == null) {
+      scope.taskEnds(null);
+      return;
+    }
+    try {
+      scope.taskEnds(thrown);
+    } catch (RuntimeException | Error e) {
+      thrown.addSuppressed(e);
+    }
+  }
+
+  /** The save point committed the run's transaction or rolled it back. */
+  void ended(boolean committed) {
+    if (scope != null) {
+      scope.ended(committed);
+    }
   }
 
   private Savepoint savepoint() {
@@ -49,21 +85,27 @@ final class RunTransaction {
   }
 
   void undoObject() {
-    undoSince(objectStart);
+    undoSince(objectStart, true);
   }
 
   void undoTask() {
-    undoSince(taskStart);
+    undoSince(taskStart, false);
   }
 
-  private void undoSince(Savepoint start) {
+  private void undoSince(Savepoint start, boolean objectWide) {
     if (em == null) {
+      if (scope != null) {
+        scope.undone(objectWide);
+      }
       return;
     }
     if (start != null) {
       try {
         em.unwrap(Session.class).doWork(connection -> connection.rollback(start));
         em.clear();
+        if (scope != null) {
+          scope.undone(objectWide);
+        }
         return;
       } catch (RuntimeException e) {
         // fall through: the whole transaction goes
@@ -80,6 +122,7 @@ final class RunTransaction {
     }
     objectStart = null;
     taskStart = null;
+    ended(false);
   }
 
   /** Hands the transaction (or null) to a save point, which commits or rolls back and closes it. */

@@ -123,7 +123,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       int maxDataLength,
       Leases leases,
       StoreEvents events,
-      String owner) {
+      String owner,
+      TransactionBinding binding) {
     this.events = events;
     this.row = row;
     this.id = row.id;
@@ -135,7 +136,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     this.maxDataLength = maxDataLength;
     this.leases = leases;
     this.owner = owner == null ? leases.newOwner() : owner;
-    this.transaction = new RunTransaction(store);
+    this.transaction = new RunTransaction(store, binding);
   }
 
   /**
@@ -158,11 +159,12 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   public void beforeEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
     MDC.put(StoredEngine.MDC_TASK, task.name());
     taskStarted = events.active() ? System.nanoTime() : 0;
-    transaction.taskStarts(); // a round trip only while the run's transaction is open
+    transaction.taskStarts(engine); // a round trip only while the run's transaction is open
   }
 
   @Override
-  public void afterEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
+  public void afterEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj, Throwable thrown) {
+    transaction.taskEnds(thrown);
     if (taskStarted != 0) {
       long nanos = System.nanoTime() - taskStarted;
       events.tell("taskEnded", l -> l.taskEnded(StoreEvents.any(engine), task.name(), nanos));
@@ -850,7 +852,13 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     }
     EntityManager open = transaction.take();
     long started = engine != null && events.active() ? System.nanoTime() : 0;
-    store.write(open, id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
+    try {
+      store.write(open, id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
+    } catch (RuntimeException | Error e) {
+      transaction.ended(false);
+      throw e;
+    }
+    transaction.ended(true);
     row.version++;
     if (started != 0) {
       long nanos = System.nanoTime() - started;

@@ -822,6 +822,96 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(sideRows(engine.id())).isEqualTo(EACH_ONCE);
   }
 
+  /** A binding that records what it hears, and fails task "veto" of object 1 when it returned. */
+  static final class RecordingBinding implements TransactionBinding {
+    final List<String> heard = new java.util.ArrayList<>();
+
+    @Override
+    public Scope newScope(dev.flowstate.engine.WorkflowEngine<?> engine) {
+      heard.add("scope");
+      return new Scope() {
+        @Override
+        public void taskStarts() {
+          heard.add("start " + engine.currentTaskName());
+        }
+
+        @Override
+        public void taskEnds(Throwable thrown) {
+          heard.add("end " + (thrown == null ? "returned" : thrown.getClass().getSimpleName()));
+          if (thrown == null
+              && engine.currentTaskName().equals("veto")
+              && engine.state().tokenPos() == 1) {
+            throw new IllegalStateException("the binding refused the task's work");
+          }
+        }
+
+        @Override
+        public void undone(boolean objectWide) {
+          heard.add(objectWide ? "object undone" : "task undone");
+        }
+
+        @Override
+        public void ended(boolean committed) {
+          heard.add(committed ? "committed" : "rolled back");
+        }
+      };
+    }
+  }
+
+  /**
+   * A transaction binding hears each task start and end on the run's thread, what a failure took
+   * back, and each save point's commit; a task whose work the binding refuses fails with the
+   * binding's error, and its writes go back like a failed task's.
+   */
+  @Test
+  void transactionBinding_hearsEachTaskAndEachSavePoint_andCanFailATaskThatReturned()
+      throws SQLException {
+    createSideTable();
+    RecordingBinding binding = new RecordingBinding();
+    try (Flowstate bound =
+        Flowstate.builder()
+            .dataSource(db.dataSource())
+            .schema(db.schema())
+            .transactionBinding(binding)
+            .build()) {
+      bound.register(
+          "booking",
+          Doc.class,
+          Flow.of(
+              sideWrite("book"),
+              Task.named(
+                  "veto",
+                  (d, e) -> {
+                    if (d.name.equals("B")) {
+                      sideWrite("veto").run(d, e);
+                    }
+                  })));
+      DbWorkflowEngine<Doc> engine = bound.newWorkflow("booking", Doc.class);
+
+      assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
+          .isInstanceOf(WorkflowError.class)
+          .hasMessageContaining("the binding refused the task's work");
+
+      assertThat(binding.heard)
+          .containsExactly(
+              "scope",
+              "start book",
+              "end returned",
+              "start veto",
+              "end returned",
+              "committed",
+              "start book",
+              "end returned",
+              "start veto",
+              "end returned",
+              "task undone",
+              "committed");
+      assertThat(sideRows(engine.id())).containsExactly("0 | book", "1 | book");
+      assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+          .containsExactly("0 | COMPLETED", "1 | ERROR");
+    }
+  }
+
   /**
    * An object skipped or aborted by a task takes back what its tasks wrote through the run's
    * transaction, and only that: the earlier objects' writes stand (in checkpoint mode they are in
