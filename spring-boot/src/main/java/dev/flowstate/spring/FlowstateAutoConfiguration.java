@@ -3,6 +3,8 @@ package dev.flowstate.spring;
 import dev.flowstate.db.Flowstate;
 import dev.flowstate.db.FlowstateBuilder;
 import dev.flowstate.db.WorkerPool;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
 
 /**
  * The application's {@link Flowstate} on its {@link DataSource} (no second pool), with every {@link
@@ -34,6 +37,8 @@ public class FlowstateAutoConfiguration {
    *     closes it
    * @param properties {@code flowstate.*}
    * @param definitions the definitions to register
+   * @param persistenceUnits the application's JPA persistence units, whose repositories tasks call
+   *     inside the run's transaction
    * @return the Flowstate, closed with the context
    */
   @Bean(destroyMethod = "close")
@@ -41,7 +46,8 @@ public class FlowstateAutoConfiguration {
   public Flowstate flowstate(
       DataSource dataSource,
       FlowstateProperties properties,
-      ObjectProvider<FlowstateDefinition<?>> definitions) {
+      ObjectProvider<FlowstateDefinition<?>> definitions,
+      ObjectProvider<EntityManagerFactory> persistenceUnits) {
     FlowstateBuilder builder =
         Flowstate.builder()
             .dataSource(dataSource)
@@ -51,6 +57,18 @@ public class FlowstateAutoConfiguration {
             .stalledAfter(properties.getStalledAfter())
             .history(properties.isHistory())
             .maxDataLength(properties.getMaxDataLength());
+    ClassLoader loader = FlowstateAutoConfiguration.class.getClassLoader();
+    if (properties.isJoinTransactions()
+        && ClassUtils.isPresent("org.springframework.jdbc.datasource.ConnectionHolder", loader)) {
+      boolean jpa = ClassUtils.isPresent("org.springframework.orm.jpa.EntityManagerHolder", loader);
+      builder.transactionBinding(
+          new SpringTransactionBinding(
+              dataSource,
+              () ->
+                  jpa
+                      ? JpaUnit.on(dataSource, persistenceUnits.orderedStream().toList())
+                      : List.of()));
+    }
     String schema = properties.getSchema();
     if (schema != null && !schema.isBlank()) {
       builder.schema(schema);

@@ -30,6 +30,14 @@ public class FlowstateProperties {
   /** How long a run may go without a save point before it is reported as stalled. */
   private Duration stalledAfter = Flowstate.DEFAULT_STALLED_AFTER;
 
+  /**
+   * Whether the application's JdbcTemplate, JdbcClient and Spring Data JPA repositories, called by
+   * a task of a stored workflow, write through the run's own transaction, committed with the
+   * object's save point and rolled back with its failure (needs spring-jdbc; Spring Data JPA needs
+   * Hibernate as the JPA provider). Off: they run outside it, as anywhere else.
+   */
+  private boolean joinTransactions = true;
+
   /** Whether each object run leaves a history row. */
   private boolean history = true;
 
@@ -140,6 +148,14 @@ public class FlowstateProperties {
 
   public void setMaxDataLength(int maxDataLength) {
     this.maxDataLength = maxDataLength;
+  }
+
+  public boolean isJoinTransactions() {
+    return joinTransactions;
+  }
+
+  public void setJoinTransactions(boolean joinTransactions) {
+    this.joinTransactions = joinTransactions;
   }
 
   public Workers getWorkers() {

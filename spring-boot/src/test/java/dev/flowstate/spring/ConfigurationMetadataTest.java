@@ -33,6 +33,7 @@ class ConfigurationMetadataTest {
             "flowstate.heartbeat",
             "flowstate.stalled-after",
             "flowstate.history",
+            "flowstate.join-transactions",
             "flowstate.max-data-length",
             "flowstate.workers.enabled",
             "flowstate.workers.threads",
