@@ -84,6 +84,7 @@ public final class Flowstate implements AutoCloseable {
   private final ObjectMapper mapper;
   private final HikariDataSource ownPool;
   private final Clock clock;
+  private final Clock leaseClock;
   private final boolean history;
   private final int maxDataLength;
   private final TransactionBinding transactionBinding;
@@ -117,6 +118,7 @@ public final class Flowstate implements AutoCloseable {
     Clock database =
         databaseClock != null ? databaseClock : new DatabaseClock(this.store::databaseTime);
     this.clock = clock != null ? clock : database;
+    this.leaseClock = database;
     this.history = history;
     this.maxDataLength = maxDataLength;
     this.queries = new Queries(this.store, mapper);
@@ -563,6 +565,34 @@ public final class Flowstate implements AutoCloseable {
     return store.workflowCounts();
   }
 
+  /**
+   * Running workflows that need someone: those whose lease has passed, by the database's clock (the
+   * process running them died, or a pool handed them back; any pool takes them over), and those
+   * marked stalled (no save point for {@code stalledAfter}). For health checks: one query.
+   *
+   * @return the counts
+   */
+  public Stuck stuck() {
+    long[] counts = store.stuckCounts(leaseClock.instant());
+    return new Stuck(counts[0], counts[1]);
+  }
+
+  /**
+   * @return the version of the latest of flowstate's migrations applied to its schema (empty when
+   *     it was never migrated), for an application's info page
+   */
+  public Optional<String> schemaVersion() {
+    return store.schemaVersion();
+  }
+
+  /**
+   * Counts of running workflows that need someone (see {@link Flowstate#stuck()}).
+   *
+   * @param interrupted running with no live lease: waiting for a pool to take them over
+   * @param stalled running, but without a save point for longer than {@code stalledAfter}
+   */
+  public record Stuck(long interrupted, long stalled) {}
+
   private final java.util.Set<WorkerPool> pools =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -588,7 +618,6 @@ public final class Flowstate implements AutoCloseable {
     return ownPool == null ? 0 : ownPool.getMaximumPoolSize();
   }
 
-  /** The leases of this Flowstate's runs (for tests: a heartbeat without waiting for it). */
   /** The save points of one engine on {@code row}; {@code owner} null for a new owner. */
   private <T> SavePoints<T> savePoints(WorkflowEntity row, String owner) {
     return new SavePoints<>(
@@ -608,6 +637,7 @@ public final class Flowstate implements AutoCloseable {
     return events;
   }
 
+  /** The leases of this Flowstate's runs (for tests: a heartbeat without waiting for it). */
   Leases leases() {
     return leases;
   }

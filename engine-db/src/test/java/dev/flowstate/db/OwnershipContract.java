@@ -504,10 +504,19 @@ abstract class OwnershipContract extends DatabaseTest {
                 "SELECT status_label, stalled_task, CASE WHEN stalled_since IS NULL THEN 'no'"
                     + " ELSE 'since' END FROM fs_workflow_status"))
         .containsExactly("Stalled | hang | since");
+    assertThat(flowstate.stuck()).isEqualTo(new Flowstate.Stuck(0, 1));
 
     run.finish();
     assertThat(rows("SELECT status_label, stalled_task, stalled_since FROM fs_workflow_status"))
         .containsExactly("Completed | null | null");
+    assertThat(flowstate.stuck()).isEqualTo(new Flowstate.Stuck(0, 0));
+    assertThat(flowstate.schemaVersion())
+        .contains(String.valueOf(dev.flowstate.migrations.FlowstateMigrations.LATEST_VERSION));
+    // a process died mid-run: RUNNING with its lease passed
+    update(
+        "UPDATE fs_workflow SET status = 'RUNNING', owner = 'gone', lease_until = "
+            + timestamp(START.minusSeconds(1)));
+    assertThat(flowstate.stuck()).isEqualTo(new Flowstate.Stuck(1, 0));
   }
 
   /**

@@ -6,14 +6,23 @@ import dev.flowstate.db.WorkerPool;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.List;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -96,6 +105,85 @@ public class FlowstateAutoConfiguration {
   @ConditionalOnProperty(prefix = "flowstate.workers", name = "enabled", havingValue = "true")
   public FlowstateWorkers flowstateWorkers(Flowstate flowstate, FlowstateProperties properties) {
     return new FlowstateWorkers(flowstate, properties.getWorkers());
+  }
+
+  /** flowstate.* meters, bound by Boot to the application's registry, with Micrometer present. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(
+      name = {
+        "dev.flowstate.micrometer.FlowstateMetrics",
+        "io.micrometer.core.instrument.MeterRegistry"
+      })
+  static class Metrics {
+    @Bean
+    @ConditionalOnMissingBean
+    dev.flowstate.micrometer.FlowstateMetrics flowstateMetrics(Flowstate flowstate) {
+      return new dev.flowstate.micrometer.FlowstateMetrics(flowstate);
+    }
+  }
+
+  /** Actuator's flowstate health on Boot 4 ({@code management.health.flowstate.enabled}). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+  @ConditionalOnProperty(
+      prefix = "management.health.flowstate",
+      name = "enabled",
+      matchIfMissing = true)
+  static class Boot4HealthConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(name = "flowstateHealthIndicator")
+    FlowstateHealthIndicator flowstateHealthIndicator(
+        Flowstate flowstate, ObjectProvider<FlowstateWorkers> workers) {
+      return new FlowstateHealthIndicator(new FlowstateHealth(flowstate, workers));
+    }
+  }
+
+  /** The same health on Boot 3.5, whose indicator type lives in spring-boot-actuator. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = Boot3Health.INDICATOR)
+  @ConditionalOnMissingClass("org.springframework.boot.health.contributor.HealthIndicator")
+  @ConditionalOnProperty(
+      prefix = "management.health.flowstate",
+      name = "enabled",
+      matchIfMissing = true)
+  @Import(Boot3HealthConfiguration.Registrar.class)
+  static class Boot3HealthConfiguration {
+    static class Registrar implements ImportBeanDefinitionRegistrar, BeanFactoryAware {
+      private BeanFactory beans;
+
+      @Override
+      public void setBeanFactory(BeanFactory beanFactory) {
+        this.beans = beanFactory;
+      }
+
+      @Override
+      public void registerBeanDefinitions(
+          AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+        if (!registry.containsBeanDefinition("flowstateHealthIndicator")) {
+          Boot3Health.register(
+              registry,
+              () ->
+                  new FlowstateHealth(
+                      beans.getBean(Flowstate.class),
+                      beans.getBeanProvider(FlowstateWorkers.class)));
+        }
+      }
+    }
+  }
+
+  /** Actuator's /info flowstate entry ({@code management.info.flowstate.enabled}). */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.info.InfoContributor")
+  @ConditionalOnProperty(
+      prefix = "management.info.flowstate",
+      name = "enabled",
+      matchIfMissing = true)
+  static class InfoConfiguration {
+    @Bean
+    @ConditionalOnMissingBean(name = "flowstateInfoContributor")
+    FlowstateInfoContributor flowstateInfoContributor(Flowstate flowstate) {
+      return new FlowstateInfoContributor(flowstate);
+    }
   }
 
   /**

@@ -131,4 +131,47 @@ class FlowstateAutoConfigurationTest {
               assertThat(context.getBean(Flowstate.class).definitions()).isEmpty();
             });
   }
+
+  @Test
+  void actuator_healthReportsStuckWorkflowsAndThePool_downWhenTheDatabaseFails_infoTheSchema() {
+    runner.run(
+        context -> {
+          FlowstateHealthIndicator indicator = context.getBean(FlowstateHealthIndicator.class);
+          var health = indicator.health();
+          assertThat(health.getStatus().getCode()).isEqualTo("UP");
+          assertThat(health.getDetails())
+              .containsEntry("interrupted", 0L)
+              .containsEntry("stalled", 0L)
+              .containsEntry("workers", "disabled");
+
+          var info = new org.springframework.boot.actuate.info.Info.Builder();
+          context.getBean(FlowstateInfoContributor.class).contribute(info);
+          @SuppressWarnings("unchecked")
+          var flowstate = (java.util.Map<String, Object>) info.build().get("flowstate");
+          assertThat(flowstate)
+              .containsEntry("schemaVersion", "7")
+              .containsKey("version")
+              .containsEntry("definitions", context.getBean(Flowstate.class).definitions());
+          assertThat(context).hasSingleBean(dev.flowstate.micrometer.FlowstateMetrics.class);
+
+          try (Connection c = context.getBean(DataSource.class).getConnection()) {
+            c.createStatement().execute("DROP SCHEMA \"flowstate\" CASCADE");
+          }
+          var down = indicator.health();
+          assertThat(down.getStatus().getCode()).isEqualTo("DOWN");
+          assertThat(down.getDetails()).containsKey("error");
+        });
+  }
+
+  @Test
+  void actuatorContributions_canBeSwitchedOff() {
+    runner
+        .withPropertyValues(
+            "management.health.flowstate.enabled=false", "management.info.flowstate.enabled=false")
+        .run(
+            context -> {
+              assertThat(context).doesNotHaveBean("flowstateHealthIndicator");
+              assertThat(context).doesNotHaveBean("flowstateInfoContributor");
+            });
+  }
 }

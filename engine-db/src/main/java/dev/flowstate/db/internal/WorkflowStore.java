@@ -686,6 +686,43 @@ public final class WorkflowStore {
     return counts;
   }
 
+  /**
+   * How many running workflows have no live lease at {@code now} (their process died or handed them
+   * back; a pool takes them over), and how many are marked stalled: one query.
+   */
+  public long[] stuckCounts(Instant now) {
+    Object[] counts =
+        store.withoutTransaction(
+            em ->
+                em.createQuery(
+                        "select coalesce(sum(case when w.leaseUntil is null or w.leaseUntil < :now"
+                            + " then 1 else 0 end), 0), coalesce(sum(case when w.stalledSince is"
+                            + " not null then 1 else 0 end), 0) from WorkflowEntity w where"
+                            + " w.status = :running",
+                        Object[].class)
+                    .setParameter("now", now)
+                    .setParameter("running", WorkflowStatus.RUNNING)
+                    .getSingleResult());
+    return new long[] {((Number) counts[0]).longValue(), ((Number) counts[1]).longValue()};
+  }
+
+  /** The version of the latest migration applied to flowstate's schema, if any. */
+  public java.util.Optional<String> schemaVersion() {
+    return store.withoutTransaction(
+        em ->
+            em.createNativeQuery(
+                    // Flyway quotes its lowercase names (H2 would look for upper case)
+                    "SELECT \"version\" FROM "
+                        + store.table("\"fs_schema_history\"")
+                        + " WHERE \"success\" AND \"version\" IS NOT NULL"
+                        + " ORDER BY \"installed_rank\" DESC",
+                    String.class)
+                .setMaxResults(1)
+                .getResultStream()
+                .map(String.class::cast)
+                .findFirst());
+  }
+
   /** How many objects of each workflow have each status (statuses with none left out). */
   public Map<UUID, Map<ObjectStatus, Long>> objectCounts(List<UUID> ids) {
     Map<UUID, Map<ObjectStatus, Long>> counts = new HashMap<>();
