@@ -1,0 +1,529 @@
+package dev.flowstate.benchmarks;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.flowstate.db.DbWorkflowEngine;
+import dev.flowstate.db.Flowstate;
+import dev.flowstate.db.WorkerPool;
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.Task;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Issue 21's benchmark: flowstate's worker pools beside db-scheduler, the scheduler a team would
+ * pick instead, and beside raw JDBC doing the least an exactly-once job runner must (claim with
+ * {@code SKIP LOCKED}, write, delete the job, one commit). The same work on the same PostgreSQL:
+ * one HikariCP pool of threads + 2, N jobs, each job writing one row per object to a side table
+ * (one object, or ten); flowstate writes through the run's transaction (exactly once), db-scheduler
+ * in a transaction of its own in the task (at least once). Not JMH: a case is seconds of commits
+ * over threads.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.flowstate.benchmarks.PeerBenchmark [jobs]
+ * </pre>
+ *
+ * Modes: drain (every job submitted, then the pools start; timed until the last is done) and
+ * sustained (the pools run while one thread submits one job at a time). The three systems run one
+ * after another for each row, so that a drift of the machine touches all of them. Beside the rates:
+ * commits per job ({@code pg_stat_database.xact_commit}, the whole database, which nothing else
+ * uses meanwhile) and the share of HOT updates of the system's tables ({@code
+ * pg_stat_user_tables}). {@code -Dthreads=1,4,8}, {@code -Dobjects=1,10}, {@code
+ * -Dmodes=drain,sustained} narrow a run.
+ */
+public final class PeerBenchmark {
+
+  private static final String SCHEMA = "fs_peer";
+
+  private PeerBenchmark() {}
+
+  /** One system under test: runs {@code jobs} jobs of {@code objects} writes each. */
+  private interface System {
+    String name();
+
+    /** Creates the tables; empties them. */
+    void prepare(HikariDataSource pool) throws Exception;
+
+    /** Submits {@code jobs} jobs before a drain (not timed, not counted). */
+    void submitAll(HikariDataSource pool, int jobs, int objects) throws Exception;
+
+    /** Runs the case (sustained: submitting too), returns seconds. */
+    double run(HikariDataSource pool, int threads, int jobs, int objects, boolean sustained)
+        throws Exception;
+
+    /** The tables whose updates count for the HOT share. */
+    List<String> tables();
+  }
+
+  public static void main(String[] args) throws Exception {
+    int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+    int[] threadCounts = ints(java.lang.System.getProperty("threads", "1,4,8"));
+    int[] objectCounts = ints(java.lang.System.getProperty("objects", "1,10"));
+    List<String> modes =
+        List.of(java.lang.System.getProperty("modes", "drain,sustained").split(","));
+    List<System> systems = List.of(new Flowstates(), new DbScheduler(), new RawJdbc());
+    try (Connection admin = java.sql.DriverManager.getConnection(BenchDatabase.url());
+        Statement s = admin.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+      s.execute("CREATE SCHEMA " + SCHEMA);
+    }
+    List<String> rows = new ArrayList<>();
+    // warm-up: every system once, small, untimed
+    for (int threads : new int[] {4}) {
+      for (System system : systems) {
+        try (HikariDataSource pool = pool(threads)) {
+          system.prepare(pool);
+          system.submitAll(pool, Math.min(jobs, 500), 1);
+          system.run(pool, threads, Math.min(jobs, 500), 1, false);
+        }
+      }
+    }
+    for (int objects : objectCounts) {
+      for (String mode : modes) {
+        for (int threads : threadCounts) {
+          double[] rates = new double[systems.size()];
+          String[] details = new String[systems.size()];
+          for (int i = 0; i < systems.size(); i++) {
+            System system = systems.get(i);
+            // a backend reports its counts when it disconnects (or after seconds idle): read
+            // them with every connection of the case closed
+            HikariDataSource pool = pool(threads);
+            double seconds;
+            long[] before;
+            try {
+              system.prepare(pool);
+              if (mode.equals("drain")) {
+                system.submitAll(pool, jobs, objects);
+              }
+              pool.getHikariPoolMXBean().softEvictConnections();
+              Thread.sleep(500);
+              before = stats(system.tables());
+              seconds = system.run(pool, threads, jobs, objects, mode.equals("sustained"));
+            } finally {
+              pool.close();
+            }
+            Thread.sleep(500);
+            long[] after = stats(system.tables());
+            rates[i] = jobs / seconds;
+            long updates = after[1] - before[1];
+            long hot = after[2] - before[2];
+            details[i] =
+                String.format(
+                    Locale.ROOT,
+                    "%,.0f/s (%.1f commits/job, HOT %s)",
+                    rates[i],
+                    (after[0] - before[0]) / (double) jobs,
+                    updates == 0 ? "-" : Math.round(100.0 * hot / updates) + " %");
+          }
+          String row =
+              String.format(
+                  Locale.ROOT,
+                  "| %d | %s | %d | %s | %s | %s | **%.2f×** | %.2f |",
+                  objects,
+                  mode,
+                  threads,
+                  details[0],
+                  details[1],
+                  details[2],
+                  rates[0] / rates[1],
+                  rates[0] / rates[2]);
+          java.lang.System.out.println(row);
+          rows.add(row);
+        }
+      }
+    }
+    java.lang.System.out.println();
+    java.lang.System.out.println(
+        "| objects | mode | threads | flowstate | db-scheduler (lock-and-fetch) | raw JDBC"
+            + " | flowstate / db-scheduler | flowstate / raw |");
+    java.lang.System.out.println("|---|---|---|---|---|---|---|---|");
+    rows.forEach(java.lang.System.out::println);
+  }
+
+  private static int[] ints(String list) {
+    return java.util.Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+
+  private static HikariDataSource pool(int threads) {
+    HikariDataSource pool = new HikariDataSource();
+    pool.setJdbcUrl(BenchDatabase.url());
+    pool.setSchema(SCHEMA);
+    pool.setMaximumPoolSize(threads + 2);
+    return pool;
+  }
+
+  /** Commits of the database; updates and HOT updates of {@code tables}. */
+  private static long[] stats(List<String> tables) throws SQLException {
+    try (Connection c = java.sql.DriverManager.getConnection(BenchDatabase.url());
+        Statement s = c.createStatement()) {
+      long commits;
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+        r.next();
+        commits = r.getLong(1);
+      }
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT COALESCE(SUM(n_tup_upd), 0), COALESCE(SUM(n_tup_hot_upd), 0)"
+                  + " FROM pg_stat_user_tables WHERE schemaname = '"
+                  + SCHEMA
+                  + "' AND relname IN ('"
+                  + String.join("', '", tables)
+                  + "')")) {
+        r.next();
+        return new long[] {commits, r.getLong(1), r.getLong(2)};
+      }
+    }
+  }
+
+  private static void execute(HikariDataSource pool, String... statements) throws SQLException {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    }
+  }
+
+  private static void createSide(HikariDataSource pool) throws SQLException {
+    execute(
+        pool,
+        "CREATE TABLE IF NOT EXISTS side (job TEXT NOT NULL, pos INT NOT NULL)",
+        "TRUNCATE side");
+  }
+
+  private static long sideRows(HikariDataSource pool) throws SQLException {
+    try (Connection c = pool.getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT COUNT(*) FROM side")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  /** Waits until the side table holds {@code rows} rows. */
+  private static void awaitRows(HikariDataSource pool, long rows) throws Exception {
+    long deadline = java.lang.System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (sideRows(pool) < rows) {
+      if (java.lang.System.nanoTime() > deadline) {
+        throw new IllegalStateException("the jobs did not finish in 10 minutes");
+      }
+      Thread.sleep(5);
+    }
+  }
+
+  /** Submits {@code jobs} jobs from one thread while the pools run; returns it started. */
+  private static Thread submitter(int jobs, SubmitOne submit, List<Exception> failures) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                for (int j = 0; j < jobs; j++) {
+                  submit.submit(j);
+                }
+              } catch (Exception e) {
+                failures.add(e);
+              }
+            },
+            "submitter");
+    thread.start();
+    return thread;
+  }
+
+  private interface SubmitOne {
+    void submit(int job) throws Exception;
+  }
+
+  /** Flowstate: one workflow per job, its objects each one task writing one side row. */
+  private static final class Flowstates implements System {
+    private Flowstate flowstate;
+
+    @Override
+    public String name() {
+      return "flowstate";
+    }
+
+    @Override
+    public List<String> tables() {
+      return List.of("fs_workflow", "fs_object", "fs_object_run");
+    }
+
+    @Override
+    public void prepare(HikariDataSource pool) throws Exception {
+      createSide(pool);
+      flowstate =
+          Flowstate.builder()
+              .dataSource(pool)
+              .schema(SCHEMA)
+              .build()
+              .register(
+                  "peer",
+                  BenchDatabase.Item.class,
+                  Flow.of(
+                      Task.named(
+                          "write",
+                          (item, engine) -> {
+                            try (PreparedStatement insert =
+                                DbWorkflowEngine.connection(engine)
+                                    .prepareStatement("INSERT INTO side VALUES (?, ?)")) {
+                              insert.setString(1, item.name);
+                              insert.setInt(2, engine.state().tokenPos());
+                              insert.executeUpdate();
+                            } catch (SQLException e) {
+                              throw new IllegalStateException(e);
+                            }
+                          })));
+      execute(
+          pool,
+          "TRUNCATE "
+              + SCHEMA
+              + ".fs_object_run, "
+              + SCHEMA
+              + ".fs_object, "
+              + SCHEMA
+              + ".fs_workflow",
+          "TRUNCATE " + SCHEMA + ".fs_worker");
+    }
+
+    @Override
+    public void submitAll(HikariDataSource pool, int jobs, int objects) {
+      for (int j = 0; j < jobs; j++) {
+        flowstate.submit("peer", BenchDatabase.items(objects));
+      }
+    }
+
+    @Override
+    public double run(HikariDataSource pool, int threads, int jobs, int objects, boolean sustained)
+        throws Exception {
+      try (Flowstate f = flowstate) {
+        List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        long started = java.lang.System.nanoTime();
+        try (WorkerPool workers =
+            f.workers().threads(threads).pollInterval(Duration.ofMillis(100)).start()) {
+          if (sustained) {
+            submitter(jobs, j -> f.submit("peer", BenchDatabase.items(objects)), failures).join();
+          }
+          awaitRows(pool, (long) jobs * objects);
+          double seconds = (java.lang.System.nanoTime() - started) / 1e9;
+          if (!failures.isEmpty()) {
+            throw failures.get(0);
+          }
+          return seconds;
+        }
+      }
+    }
+  }
+
+  /** db-scheduler with lock-and-fetch: one one-time task per job. */
+  private static final class DbScheduler implements System {
+    @Override
+    public String name() {
+      return "db-scheduler";
+    }
+
+    @Override
+    public List<String> tables() {
+      return List.of("scheduled_tasks");
+    }
+
+    @Override
+    public void prepare(HikariDataSource pool) throws Exception {
+      createSide(pool);
+      execute(
+          pool,
+          "CREATE TABLE IF NOT EXISTS scheduled_tasks (task_name TEXT NOT NULL, task_instance TEXT"
+              + " NOT NULL, task_data BYTEA, execution_time TIMESTAMP WITH TIME ZONE NOT NULL,"
+              + " picked BOOLEAN NOT NULL, picked_by TEXT, last_success TIMESTAMP WITH TIME ZONE,"
+              + " last_failure TIMESTAMP WITH TIME ZONE, consecutive_failures INT, last_heartbeat"
+              + " TIMESTAMP WITH TIME ZONE, version BIGINT NOT NULL, priority SMALLINT, PRIMARY KEY"
+              + " (task_name, task_instance))",
+          "CREATE INDEX IF NOT EXISTS execution_time_idx ON scheduled_tasks (execution_time)",
+          "CREATE INDEX IF NOT EXISTS last_heartbeat_idx ON scheduled_tasks (last_heartbeat)",
+          "CREATE INDEX IF NOT EXISTS priority_execution_time_idx ON scheduled_tasks"
+              + " (priority DESC, execution_time ASC)",
+          "TRUNCATE scheduled_tasks");
+    }
+
+    private OneTimeTask<Void> task;
+    private Scheduler scheduler;
+
+    /** The task and a scheduler of {@code threads}, not started. */
+    private void create(HikariDataSource pool, int threads, int objects) {
+      task =
+          Tasks.oneTime("peer")
+              .execute(
+                  (instance, context) -> {
+                    try (Connection c = pool.getConnection()) {
+                      c.setAutoCommit(false);
+                      try (PreparedStatement insert =
+                          c.prepareStatement("INSERT INTO side VALUES (?, ?)")) {
+                        for (int o = 0; o < objects; o++) {
+                          insert.setString(1, instance.getId());
+                          insert.setInt(2, o);
+                          insert.addBatch();
+                        }
+                        insert.executeBatch();
+                      }
+                      c.commit();
+                    } catch (SQLException e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+      scheduler =
+          Scheduler.create(pool, task)
+              .threads(threads)
+              .pollUsingLockAndFetch(0.5, 3.0)
+              .pollingInterval(Duration.ofMillis(100))
+              .enableImmediateExecution()
+              .build();
+    }
+
+    @Override
+    public void submitAll(HikariDataSource pool, int jobs, int objects) {
+      create(pool, 1, objects); // run creates the case's own, of its threads
+      for (int j = 0; j < jobs; j++) {
+        scheduler.schedule(task.schedulableInstance("job-" + j));
+      }
+    }
+
+    @Override
+    public double run(HikariDataSource pool, int threads, int jobs, int objects, boolean sustained)
+        throws Exception {
+      create(pool, threads, objects);
+      List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      long started = java.lang.System.nanoTime();
+      scheduler.start();
+      try {
+        if (sustained) {
+          submitter(jobs, j -> scheduler.schedule(task.schedulableInstance("job-" + j)), failures)
+              .join();
+        }
+        awaitRows(pool, (long) jobs * objects);
+        double seconds = (java.lang.System.nanoTime() - started) / 1e9;
+        if (!failures.isEmpty()) {
+          throw failures.get(0);
+        }
+        return seconds;
+      } finally {
+        scheduler.stop();
+      }
+    }
+  }
+
+  /**
+   * The least an exactly-once job runner must do: each thread on its own connection claims one job
+   * ({@code FOR UPDATE SKIP LOCKED}), writes its rows, deletes the job: one commit per job.
+   */
+  private static final class RawJdbc implements System {
+    @Override
+    public String name() {
+      return "raw JDBC";
+    }
+
+    @Override
+    public List<String> tables() {
+      return List.of("raw_job");
+    }
+
+    @Override
+    public void prepare(HikariDataSource pool) throws Exception {
+      createSide(pool);
+      execute(
+          pool,
+          "CREATE TABLE IF NOT EXISTS raw_job (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL,"
+              + " objects INT NOT NULL)",
+          "TRUNCATE raw_job");
+    }
+
+    @Override
+    public void submitAll(HikariDataSource pool, int jobs, int objects) throws Exception {
+      SubmitOne submit = submitOne(pool, objects);
+      for (int j = 0; j < jobs; j++) {
+        submit.submit(j);
+      }
+    }
+
+    private static SubmitOne submitOne(HikariDataSource pool, int objects) {
+      return j -> {
+        try (Connection c = pool.getConnection();
+            PreparedStatement insert =
+                c.prepareStatement("INSERT INTO raw_job (name, objects) VALUES (?, ?)")) {
+          insert.setString(1, "job-" + j);
+          insert.setInt(2, objects);
+          insert.executeUpdate();
+        }
+      };
+    }
+
+    @Override
+    public double run(HikariDataSource pool, int threads, int jobs, int objects, boolean sustained)
+        throws Exception {
+      List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      SubmitOne submit = submitOne(pool, objects);
+      AtomicInteger done = new AtomicInteger();
+      long started = java.lang.System.nanoTime();
+      List<Thread> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Thread worker = new Thread(() -> work(pool, jobs, done, failures), "raw-" + t);
+        worker.start();
+        workers.add(worker);
+      }
+      if (sustained) {
+        submitter(jobs, submit, failures).join();
+      }
+      for (Thread worker : workers) {
+        worker.join();
+      }
+      double seconds = (java.lang.System.nanoTime() - started) / 1e9;
+      if (!failures.isEmpty()) {
+        throw failures.get(0);
+      }
+      return seconds;
+    }
+
+    private static void work(
+        HikariDataSource pool, int jobs, AtomicInteger done, List<Exception> failures) {
+      try (Connection c = pool.getConnection();
+          PreparedStatement claim =
+              c.prepareStatement(
+                  "SELECT id, name, objects FROM raw_job ORDER BY id LIMIT 1 FOR UPDATE SKIP"
+                      + " LOCKED");
+          PreparedStatement write = c.prepareStatement("INSERT INTO side VALUES (?, ?)");
+          PreparedStatement delete = c.prepareStatement("DELETE FROM raw_job WHERE id = ?")) {
+        c.setAutoCommit(false);
+        while (done.get() < jobs) {
+          try (ResultSet r = claim.executeQuery()) {
+            if (!r.next()) {
+              c.commit();
+              Thread.sleep(1); // nothing due yet (sustained mode)
+              continue;
+            }
+            long id = r.getLong(1);
+            for (int o = 0; o < r.getInt(3); o++) {
+              write.setString(1, r.getString(2));
+              write.setInt(2, o);
+              write.addBatch();
+            }
+            write.executeBatch();
+            delete.setLong(1, id);
+            delete.executeUpdate();
+          }
+          c.commit();
+          done.incrementAndGet();
+        }
+      } catch (Exception e) {
+        failures.add(e);
+      }
+    }
+  }
+}
