@@ -43,10 +43,13 @@ public final class FlowstateMigrations {
    * The newest schema version this flowstate knows. A database at a higher version was migrated by
    * a newer flowstate: tools refuse to read it rather than misread it.
    */
-  public static final int LATEST_VERSION = 7;
+  public static final int LATEST_VERSION = 8;
 
   /** The placeholder naming the column type of JSON data. */
   public static final String JSON_TYPE_PLACEHOLDER = "json_type";
+
+  /** The placeholder that starts a statement only PostgreSQL runs: a comment elsewhere. */
+  public static final String PG_ONLY_PLACEHOLDER = "pg_only";
 
   private static final Logger LOG = LoggerFactory.getLogger(FlowstateMigrations.class);
 
@@ -154,7 +157,9 @@ public final class FlowstateMigrations {
    * The placeholder values for {@code dataSource}'s database.
    *
    * @param dataSource the database
-   * @return {@value #JSON_TYPE_PLACEHOLDER} → {@code JSONB} on PostgreSQL, {@code JSON} elsewhere
+   * @return {@value #JSON_TYPE_PLACEHOLDER} → {@code JSONB} on PostgreSQL, {@code JSON} elsewhere;
+   *     {@value #PG_ONLY_PLACEHOLDER} → nothing on PostgreSQL, a comment's start elsewhere (for
+   *     statements only PostgreSQL knows, such as a table's fillfactor)
    * @throws MigrationException if the database cannot be reached
    */
   public static Map<String, String> placeholders(DataSource dataSource) {
@@ -163,7 +168,12 @@ public final class FlowstateMigrations {
     }
     try (Connection connection = dataSource.getConnection()) {
       String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-      return Map.of(JSON_TYPE_PLACEHOLDER, product.contains("postgres") ? "JSONB" : "JSON");
+      boolean postgres = product.contains("postgres");
+      return Map.of(
+          JSON_TYPE_PLACEHOLDER,
+          postgres ? "JSONB" : "JSON",
+          PG_ONLY_PLACEHOLDER,
+          postgres ? "" : "-- ");
     } catch (SQLException e) {
       throw new MigrationException(
           "could not connect to the database to migrate the flowstate schema: "

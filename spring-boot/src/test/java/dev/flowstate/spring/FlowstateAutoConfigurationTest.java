@@ -149,7 +149,9 @@ class FlowstateAutoConfigurationTest {
           @SuppressWarnings("unchecked")
           var flowstate = (java.util.Map<String, Object>) info.build().get("flowstate");
           assertThat(flowstate)
-              .containsEntry("schemaVersion", "7")
+              .containsEntry(
+                  "schemaVersion",
+                  String.valueOf(dev.flowstate.migrations.FlowstateMigrations.LATEST_VERSION))
               .containsKey("version")
               .containsEntry("definitions", context.getBean(Flowstate.class).definitions());
           assertThat(context).hasSingleBean(dev.flowstate.micrometer.FlowstateMetrics.class);

@@ -94,7 +94,7 @@ class BookingApplicationTest {
     Info.Builder info = new Info.Builder();
     context.getBean("flowstateInfoContributor", InfoContributor.class).contribute(info);
     Map<?, ?> flowstateInfo = (Map<?, ?>) info.build().get("flowstate");
-    assertEquals("7", flowstateInfo.get("schemaVersion"));
+    assertEquals("8", flowstateInfo.get("schemaVersion")); // flowstate's latest migration
     assertTrue(((Map<?, ?>) flowstateInfo.get("definitions")).containsKey("booking"));
 
     double before = completedRuns();
