@@ -43,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * fingerprint, are claimed, so instances running an older build leave the newer build's workflows
  * alone and the reverse. A claim writes the pool's {@link #name()} as the workflow's owner under a
  * lease, in the same statement that picks the rows (PostgreSQL: {@code FOR UPDATE SKIP LOCKED}), so
- * no two pools ever run one workflow. A pool claims only as many workflows as it has idle threads;
- * when there is nothing to claim it polls less often, up to the poll interval, and work submitted
- * or requested through the same Flowstate wakes it at once.
+ * no two pools ever run one workflow. A pool claims as many workflows as it has idle threads, and
+ * up to {@link Builder#prefetch} more that wait for a thread, so a thread that finishes starts the
+ * next without a claim's round trip (one that waited half its lease is handed back unstarted); when
+ * there is nothing to claim it polls less often, up to the poll interval, and work submitted or
+ * requested through the same Flowstate wakes it at once.
  *
  * <p>{@link #close()} stops claiming, asks every running workflow to hand itself back at its next
  * save point between two objects (stored {@code RUNNING} at the next object with no owner, which
@@ -79,6 +81,7 @@ public final class WorkerPool implements AutoCloseable {
     private int threads = DEFAULT_THREADS;
     private Duration pollInterval = DEFAULT_POLL_INTERVAL;
     private int batchSize = -1;
+    private int prefetch = -1;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
     Builder(Flowstate flowstate) {
@@ -132,6 +135,25 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
+     * @param workflows how many claimed workflows may wait for a thread, 0 to 10,000 (default: as
+     *     many as the pool has threads). A thread that finishes starts the next at once instead of
+     *     waiting for a claim's round trip; a workflow that waited half its lease is handed back
+     *     unstarted (a pool takes it again), as are all waiting ones when the pool closes. 0 claims
+     *     only for idle threads
+     * @return this
+     */
+    public Builder prefetch(int workflows) {
+      if (workflows < 0 || workflows > 10_000) {
+        throw new IllegalArgumentException(
+            "prefetch must be between 0 and 10000, got "
+                + workflows
+                + "; the default is the number of threads");
+      }
+      this.prefetch = workflows;
+      return this;
+    }
+
+    /**
      * @param timeout how long {@link #close()} waits for running workflows to reach their next save
      *     point (default 30 s), zero or more
      * @return this
@@ -158,6 +180,7 @@ public final class WorkerPool implements AutoCloseable {
               threads,
               pollInterval,
               batchSize < 0 ? threads : batchSize,
+              prefetch < 0 ? threads : prefetch,
               shutdownTimeout);
       pool.begin();
       return pool;
@@ -171,8 +194,12 @@ public final class WorkerPool implements AutoCloseable {
   private final int threads;
   private final Duration pollInterval;
   private final int batchSize;
+  private final int prefetch;
   private final Duration shutdownTimeout;
+
+  /** Places for claimed workflows: one per thread, and {@link #prefetch} waiting for one. */
   private final Semaphore idle;
+
   private final ExecutorService workers;
   private final Thread claimer;
   private final Set<SavePoints<?>> running = ConcurrentHashMap.newKeySet();
@@ -195,6 +222,7 @@ public final class WorkerPool implements AutoCloseable {
       int threads,
       Duration pollInterval,
       int batchSize,
+      int prefetch,
       Duration shutdownTimeout) {
     this.flowstate = flowstate;
     this.store = flowstate.store();
@@ -203,8 +231,9 @@ public final class WorkerPool implements AutoCloseable {
     this.threads = threads;
     this.pollInterval = pollInterval;
     this.batchSize = batchSize;
+    this.prefetch = prefetch;
     this.shutdownTimeout = shutdownTimeout;
-    this.idle = new Semaphore(threads);
+    this.idle = new Semaphore(threads + prefetch);
     int pool = POOLS.incrementAndGet();
     AtomicInteger worker = new AtomicInteger();
     this.workers =
@@ -246,9 +275,11 @@ public final class WorkerPool implements AutoCloseable {
     flowstate.started(this);
     claimer.start();
     LOG.info(
-        "worker pool {} started: {} threads, batches of {}, polling at most every {} ms",
+        "worker pool {} started: {} threads, {} claimed ahead, batches of {}, polling at most"
+            + " every {} ms",
         name,
         threads,
+        prefetch,
         batchSize,
         pollInterval.toMillis());
   }
@@ -329,10 +360,11 @@ public final class WorkerPool implements AutoCloseable {
         await(poll);
         continue;
       }
+      long claimedAt = System.nanoTime();
       for (Claim claim : claims) {
         idle.acquireUninterruptibly(); // free: only the claimer takes permits
         claimed.incrementAndGet();
-        workers.execute(() -> run(claim));
+        workers.execute(() -> run(claim, claimedAt));
       }
       if (claims.size() == wanted) {
         backoff = FIRST_BACKOFF_MILLIS; // there may be more: claim again at once
@@ -343,9 +375,11 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  private void run(Claim claim) {
+  private void run(Claim claim, long claimedAt) {
     try {
-      if (stopping) {
+      if (stopping || System.nanoTime() - claimedAt > leases.lease().toNanos() / 2) {
+        // closing, or it waited for a thread so long that its lease is at risk: any pool may
+        // take it now (this one, at its next claim)
         store.releaseClaim(claim.id(), name);
         released.incrementAndGet();
         return;

@@ -273,7 +273,7 @@ class WorkerClusterTest extends DatabaseTest {
     awaitCompleted(total, Duration.ofMinutes(3));
     String[] survivorStats = stop(survivor).split(" ");
 
-    assertThat(held).isBetween(1, 4); // it claims no more than its threads
+    assertThat(held).isBetween(1, 8); // no more than its threads and as many claimed ahead
     assertThat(rows("SELECT DISTINCT status, owner FROM fs_workflow"))
         .containsExactly("COMPLETED | null");
     assertSideRowsExactlyOnce(total * objects * 2);
