@@ -121,14 +121,17 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * @param size the most workflows one claim takes, at least 1 (default: the number of threads);
-     *     a claim never takes more than the pool has idle threads
+     * @param size the most workflows one claim takes, at least 1 (default: the number of threads
+     *     and of {@link #prefetch} together, so that one claim fills an idle pool); a claim never
+     *     takes more than the pool has free places
      * @return this
      */
     public Builder batchSize(int size) {
       if (size < 1) {
         throw new IllegalArgumentException(
-            "batchSize must be at least 1, got " + size + "; the default is the number of threads");
+            "batchSize must be at least 1, got "
+                + size
+                + "; the default is the number of threads plus prefetch");
       }
       this.batchSize = size;
       return this;
@@ -179,7 +182,7 @@ public final class WorkerPool implements AutoCloseable {
               flowstate,
               threads,
               pollInterval,
-              batchSize < 0 ? threads : batchSize,
+              batchSize < 0 ? threads + (prefetch < 0 ? threads : prefetch) : batchSize,
               prefetch < 0 ? threads : prefetch,
               shutdownTimeout);
       pool.begin();
@@ -364,7 +367,7 @@ public final class WorkerPool implements AutoCloseable {
       for (Claim claim : claims) {
         idle.acquireUninterruptibly(); // free: only the claimer takes permits
         claimed.incrementAndGet();
-        workers.execute(() -> run(claim, claimedAt));
+        workers.execute(new Claimed(claim, claimedAt));
       }
       if (claims.size() == wanted) {
         backoff = FIRST_BACKOFF_MILLIS; // there may be more: claim again at once
@@ -372,6 +375,40 @@ public final class WorkerPool implements AutoCloseable {
       }
       await(claims.isEmpty() ? Math.min(backoff, poll) : FIRST_BACKOFF_MILLIS);
       backoff = claims.isEmpty() ? Math.min(backoff * 2, poll) : FIRST_BACKOFF_MILLIS;
+    }
+  }
+
+  /** A claimed workflow waiting for (or given) a thread: close() hands the waiting ones back. */
+  private final class Claimed implements Runnable {
+    final Claim claim;
+    final long at;
+
+    Claimed(Claim claim, long at) {
+      this.claim = claim;
+      this.at = at;
+    }
+
+    @Override
+    public void run() {
+      WorkerPool.this.run(claim, at);
+    }
+  }
+
+  /** Releases the claimed workflows no thread has started, at once: any pool may take them. */
+  private void releaseWaiting() {
+    List<Runnable> waiting = new java.util.ArrayList<>();
+    ((java.util.concurrent.ThreadPoolExecutor) workers).getQueue().drainTo(waiting);
+    for (Runnable r : waiting) {
+      Claim claim = ((Claimed) r).claim;
+      try {
+        store.releaseClaim(claim.id(), name);
+      } catch (RuntimeException e) {
+        // its lease expires instead, then any pool takes it
+        LOG.warn(
+            "worker pool {}: could not hand back workflow {}: {}", name, claim.id(), e.toString());
+      }
+      released.incrementAndGet();
+      idle.release();
     }
   }
 
@@ -491,11 +528,13 @@ public final class WorkerPool implements AutoCloseable {
     wake();
     running.forEach(SavePoints::requestYield);
     workers.shutdown();
+    releaseWaiting();
     boolean finished;
     long deadline = System.nanoTime() + shutdownTimeout.toNanos();
     try {
       claimer.join(Math.max(1, shutdownTimeout.toMillis()));
       running.forEach(SavePoints::requestYield); // any started while the claimer stopped
+      releaseWaiting(); // any the claimer queued as it stopped
       finished = workers.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

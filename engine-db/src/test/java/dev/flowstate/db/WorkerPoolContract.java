@@ -574,6 +574,70 @@ abstract class WorkerPoolContract extends DatabaseTest {
     assertThat(flowstate.status(id)).contains(WorkflowStatus.RUNNING);
   }
 
+  /**
+   * A pool claims ahead of its threads; closing it hands back at once the workflows waiting for a
+   * thread (no owner: any pool takes them), while the running one keeps its lease.
+   */
+  @Test
+  void prefetchedWorkflows_waitForAThread_andCloseHandsThemBackAtOnce() throws Exception {
+    CountDownLatch inTask = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    flowstate.register(
+        "stuck",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "wait",
+                (d, e) -> {
+                  inTask.countDown();
+                  release.await();
+                })));
+    for (int i = 0; i < 3; i++) {
+      flowstate.submit("stuck", Doc.docs("A"));
+    }
+    WorkerPool pool =
+        start(flowstate.workers().threads(1).prefetch(2).shutdownTimeout(Duration.ofMillis(100)));
+    assertThat(inTask.await(60, TimeUnit.SECONDS)).isTrue();
+    await("claimed ahead", () -> pool.stats().claimed() == 3);
+    String owner = pool.name().replace(" ", "");
+    assertThat(rows("SELECT owner FROM fs_workflow"))
+        .containsExactlyInAnyOrder(owner, owner, owner);
+
+    pool.close();
+
+    assertThat(pool.stats().released()).isEqualTo(2);
+    assertThat(rows("SELECT status, owner FROM fs_workflow"))
+        .containsExactlyInAnyOrder("RUNNING | " + owner, "NEW | null", "NEW | null");
+    release.countDown();
+    await("the running one finished", () -> pool.stats().completed() == 1);
+    assertThat(rows("SELECT status, owner FROM fs_workflow"))
+        .containsExactlyInAnyOrder("COMPLETED | null", "NEW | null", "NEW | null");
+  }
+
+  /**
+   * A claimed workflow that waited half its lease for a thread is handed back unstarted rather than
+   * run on a lease at risk, and claimed again: every workflow still runs once.
+   */
+  @Test
+  void aPrefetchedWorkflowThatWaitedHalfItsLease_isHandedBackAndClaimedAgain() throws Exception {
+    flowstate.close();
+    flowstate = flowstate().lease(Duration.ofSeconds(3)).heartbeat(Duration.ofSeconds(1)).build();
+    flowstate.register(
+        "slow",
+        Doc.class,
+        Flow.of(recorded("a"), Task.named("sleep", (d, e) -> Thread.sleep(1_800))));
+    flowstate.submit("slow", Doc.docs("A"));
+    flowstate.submit("slow", Doc.docs("B"));
+    WorkerPool pool = start(flowstate.workers().threads(1).prefetch(1));
+
+    await("both completed", () -> pool.stats().completed() == 2);
+
+    assertThat(pool.stats().released()).isGreaterThanOrEqualTo(1);
+    assertThat(pool.stats().claimed()).isGreaterThanOrEqualTo(3);
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED", "COMPLETED");
+    assertThat(ran.values()).allSatisfy(n -> assertThat(n.get()).isOne());
+  }
+
   @Test
   void close_isIdempotent_andThePoolRowSaysStoppedWithItsCounts() throws Exception {
     flowstate.register("one", Doc.class, Flow.of(recorded("a")));
@@ -649,7 +713,13 @@ abstract class WorkerPoolContract extends DatabaseTest {
         .hasMessageStartingWith("pollInterval must be between");
     assertThatThrownBy(() -> builder.batchSize(0))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("batchSize must be at least 1, got 0; the default is the number of threads");
+        .hasMessage(
+            "batchSize must be at least 1, got 0; the default is the number of threads plus"
+                + " prefetch");
+    assertThatThrownBy(() -> builder.prefetch(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "prefetch must be between 0 and 10000, got -1; the default is the number of threads");
     assertThatThrownBy(() -> builder.shutdownTimeout(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("shutdownTimeout must be zero or more, got PT-1S; the default is 30 s");
