@@ -322,8 +322,9 @@ public final class Flowstate implements AutoCloseable {
    * A workflow a worker pool claimed, loaded to run under the pool's name ({@code claimant}), which
    * its row names under a live lease.
    */
-  DbWorkflowEngine<?> loadClaimed(UUID id, String definitionName, String claimant) {
-    return load(id, registeredByName(definitionName).type(), false, claimant);
+  DbWorkflowEngine<?> loadClaimed(
+      UUID id, String definitionName, String claimant, WorkflowStore.Preloaded preloaded) {
+    return load(id, registeredByName(definitionName).type(), false, claimant, preloaded);
   }
 
   /**
@@ -331,10 +332,22 @@ public final class Flowstate implements AutoCloseable {
    */
   private <T> DbWorkflowEngine<T> load(
       UUID id, Class<T> type, boolean allowChangedDefinition, String claimant) {
+    return load(id, type, allowChangedDefinition, claimant, null);
+  }
+
+  /**
+   * @param preloaded the row and object count a pool read with its claim, or null to read them
+   */
+  private <T> DbWorkflowEngine<T> load(
+      UUID id,
+      Class<T> type,
+      boolean allowChangedDefinition,
+      String claimant,
+      WorkflowStore.Preloaded preloaded) {
     if (id == null) {
       throw new IllegalArgumentException("workflow id must not be null");
     }
-    WorkflowEntity wf = RowShapes.find(store, mapper, id);
+    WorkflowEntity wf = preloaded != null ? preloaded.row() : RowShapes.find(store, mapper, id);
     if (wf == null) {
       throw new StoreException(
           "no workflow with id "
@@ -371,7 +384,7 @@ public final class Flowstate implements AutoCloseable {
               + id
               + " is COMPLETED: every object was processed, there is nothing to resume");
     }
-    int count = store.objectCount(id);
+    int count = preloaded != null ? preloaded.objects() : store.objectCount(id);
     if (wf.tokenPos > count) {
       throw new StoreException(
           "workflow "
