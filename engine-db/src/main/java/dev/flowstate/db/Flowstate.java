@@ -403,7 +403,8 @@ public final class Flowstate implements AutoCloseable {
     engine.restore(
         new EngineState(wf.tokenPos, wf.callbackPos),
         wf.extraData,
-        storedObjects(saves, registered.type(), count),
+        storedObjects(
+            saves, registered.type(), count, preloaded == null ? null : preloaded.objectData()),
         false);
     engine.loaded();
     return engine;
@@ -422,8 +423,19 @@ public final class Flowstate implements AutoCloseable {
   }
 
   private <T> StoredObjects<T> storedObjects(SavePoints<T> saves, Class<T> type, int size) {
+    return storedObjects(saves, type, size, null);
+  }
+
+  /**
+   * @param data the objects' JSON read with a pool's claim, or null to read them page by page
+   */
+  private <T> StoredObjects<T> storedObjects(
+      SavePoints<T> saves, Class<T> type, int size, String[] data) {
     StoredObjects<T> objects = new StoredObjects<>(store, mapper, saves.id, type, size);
     objects.onUnreadable(saves::unreadable);
+    if (data != null) {
+      objects.preloaded(data);
+    }
     return objects;
   }
 

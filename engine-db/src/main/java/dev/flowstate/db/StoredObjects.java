@@ -37,6 +37,20 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
     this.size = size;
   }
 
+  /**
+   * The objects' JSON, read already (with a pool's claim): the first page is then not read again.
+   *
+   * @param data every object's JSON, in position order
+   */
+  void preloaded(String[] data) {
+    if (data.length == size && size <= PAGE) {
+      json = data;
+      page = new Object[size];
+      made = new boolean[size];
+      pageStart = 0;
+    }
+  }
+
   /** Told of a row that cannot be read, before the exception is thrown. */
   void onUnreadable(ObjIntConsumer<StoreException> listener) {
     this.onUnreadable = listener;
