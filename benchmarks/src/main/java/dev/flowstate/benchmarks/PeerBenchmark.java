@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * commits per job ({@code pg_stat_database.xact_commit}, the whole database, which nothing else
  * uses meanwhile) and the share of HOT updates of the system's tables ({@code
  * pg_stat_user_tables}). {@code -Dthreads=1,4,8}, {@code -Dobjects=1,10}, {@code
- * -Dmodes=drain,sustained} narrow a run.
+ * -Dmodes=drain,sustained} narrow a run; {@code -Dcheckpoint=true} lets flowstate commit a
+ * multi-object workflow's objects together ({@code checkpointEvery}), as a db-scheduler job does.
  */
 public final class PeerBenchmark {
 
@@ -297,14 +298,26 @@ public final class PeerBenchmark {
 
     @Override
     public void submitAll(HikariDataSource pool, int jobs, int objects) {
+      checkpoint(objects);
       for (int j = 0; j < jobs; j++) {
         flowstate.submit("peer", BenchDatabase.items(objects));
+      }
+    }
+
+    /**
+     * With {@code -Dcheckpoint=true}, a workflow commits its objects together, as a db-scheduler
+     * job commits its writes: the comparable unit of work for multi-object jobs.
+     */
+    private void checkpoint(int objects) {
+      if (Boolean.getBoolean("checkpoint") && objects > 1) {
+        flowstate.checkpointEvery("peer", objects);
       }
     }
 
     @Override
     public double run(HikariDataSource pool, int threads, int jobs, int objects, boolean sustained)
         throws Exception {
+      checkpoint(objects);
       try (Flowstate f = flowstate) {
         List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         long started = java.lang.System.nanoTime();

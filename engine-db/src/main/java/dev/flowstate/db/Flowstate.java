@@ -94,6 +94,7 @@ public final class Flowstate implements AutoCloseable {
   private final List<EngineListener<?>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final StoreEvents events = new StoreEvents(listeners);
+  private final Map<String, Integer> checkpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
   private record Registered<T>(
       String name, Class<T> type, Flow<T> definition, String fingerprint) {}
@@ -207,6 +208,28 @@ public final class Flowstate implements AutoCloseable {
               + " unnamed lambdas look alike in every JVM; name each with Task.named(\"...\", task)");
     }
     registry.put(name, new Registered<>(name, type, definition, Fingerprint.of(definition)));
+    return this;
+  }
+
+  /**
+   * How often the runs of a registered definition commit, for every engine of it this Flowstate
+   * creates or loads from now on, worker pools' included (which have no engine of the caller's to
+   * set it on): as {@link DbWorkflowEngine#setCheckpointEvery(int)}, which an engine's own call
+   * overrides. 1, the default, is durable mode; N &gt; 1 commits after every N objects.
+   *
+   * @param name the definition's registered name
+   * @param objects commit after this many objects, at least 1
+   * @return this
+   * @throws StoreException if no definition has that name
+   * @throws IllegalArgumentException if {@code objects} is less than 1
+   */
+  public Flowstate checkpointEvery(String name, int objects) {
+    registeredByName(name); // an unknown name says so, with the registered ones
+    if (objects < 1) {
+      throw new IllegalArgumentException(
+          "checkpointEvery of '" + name + "' must be at least 1 (durable), got " + objects);
+    }
+    checkpoints.put(name, objects);
     return this;
   }
 
@@ -415,6 +438,10 @@ public final class Flowstate implements AutoCloseable {
   private <T> DbWorkflowEngine<T> engine(SavePoints<T> saves, Flow<T> definition, Class<T> type) {
     DbWorkflowEngine<T> engine =
         new DbWorkflowEngine<>(saves, definition, size -> storedObjects(saves, type, size));
+    Integer checkpoint = checkpoints.get(saves.definitionName);
+    if (checkpoint != null) {
+      engine.setCheckpointEvery(checkpoint);
+    }
     for (EngineListener<?> listener : listeners) {
       // listeners of a Flowstate see engines of every type: they take the engine as it is
       engine.addListener((EngineListener<T>) listener);

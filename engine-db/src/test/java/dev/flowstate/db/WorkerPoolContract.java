@@ -638,6 +638,42 @@ abstract class WorkerPoolContract extends DatabaseTest {
     assertThat(ran.values()).allSatisfy(n -> assertThat(n.get()).isOne());
   }
 
+  /**
+   * A definition's checkpoint setting holds for the engines a pool makes: what another connection
+   * sees while the third object runs is the checkpoint's (object 0 marked RUNNING when the run
+   * began, object 1 untouched), not a commit per object.
+   */
+  @Test
+  void checkpointEveryOfADefinition_holdsForThePoolsRuns() throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    flowstate.register(
+        "batched",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "look",
+                (d, e) -> {
+                  if (e.state().tokenPos() == 2) {
+                    seen.addAll(
+                        rows("SELECT pos, status FROM fs_object WHERE pos < 2 ORDER BY pos"));
+                  }
+                })));
+    flowstate.checkpointEvery("batched", 3);
+    UUID id = flowstate.submit("batched", Doc.docs("A", "B", "C", "D"));
+    WorkerPool pool = start(flowstate.workers().threads(1));
+
+    await("completed", () -> pool.stats().completed() == 1);
+
+    assertThat(seen).containsExactly("0 | RUNNING", "1 | INITIAL");
+    assertThat(flowstate.status(id)).contains(WorkflowStatus.COMPLETED);
+    assertThatThrownBy(() -> flowstate.checkpointEvery("batched", 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("checkpointEvery of 'batched' must be at least 1 (durable), got 0");
+    assertThatThrownBy(() -> flowstate.checkpointEvery("nope", 2))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("no definition is registered as 'nope'");
+  }
+
   @Test
   void close_isIdempotent_andThePoolRowSaysStoppedWithItsCounts() throws Exception {
     flowstate.register("one", Doc.class, Flow.of(recorded("a")));
