@@ -305,7 +305,7 @@ public final class WorkerScaling {
       long started = System.nanoTime();
       for (int i = 0; i < claims; i++) {
         Instant at = Instant.now();
-        workflows.claim("bench:1:x#workers-1", 8, at, at.plusSeconds(30), definitions);
+        workflows.claim("bench:1:x#workers-1", 8, at, at.plusSeconds(30), definitions, at);
       }
       System.out.printf(
           "%d claims of 8 (each its own transaction, committed): %.2f ms each%n",

@@ -369,7 +369,7 @@ public final class DbWorkflowEngine<T> {
     EndedBy endedBy = row.endedBy;
     boolean current = justLoaded;
     justLoaded = false;
-    if (current && row.status == WorkflowStatus.NEW) {
+    if (current && (row.status == WorkflowStatus.NEW || saves.startedByClaim)) {
       // its row and objects were read a moment ago: a worker pool starts thousands of these
       restart(RestartPosition.NEXT, RestartPosition.FIRST);
       return;

@@ -346,8 +346,17 @@ public final class Flowstate implements AutoCloseable {
    * its row names under a live lease.
    */
   DbWorkflowEngine<?> loadClaimed(
-      UUID id, String definitionName, String claimant, WorkflowStore.Preloaded preloaded) {
-    return load(id, registeredByName(definitionName).type(), false, claimant, preloaded);
+      UUID id,
+      String definitionName,
+      String claimant,
+      WorkflowStore.Preloaded preloaded,
+      boolean started) {
+    return load(id, registeredByName(definitionName).type(), false, claimant, preloaded, started);
+  }
+
+  /** The clock of the timestamps written (created, modified, runs' starts and ends). */
+  Clock timestamps() {
+    return clock;
   }
 
   /**
@@ -355,18 +364,20 @@ public final class Flowstate implements AutoCloseable {
    */
   private <T> DbWorkflowEngine<T> load(
       UUID id, Class<T> type, boolean allowChangedDefinition, String claimant) {
-    return load(id, type, allowChangedDefinition, claimant, null);
+    return load(id, type, allowChangedDefinition, claimant, null, false);
   }
 
   /**
    * @param preloaded the row and object count a pool read with its claim, or null to read them
+   * @param started whether the pool's claim wrote the run's first save point (a NEW workflow)
    */
   private <T> DbWorkflowEngine<T> load(
       UUID id,
       Class<T> type,
       boolean allowChangedDefinition,
       String claimant,
-      WorkflowStore.Preloaded preloaded) {
+      WorkflowStore.Preloaded preloaded,
+      boolean started) {
     if (id == null) {
       throw new IllegalArgumentException("workflow id must not be null");
     }
@@ -422,9 +433,21 @@ public final class Flowstate implements AutoCloseable {
               + ")");
     }
     SavePoints<T> saves = savePoints(wf, claimant);
+    boolean startedByClaim =
+        started
+            && wf.status == WorkflowStatus.RUNNING
+            && wf.tokenPos == 0
+            && claimant != null
+            && claimant.equals(wf.owner);
+    if (startedByClaim) {
+      saves.startedByClaim();
+    }
     DbWorkflowEngine<T> engine = engine(saves, registered.definition(), registered.type());
     engine.restore(
-        new EngineState(wf.tokenPos, wf.callbackPos),
+        // a run the claim started is a NEW workflow's: the engine begins before its first object
+        startedByClaim
+            ? new EngineState(-1, wf.callbackPos)
+            : new EngineState(wf.tokenPos, wf.callbackPos),
         wf.extraData,
         storedObjects(
             saves, registered.type(), count, preloaded == null ? null : preloaded.objectData()),

@@ -111,6 +111,12 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   /** The thread running this engine's run, for the stack of a stalled run's warning. */
   private volatile Thread runner;
 
+  /**
+   * Whether a worker pool's claim wrote this run's first save point (a NEW workflow marked RUNNING
+   * at object 0, object 0 RUNNING): the run begins without writing it again.
+   */
+  boolean startedByClaim;
+
   /** Whether the heartbeat marked this run stalled (heartbeat's thread only). */
   boolean markedStalled;
 
@@ -216,8 +222,15 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   // ------------------------------------------------------------------ hooks
 
+  /** See {@link #startedByClaim}: set by the load of a claimed workflow, before its run. */
+  void startedByClaim() {
+    startedByClaim = true;
+  }
+
   @Override
   public void beforeProcessing(WorkflowEngine<T> engine, List<? extends T> objects) {
+    boolean claimed = startedByClaim;
+    startedByClaim = false;
     endedBy = null;
     aborted = false;
     markedRunning = -1;
@@ -237,6 +250,16 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     String ownerBeforeRun = row.owner;
     Instant leaseBeforeRun = row.leaseUntil;
     fenced = false;
+    if (claimed && first == 0 && marks && objects instanceof StoredObjects) {
+      // the claim committed this save point: the row says RUNNING at object 0, object 0 RUNNING
+      statusBeforeRun = WorkflowStatus.NEW;
+      statusBefore = ObjectStatus.INITIAL;
+      row.extraData = extra;
+      markedRunning = first;
+      markedAt = first;
+      started(engine, objects, statusBeforeRun);
+      return;
+    }
     row.status = WorkflowStatus.RUNNING;
     row.endedBy = null;
     // the run holds its workflow from its first transaction on (SEMANTICS §8)
@@ -276,6 +299,12 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       markedRunning = first;
       markedAt = first;
     }
+    started(engine, objects, statusBeforeRun);
+  }
+
+  /** The run is under way: its first save point is committed. */
+  private void started(
+      WorkflowEngine<T> engine, List<? extends T> objects, WorkflowStatus statusBeforeRun) {
     this.objects = objects;
     this.engine = engine;
     inRun = true;

@@ -352,7 +352,14 @@ public final class WorkerPool implements AutoCloseable {
       List<Claim> claims;
       try {
         long started = System.nanoTime();
-        claims = store.claim(name, wanted, now, leases.until(), flowstate.fingerprints());
+        claims =
+            store.claim(
+                name,
+                wanted,
+                now,
+                leases.until(),
+                flowstate.fingerprints(),
+                flowstate.timestamps().instant());
         long nanos = System.nanoTime() - started;
         int claimedNow = claims.size();
         flowstate.events().tell("claimed", l -> l.claimed(name, claimedNow, nanos));
@@ -416,6 +423,15 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
+  /** Gives an unstarted claim back as it was before it (NEW again if the claim started it). */
+  private void release(Claim claim) {
+    if (claim.started()) {
+      store.releaseStartedClaim(claim.id(), name, flowstate.timestamps().instant());
+    } else {
+      store.releaseClaim(claim.id(), name);
+    }
+  }
+
   /** Releases the claimed workflows no thread has started, at once: any pool may take them. */
   private void releaseWaiting() {
     List<Runnable> waiting = new java.util.ArrayList<>();
@@ -423,7 +439,7 @@ public final class WorkerPool implements AutoCloseable {
     for (Runnable r : waiting) {
       Claim claim = ((Claimed) r).claim;
       try {
-        store.releaseClaim(claim.id(), name);
+        release(claim);
       } catch (RuntimeException e) {
         // its lease expires instead, then any pool takes it
         LOG.warn(
@@ -439,13 +455,15 @@ public final class WorkerPool implements AutoCloseable {
       if (stopping || System.nanoTime() - claimedAt > leases.lease().toNanos() / 2) {
         // closing, or it waited for a thread so long that its lease is at risk: any pool may
         // take it now (this one, at its next claim)
-        store.releaseClaim(claim.id(), name);
+        release(claim);
         released.incrementAndGet();
         return;
       }
       DbWorkflowEngine<?> engine;
       try {
-        engine = flowstate.loadClaimed(claim.id(), claim.definitionName(), name, preloaded);
+        engine =
+            flowstate.loadClaimed(
+                claim.id(), claim.definitionName(), name, preloaded, claim.started());
       } catch (OwnershipException lost) {
         // the claim's lease ran out before this thread got to it, and another pool took it
         released.incrementAndGet();

@@ -34,6 +34,7 @@ interface Dialect {
    * its version moves on, so an engine that loaded it before cannot save it any more.
    *
    * @param definitions definition name to fingerprint: only workflows stored with one of these
+   * @param stamp the modification time of what a claim also writes (the timestamps' clock)
    */
   List<Claim> claim(
       EntityManager em,
@@ -41,7 +42,8 @@ interface Dialect {
       int limit,
       Instant now,
       Instant until,
-      java.util.Map<String, String> definitions);
+      java.util.Map<String, String> definitions,
+      Instant stamp);
 
   static Dialect of(Store store) {
     return store.postgres() ? new PostgresDialect(store) : new StandardDialect();

@@ -209,17 +209,20 @@ final class PostgresDialect implements Dialect {
       int limit,
       java.time.Instant now,
       java.time.Instant until,
-      Map<String, String> definitions) {
+      Map<String, String> definitions,
+      java.time.Instant stamp) {
     List<Claim> claimed = new java.util.ArrayList<>(limit);
     em.unwrap(Session.class)
         .doWork(
             connection -> {
               try (PreparedStatement claim =
                   connection.prepareStatement(claimSql(definitions.size()))) {
-                bind(claim, owner, limit, now, until, definitions);
+                bind(claim, owner, limit, now, until, definitions, stamp);
                 try (java.sql.ResultSet rows = claim.executeQuery()) {
                   while (rows.next()) {
-                    claimed.add(new Claim(rows.getObject(1, UUID.class), rows.getString(2)));
+                    claimed.add(
+                        new Claim(
+                            rows.getObject(1, UUID.class), rows.getString(2), rows.getBoolean(3)));
                   }
                 }
               }
@@ -242,7 +245,7 @@ final class PostgresDialect implements Dialect {
               try (PreparedStatement explain =
                   connection.prepareStatement(
                       "EXPLAIN (ANALYZE, BUFFERS) " + claimSql(definitions.size()))) {
-                bind(explain, owner, limit, now, until, definitions);
+                bind(explain, owner, limit, now, until, definitions, now);
                 try (java.sql.ResultSet rows = explain.executeQuery()) {
                   while (rows.next()) {
                     plan.append(rows.getString(1)).append('\n');
@@ -261,26 +264,43 @@ final class PostgresDialect implements Dialect {
     defs.append(")");
     String table = store.table("fs_workflow");
     String free = "(owner IS NULL OR lease_until IS NULL OR lease_until < ?)";
-    return "WITH interrupted AS (SELECT id, lease_until AS t FROM "
+    String objects = store.table("fs_object");
+    return "WITH interrupted AS (SELECT id, lease_until AS t, status AS s, token_pos AS p FROM "
         + table
         + " WHERE status = 'RUNNING' AND "
         + free
         + " AND "
         + defs
         + " LIMIT ? FOR UPDATE SKIP LOCKED),"
-        + " due AS (SELECT id, resume_at AS t FROM "
+        + " due AS (SELECT id, resume_at AS t, status AS s, token_pos AS p FROM "
         + table
         + " WHERE resume_at <= ? AND status <> 'RUNNING' AND "
         + free
         + " AND "
         + defs
         + " ORDER BY resume_at LIMIT ? FOR UPDATE SKIP LOCKED),"
-        + " chosen AS (SELECT id FROM (SELECT id, 0 AS k, t FROM interrupted"
-        + " UNION ALL SELECT id, 1 AS k, t FROM due) c ORDER BY k, t NULLS FIRST LIMIT ?)"
+        + " chosen AS (SELECT id, s, p FROM (SELECT id, 0 AS k, t, s, p FROM interrupted"
+        + " UNION ALL SELECT id, 1 AS k, t, s, p FROM due) c ORDER BY k, t NULLS FIRST LIMIT ?),"
+        // a NEW workflow's run starts with the claim: its first save point (SEMANTICS section 7,
+        // "run starts" and "before an object") commits with it, so the run writes it no more
+        + " started AS (UPDATE "
+        + objects
+        + " o SET status = 'RUNNING', modified_at = ?, version = o.version + 1 FROM chosen"
+        + " WHERE chosen.s = 'NEW' AND chosen.p = -1 AND o.workflow_id = chosen.id AND o.pos = 0"
+        + " AND o.status = 'INITIAL' RETURNING o.workflow_id)"
         + " UPDATE "
         + table
-        + " w SET owner = ?, lease_until = ?, version = w.version + 1"
-        + " FROM chosen WHERE w.id = chosen.id RETURNING w.id, w.definition_name";
+        + " w SET owner = ?, lease_until = ?, version = w.version + 1,"
+        + " status = CASE WHEN w.id IN (SELECT workflow_id FROM started) THEN 'RUNNING'"
+        + " ELSE w.status END,"
+        + " token_pos = CASE WHEN w.id IN (SELECT workflow_id FROM started) THEN 0"
+        + " ELSE w.token_pos END,"
+        + " resume_at = CASE WHEN w.id IN (SELECT workflow_id FROM started) THEN NULL"
+        + " ELSE w.resume_at END,"
+        + " modified_at = CASE WHEN w.id IN (SELECT workflow_id FROM started) THEN ?"
+        + " ELSE w.modified_at END"
+        + " FROM chosen WHERE w.id = chosen.id"
+        + " RETURNING w.id, w.definition_name, w.id IN (SELECT workflow_id FROM started)";
   }
 
   private static void bind(
@@ -289,9 +309,12 @@ final class PostgresDialect implements Dialect {
       int limit,
       java.time.Instant now,
       java.time.Instant until,
-      Map<String, String> definitions)
+      Map<String, String> definitions,
+      java.time.Instant stamp)
       throws java.sql.SQLException {
     java.time.OffsetDateTime at = java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
+    java.time.OffsetDateTime modified =
+        java.time.OffsetDateTime.ofInstant(stamp, java.time.ZoneOffset.UTC);
     int p = 1;
     claim.setObject(p++, at);
     p = bindDefinitions(claim, p, definitions);
@@ -301,8 +324,10 @@ final class PostgresDialect implements Dialect {
     p = bindDefinitions(claim, p, definitions);
     claim.setInt(p++, limit);
     claim.setInt(p++, limit);
+    claim.setObject(p++, modified);
     claim.setString(p++, owner);
-    claim.setObject(p, java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+    claim.setObject(p++, java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC));
+    claim.setObject(p, modified);
   }
 
   private static int bindDefinitions(

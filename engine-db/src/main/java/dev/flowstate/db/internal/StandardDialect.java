@@ -121,7 +121,8 @@ final class StandardDialect implements Dialect {
       int limit,
       Instant now,
       Instant until,
-      java.util.Map<String, String> definitions) {
+      java.util.Map<String, String> definitions,
+      Instant stamp) {
     StringBuilder defs = new StringBuilder();
     for (int i = 0; i < definitions.size(); i++) {
       defs.append(i == 0 ? "" : " or ")

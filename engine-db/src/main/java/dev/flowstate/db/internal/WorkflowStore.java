@@ -254,11 +254,17 @@ public final class WorkflowStore {
    * Dialect#claim}).
    */
   public List<Claim> claim(
-      String owner, int limit, Instant now, Instant until, Map<String, String> definitions) {
+      String owner,
+      int limit,
+      Instant now,
+      Instant until,
+      Map<String, String> definitions,
+      Instant stamp) {
     if (definitions.isEmpty() || limit < 1) {
       return List.of();
     }
-    return store.inTransaction(em -> dialect.claim(em, owner, limit, now, until, definitions));
+    return store.inTransaction(
+        em -> dialect.claim(em, owner, limit, now, until, definitions, stamp));
   }
 
   /**
@@ -293,6 +299,39 @@ public final class WorkflowStore {
                 .setParameter("id", id)
                 .setParameter("owner", owner)
                 .executeUpdate());
+  }
+
+  /**
+   * Gives back a claimed workflow whose claim also started its run ({@link Claim#started()}) but
+   * that no thread ran: back to {@code NEW} and due, its first object back to {@code INITIAL}, as
+   * before the claim, in one transaction; nothing is left reading RUNNING.
+   */
+  public void releaseStartedClaim(UUID id, String owner, Instant now) {
+    store.inTransaction(
+        em -> {
+          int released =
+              em.createQuery(
+                      "update WorkflowEntity w set w.owner = null, w.leaseUntil = null,"
+                          + " w.status = :new, w.tokenPos = -1, w.resumeAt = :now,"
+                          + " w.version = w.version + 1 where w.id = :id and w.owner = :owner"
+                          + " and w.status = :running and w.tokenPos = 0")
+                  .setParameter("new", WorkflowStatus.NEW)
+                  .setParameter("now", now)
+                  .setParameter("id", id)
+                  .setParameter("owner", owner)
+                  .setParameter("running", WorkflowStatus.RUNNING)
+                  .executeUpdate();
+          if (released == 1) {
+            em.createQuery(
+                    "update ObjectEntity o set o.status = :initial, o.version = o.version + 1"
+                        + " where o.workflowId = :id and o.pos = 0 and o.status = :running")
+                .setParameter("initial", ObjectStatus.INITIAL)
+                .setParameter("id", id)
+                .setParameter("running", ObjectStatus.RUNNING)
+                .executeUpdate();
+          }
+          return released;
+        });
   }
 
   /**
