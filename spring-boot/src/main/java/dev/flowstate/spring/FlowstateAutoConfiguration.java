@@ -94,6 +94,9 @@ public class FlowstateAutoConfiguration {
 
   private static <T> void register(Flowstate flowstate, FlowstateDefinition<T> definition) {
     flowstate.register(definition.name(), definition.type(), definition.flow());
+    if (definition.checkpointEvery() > 1) {
+      flowstate.checkpointEvery(definition.name(), definition.checkpointEvery());
+    }
   }
 
   /**

@@ -176,4 +176,27 @@ class FlowstateAutoConfigurationTest {
               assertThat(context).doesNotHaveBean("flowstateInfoContributor");
             });
   }
+
+  @Test
+  void aDefinitionBeansCheckpointSetting_holdsForItsEngines_andABadOneNamesIt() {
+    runner
+        .withBean(
+            "batched",
+            FlowstateDefinition.class,
+            () ->
+                new FlowstateDefinition<>(
+                    "batched", Order.class, Flow.of(Task.named("t", (o, e) -> {})), 50))
+        .run(
+            context -> {
+              Flowstate flowstate = context.getBean(Flowstate.class);
+              assertThat(flowstate.newWorkflow("batched", Order.class).checkpointEvery())
+                  .isEqualTo(50);
+              assertThat(flowstate.newWorkflow("orders", Order.class).checkpointEvery())
+                  .isEqualTo(1);
+            });
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new FlowstateDefinition<>("x", Order.class, Flow.of(), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("checkpointEvery of definition 'x' must be at least 1 (durable), got 0");
+  }
 }
