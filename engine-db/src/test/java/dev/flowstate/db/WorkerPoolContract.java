@@ -57,6 +57,20 @@ abstract class WorkerPoolContract extends DatabaseTest {
     pools.forEach(WorkerPool::close);
   }
 
+  /** Registers {@code name}: one task, "wait", that says it started and waits for release. */
+  void registerWaiting(String name, CountDownLatch inTask, CountDownLatch release) {
+    flowstate.register(
+        name,
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "wait",
+                (d, e) -> {
+                  inTask.countDown();
+                  release.await();
+                })));
+  }
+
   WorkerPool start(WorkerPool.Builder builder) {
     WorkerPool pool = builder.pollInterval(Duration.ofMillis(50)).start();
     pools.add(pool);
@@ -582,16 +596,7 @@ abstract class WorkerPoolContract extends DatabaseTest {
   void prefetchedWorkflows_waitForAThread_andCloseHandsThemBackAtOnce() throws Exception {
     CountDownLatch inTask = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    flowstate.register(
-        "stuck",
-        Doc.class,
-        Flow.of(
-            Task.named(
-                "wait",
-                (d, e) -> {
-                  inTask.countDown();
-                  release.await();
-                })));
+    registerWaiting("stuck", inTask, release);
     for (int i = 0; i < 3; i++) {
       flowstate.submit("stuck", Doc.docs("A"));
     }
@@ -738,16 +743,7 @@ abstract class WorkerPoolContract extends DatabaseTest {
   void poolsView_showsWhatARunningPoolHolds() throws Exception {
     CountDownLatch inTask = new CountDownLatch(2);
     CountDownLatch release = new CountDownLatch(1);
-    flowstate.register(
-        "hold",
-        Doc.class,
-        Flow.of(
-            Task.named(
-                "wait",
-                (d, e) -> {
-                  inTask.countDown();
-                  release.await();
-                })));
+    registerWaiting("hold", inTask, release);
     flowstate.submit("hold", Doc.docs("A"));
     flowstate.submit("hold", Doc.docs("A"));
     WorkerPool pool = start(flowstate.workers().threads(2));
