@@ -263,17 +263,14 @@ final class SpringTransactionBinding implements TransactionBinding {
     }
 
     static Suspended take(DataSource dataSource, List<JpaUnit> units) {
-      Map<Object, Object> resources = new LinkedHashMap<>();
-      List<Object> keys = new ArrayList<>();
-      keys.add(dataSource);
-      for (JpaUnit unit : units) {
-        keys.add(unit.factory());
+      if (!TransactionSynchronizationManager.isSynchronizationActive()
+          && TransactionSynchronizationManager.getResourceMap().isEmpty()) {
+        return NOTHING; // a worker pool's thread: nothing to suspend, nothing to allocate
       }
-      for (Object key : keys) {
-        Object resource = TransactionSynchronizationManager.unbindResourceIfPossible(key);
-        if (resource != null) {
-          resources.put(key, resource);
-        }
+      Map<Object, Object> resources = new LinkedHashMap<>();
+      suspend(dataSource, resources);
+      for (JpaUnit unit : units) {
+        suspend(unit.factory(), resources);
       }
       if (!TransactionSynchronizationManager.isSynchronizationActive()) {
         return resources.isEmpty() ? NOTHING : new Suspended(resources, null);
@@ -294,6 +291,13 @@ final class SpringTransactionBinding implements TransactionBinding {
       TransactionSynchronizationManager.setCurrentTransactionIsolationLevel(null);
       TransactionSynchronizationManager.setActualTransactionActive(false);
       return suspended;
+    }
+
+    private static void suspend(Object key, Map<Object, Object> into) {
+      Object resource = TransactionSynchronizationManager.unbindResourceIfPossible(key);
+      if (resource != null) {
+        into.put(key, resource);
+      }
     }
 
     void restore() {
