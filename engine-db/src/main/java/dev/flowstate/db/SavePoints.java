@@ -822,9 +822,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       save(
           engine,
           em -> {
-            store.updateWorkflow(em, row, owner, leases.now());
-            if (!pending.isEmpty() || markRunning >= 0) {
-              writeObjects(em, markRunning);
+            ObjectStatus before =
+                store.commit(em, row, owner, leases.now(), pending, history, markRunning);
+            if (markRunning >= 0) {
+              statusBefore = before;
             }
           });
     } finally {

@@ -45,6 +45,27 @@ interface Dialect {
       java.util.Map<String, String> definitions,
       Instant stamp);
 
+  /** What {@link #commit} wrote: whether the fenced row was, and the marked object's status. */
+  record Committed(boolean rowWritten, ObjectStatus before) {}
+
+  /**
+   * A save point's writes in one statement where the database can: the workflow row as {@link
+   * WorkflowStore#updateWorkflow} writes it (fenced), and only if it was written the objects and
+   * history as {@link #writeObjects} does.
+   *
+   * @return what was written, or null if this database writes them one after the other
+   */
+  default Committed commit(
+      EntityManager em,
+      WorkflowEntity row,
+      String me,
+      Instant now,
+      List<ObjectEnd> ended,
+      boolean history,
+      int markRunning) {
+    return null;
+  }
+
   static Dialect of(Store store) {
     return store.postgres() ? new PostgresDialect(store) : new StandardDialect();
   }

@@ -4,7 +4,6 @@ import dev.flowstate.db.ObjectStatus;
 import dev.flowstate.db.StoreException;
 import dev.flowstate.migrations.Columns;
 import jakarta.persistence.EntityManager;
-import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.util.HashMap;
 import java.util.List;
@@ -39,117 +38,259 @@ final class PostgresDialect implements Dialect {
       boolean history,
       int markRunning,
       java.time.Instant now) {
-    // the last end of each object wins (a backward jump can end one object twice)
-    Map<Integer, ObjectEnd> last = new HashMap<>();
-    for (ObjectEnd e : pending) {
-      last.put(e.pos(), e);
-    }
-    int n = last.size() + (markRunning >= 0 ? 1 : 0);
-    if (n == 0) {
+    ObjectRows rows = new ObjectRows(pending, markRunning, now);
+    if (rows.n == 0) {
       return null;
     }
-    Boolean[] mark = new Boolean[n];
-    Integer[] pos = new Integer[n];
-    String[] status = new String[n];
-    String[] data = new String[n];
-    String[] callbackPos = new String[n];
-    String[] errorText = new String[n];
-    String[] modifiedAt = new String[n];
-    int i = 0;
-    for (ObjectEnd e : last.values()) {
-      pos[i] = e.pos();
-      mark[i] = false;
-      status[i] = e.status() == null ? null : e.status().name();
-      data[i] = e.data();
-      callbackPos[i] = json(e.callbackPos());
-      errorText[i] = e.errorText();
-      modifiedAt[i] = e.endedAt().toString();
-      i++;
-    }
-    if (markRunning >= 0) {
-      pos[i] = markRunning;
-      mark[i] = true;
-      status[i] = ObjectStatus.RUNNING.name();
-      modifiedAt[i] = now.toString();
-    }
     ObjectStatus[] before = new ObjectStatus[1];
-    Session session = em.unwrap(Session.class);
     Object[][] runs = history && !pending.isEmpty() ? runs(em, pending) : null;
-    session.doWork(
-        connection -> {
-          // the self-join reads the status the marked object had before; without a mark the
-          // plain form spares a thousand index lookups
-          boolean marking = markRunning >= 0;
-          try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE "
-                      + store.table("fs_object")
-                      + " o SET"
-                      + " status = COALESCE(v.status, o.status),"
-                      + " data = COALESCE(v.data::jsonb, o.data),"
-                      + " callback_pos = CASE WHEN v.mark THEN o.callback_pos"
-                      + " ELSE v.callback_pos::jsonb END,"
-                      + " error_text = CASE WHEN v.mark THEN o.error_text ELSE v.error_text END,"
-                      + " modified_at = v.modified_at::timestamptz, version = o.version + 1"
-                      + " FROM unnest(?::int[], ?::boolean[], ?::text[], ?::text[], ?::text[],"
-                      + " ?::text[], ?::text[])"
-                      + " AS v(pos, mark, status, data, callback_pos, error_text, modified_at)"
-                      + (marking ? ", " + store.table("fs_object") + " old" : "")
-                      + " WHERE o.workflow_id = ? AND o.pos = v.pos"
-                      + (marking ? " AND old.id = o.id RETURNING v.mark, old.status" : ""))) {
-            update.setArray(1, connection.createArrayOf("int4", pos));
-            update.setArray(2, connection.createArrayOf("bool", mark));
-            update.setArray(3, connection.createArrayOf("text", status));
-            update.setArray(4, connection.createArrayOf("text", data));
-            update.setArray(5, connection.createArrayOf("text", callbackPos));
-            update.setArray(6, connection.createArrayOf("text", errorText));
-            update.setArray(7, connection.createArrayOf("text", modifiedAt));
-            update.setObject(8, id);
-            int updated = 0;
-            if (!marking) {
-              updated = update.executeUpdate();
-            } else {
-              try (java.sql.ResultSet returned = update.executeQuery()) {
-                while (returned.next()) {
-                  updated++;
-                  if (returned.getBoolean(1)) {
-                    before[0] = ObjectStatus.valueOf(returned.getString(2));
+    em.unwrap(Session.class)
+        .doWork(
+            connection -> {
+              // without a mark, the plain form spares a thousand index lookups of the self-join
+              boolean marking = markRunning >= 0;
+              try (PreparedStatement update =
+                  connection.prepareStatement(objectUpdate(marking, "", marking))) {
+                int p = rows.bind(connection, update, 1);
+                update.setObject(p, id);
+                int updated = 0;
+                if (!marking) {
+                  updated = update.executeUpdate();
+                } else {
+                  try (java.sql.ResultSet returned = update.executeQuery()) {
+                    while (returned.next()) {
+                      updated++;
+                      if (returned.getBoolean(1)) {
+                        before[0] = ObjectStatus.valueOf(returned.getString(2));
+                      }
+                    }
                   }
                 }
+                rows.check(id, updated);
               }
-            }
-            if (updated != n) {
-              throw new StoreException(
-                  "workflow "
-                      + id
-                      + " has no stored object at some of the positions "
-                      + java.util.Arrays.toString(pos)
-                      + "; were the objects replaced by a"
-                      + " longer list in restart(...)?");
-            }
-          }
-          if (runs != null) {
-            try (PreparedStatement insert =
-                connection.prepareStatement(
-                    "INSERT INTO "
-                        + store.table("fs_object_run")
-                        + " (id, workflow_id, pos, started_at, ended_at, outcome, callback_pos, message)"
-                        + " SELECT v.id, ?, v.pos, v.started_at::timestamptz, v.ended_at::timestamptz,"
-                        + " v.outcome, v.callback_pos::jsonb, v.message"
-                        + " FROM unnest(?::int8[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
-                        + " AS v(id, pos, started_at, ended_at, outcome, callback_pos, message)")) {
-              insert.setObject(1, id);
-              for (int column = 0; column < runs.length; column++) {
-                Array array =
-                    connection.createArrayOf(
-                        column == 0 ? "int8" : column == 1 ? "int4" : "text", runs[column]);
-                insert.setArray(column + 2, array);
+              if (runs != null) {
+                try (PreparedStatement insert = connection.prepareStatement(historyInsert(""))) {
+                  bindRuns(connection, insert, 1, id, runs);
+                  insert.executeUpdate();
+                }
               }
-              insert.executeUpdate();
-            }
-          }
-        });
+            });
     return before[0];
+  }
+
+  /*
+   * A save point's writes in one statement: the fenced workflow row, the objects, their history
+   * rows. The objects and history are written only when the row was (EXISTS over its CTE), so a
+   * fenced-out engine changes nothing; the caller reads the counts and says why. One round trip
+   * instead of three is most of what a short workflow's save point costs.
+   */
+  @Override
+  public Committed commit(
+      EntityManager em,
+      WorkflowEntity row,
+      String me,
+      java.time.Instant now,
+      List<ObjectEnd> pending,
+      boolean history,
+      int markRunning) {
+    ObjectRows rows = new ObjectRows(pending, markRunning, row.modifiedAt);
+    boolean marking = markRunning >= 0;
+    boolean runs = history && !pending.isEmpty();
+    Object[][] runColumns = runs ? runs(em, pending) : null;
+    String json;
+    String payload;
+    try {
+      json = row.extraData == null ? null : store.mapper().writeValueAsString(row.extraData);
+      payload = row.haltPayload == null ? null : store.mapper().writeValueAsString(row.haltPayload);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new StoreException(
+          "workflow " + row.id + ": extra data or halt payload cannot be written as JSON", e);
+    }
+    Committed[] result = new Committed[1];
+    em.unwrap(Session.class)
+        .doWork(
+            connection -> {
+              String written = " AND EXISTS (SELECT 1 FROM w)";
+              String sql =
+                  "WITH w AS (UPDATE "
+                      + store.table("fs_workflow")
+                      + " SET status = ?, ended_by = ?, token_pos = ?, callback_pos = ?::jsonb,"
+                      + " extra_data = ?::jsonb, halt_message = ?, halt_action = ?,"
+                      + " halt_payload = ?::jsonb, last_error = ?, modified_at = ?::timestamptz,"
+                      + " owner = ?, lease_until = ?::timestamptz, resume_at = ?::timestamptz,"
+                      + " stalled_since = NULL, stalled_task = NULL, version = version + 1"
+                      + " WHERE id = ? AND version = ? AND (owner IS NULL OR owner = ?"
+                      + " OR lease_until IS NULL OR lease_until < ?::timestamptz) RETURNING id),"
+                      + " objs AS ("
+                      + objectUpdate(marking, written, true)
+                      + ")"
+                      + (runs
+                          ? ", h AS (" + historyInsert(" WHERE EXISTS (SELECT 1 FROM w)") + ")"
+                          : "")
+                      + " SELECT (SELECT count(*) FROM w), (SELECT count(*) FROM objs),"
+                      + " (SELECT was FROM objs WHERE mark)";
+              try (PreparedStatement save = connection.prepareStatement(sql)) {
+                int p = 1;
+                save.setString(p++, row.status.name());
+                save.setString(p++, row.endedBy == null ? null : row.endedBy.name());
+                save.setInt(p++, row.tokenPos);
+                save.setString(p++, json(row.callbackPos));
+                save.setString(p++, json);
+                save.setString(p++, row.haltMessage);
+                save.setString(p++, row.haltAction);
+                save.setString(p++, payload);
+                save.setString(p++, row.lastError);
+                save.setString(p++, text(row.modifiedAt));
+                save.setString(p++, row.owner);
+                save.setString(p++, text(row.leaseUntil));
+                save.setString(p++, text(row.resumeAt));
+                save.setObject(p++, row.id);
+                save.setLong(p++, row.version);
+                save.setString(p++, me);
+                save.setString(p++, text(now));
+                p = rows.bind(connection, save, p);
+                save.setObject(p++, row.id);
+                if (runs) {
+                  bindRuns(connection, save, p, row.id, runColumns);
+                }
+                try (java.sql.ResultSet counts = save.executeQuery()) {
+                  counts.next();
+                  boolean rowWritten = counts.getLong(1) == 1;
+                  if (rowWritten) {
+                    rows.check(row.id, (int) counts.getLong(2));
+                  }
+                  String before = counts.getString(3);
+                  result[0] =
+                      new Committed(
+                          rowWritten, before == null ? null : ObjectStatus.valueOf(before));
+                }
+              }
+            });
+    return result[0];
+  }
+
+  private static String text(java.time.Instant at) {
+    return at == null ? null : at.toString();
+  }
+
+  /**
+   * The objects' update over seven arrays (then the workflow id); {@code returning}: each row's
+   * mark and, when {@code marking}, the status the marked object had before (a self-join, since
+   * RETURNING sees the new row).
+   */
+  private String objectUpdate(boolean marking, String condition, boolean returning) {
+    return "UPDATE "
+        + store.table("fs_object")
+        + " o SET"
+        + " status = COALESCE(v.status, o.status),"
+        + " data = COALESCE(v.data::jsonb, o.data),"
+        + " callback_pos = CASE WHEN v.mark THEN o.callback_pos ELSE v.callback_pos::jsonb END,"
+        + " error_text = CASE WHEN v.mark THEN o.error_text ELSE v.error_text END,"
+        + " modified_at = v.modified_at::timestamptz, version = o.version + 1"
+        + " FROM unnest(?::int[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[],"
+        + " ?::text[]) AS v(pos, mark, status, data, callback_pos, error_text, modified_at)"
+        + (marking ? ", " + store.table("fs_object") + " old" : "")
+        + " WHERE o.workflow_id = ? AND o.pos = v.pos"
+        + (marking ? " AND old.id = o.id" : "")
+        + condition
+        + (returning
+            ? " RETURNING v.mark AS mark, " + (marking ? "old.status" : "NULL::text") + " AS was"
+            : "");
+  }
+
+  /** The history rows over the workflow id and seven arrays. */
+  private String historyInsert(String condition) {
+    return "INSERT INTO "
+        + store.table("fs_object_run")
+        + " (id, workflow_id, pos, started_at, ended_at, outcome, callback_pos, message)"
+        + " SELECT v.id, ?, v.pos, v.started_at::timestamptz, v.ended_at::timestamptz,"
+        + " v.outcome, v.callback_pos::jsonb, v.message"
+        + " FROM unnest(?::int8[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])"
+        + " AS v(id, pos, started_at, ended_at, outcome, callback_pos, message)"
+        + condition;
+  }
+
+  private static void bindRuns(
+      java.sql.Connection connection, PreparedStatement insert, int p, UUID id, Object[][] runs)
+      throws java.sql.SQLException {
+    insert.setObject(p++, id);
+    for (int column = 0; column < runs.length; column++) {
+      insert.setArray(
+          p++,
+          connection.createArrayOf(
+              column == 0 ? "int8" : column == 1 ? "int4" : "text", runs[column]));
+    }
+  }
+
+  /**
+   * A commit's objects, one array per column: the last end of each (a backward jump can end one
+   * object twice), then the object to mark RUNNING.
+   */
+  private static final class ObjectRows {
+    final int n;
+    final Boolean[] mark;
+    final Integer[] pos;
+    final String[] status;
+    final String[] data;
+    final String[] callbackPos;
+    final String[] errorText;
+    final String[] modifiedAt;
+
+    ObjectRows(List<ObjectEnd> pending, int markRunning, java.time.Instant now) {
+      Map<Integer, ObjectEnd> last = new HashMap<>();
+      for (ObjectEnd e : pending) {
+        last.put(e.pos(), e);
+      }
+      n = last.size() + (markRunning >= 0 ? 1 : 0);
+      mark = new Boolean[n];
+      pos = new Integer[n];
+      status = new String[n];
+      data = new String[n];
+      callbackPos = new String[n];
+      errorText = new String[n];
+      modifiedAt = new String[n];
+      int i = 0;
+      for (ObjectEnd e : last.values()) {
+        pos[i] = e.pos();
+        mark[i] = false;
+        status[i] = e.status() == null ? null : e.status().name();
+        data[i] = e.data();
+        callbackPos[i] = json(e.callbackPos());
+        errorText[i] = e.errorText();
+        modifiedAt[i] = e.endedAt().toString();
+        i++;
+      }
+      if (markRunning >= 0) {
+        pos[i] = markRunning;
+        mark[i] = true;
+        status[i] = ObjectStatus.RUNNING.name();
+        modifiedAt[i] = now.toString();
+      }
+    }
+
+    /** Binds the seven arrays from parameter {@code p}; returns the next parameter. */
+    int bind(java.sql.Connection connection, PreparedStatement statement, int p)
+        throws java.sql.SQLException {
+      statement.setArray(p++, connection.createArrayOf("int4", pos));
+      statement.setArray(p++, connection.createArrayOf("bool", mark));
+      statement.setArray(p++, connection.createArrayOf("text", status));
+      statement.setArray(p++, connection.createArrayOf("text", data));
+      statement.setArray(p++, connection.createArrayOf("text", callbackPos));
+      statement.setArray(p++, connection.createArrayOf("text", errorText));
+      statement.setArray(p++, connection.createArrayOf("text", modifiedAt));
+      return p;
+    }
+
+    void check(UUID id, int updated) {
+      if (updated != n) {
+        throw new StoreException(
+            "workflow "
+                + id
+                + " has no stored object at some of the positions "
+                + java.util.Arrays.toString(pos)
+                + "; were the objects replaced by a longer list in restart(...)?");
+      }
+    }
   }
 
   /** History columns, one array each: id, pos, started, ended, outcome, callbackPos, message. */

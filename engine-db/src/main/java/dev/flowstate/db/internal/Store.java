@@ -21,9 +21,11 @@ public final class Store implements AutoCloseable {
   private final SessionFactory sessions;
   private final String qualifier;
   private final boolean postgres;
+  private final ObjectMapper mapper;
 
-  private Store(SessionFactory sessions, String schema) {
+  private Store(SessionFactory sessions, String schema, ObjectMapper mapper) {
     this.sessions = sessions;
+    this.mapper = mapper;
     this.qualifier = schema == null ? "" : quoted(schema) + ".";
     this.postgres =
         sessions
@@ -31,6 +33,11 @@ public final class Store implements AutoCloseable {
                 .getJdbcServices()
                 .getDialect()
             instanceof org.hibernate.dialect.PostgreSQLDialect;
+  }
+
+  /** The Jackson mapper of the JSON columns, for native SQL that writes them as Hibernate would. */
+  ObjectMapper mapper() {
+    return mapper;
   }
 
   /** Whether the database is PostgreSQL (which takes set-based writes of many objects). */
@@ -90,7 +97,7 @@ public final class Store implements AutoCloseable {
               .addAnnotatedClass(WorkerEntity.class)
               .buildMetadata()
               .buildSessionFactory();
-      return new Store(sessions, schema);
+      return new Store(sessions, schema, mapper);
     } catch (RuntimeException e) {
       StandardServiceRegistryBuilder.destroy(registry);
       throw e;

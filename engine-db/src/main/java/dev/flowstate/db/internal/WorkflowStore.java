@@ -538,6 +538,35 @@ public final class WorkflowStore {
     return dialect.writeObjects(em, id, ended, history, markRunning, now);
   }
 
+  /**
+   * A save point: the workflow row as {@link #updateWorkflow} writes it, then the objects as {@link
+   * #writeObjects} does; one statement where the database allows.
+   *
+   * @return the status object {@code markRunning} had before, or null if none was marked
+   * @throws OwnershipException if another engine holds the workflow or saved it since
+   * @throws StoreException if the row or an object is gone
+   */
+  public ObjectStatus commit(
+      EntityManager em,
+      WorkflowEntity row,
+      String me,
+      Instant now,
+      List<ObjectEnd> ended,
+      boolean history,
+      int markRunning) {
+    Dialect.Committed done = dialect.commit(em, row, me, now, ended, history, markRunning);
+    if (done == null) {
+      updateWorkflow(em, row, me, now);
+      return ended.isEmpty() && markRunning < 0
+          ? null
+          : dialect.writeObjects(em, row.id, ended, history, markRunning, row.modifiedAt);
+    }
+    if (!done.rowWritten()) {
+      refused(em, row.id, me, now);
+    }
+    return done.before();
+  }
+
   /** Every object back to its source data and INITIAL. */
   public void resetToSource(EntityManager em, UUID id, Instant now) {
     em.createQuery(
