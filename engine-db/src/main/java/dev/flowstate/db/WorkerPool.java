@@ -200,6 +200,14 @@ public final class WorkerPool implements AutoCloseable {
   private final Duration pollInterval;
   private final int batchSize;
   private final int prefetch;
+
+  /**
+   * The claimer claims again when no more than this many claimed workflows wait for a thread (half
+   * the threads' worth, at most prefetch), as db-scheduler's lock-and-fetch does: claiming at every
+   * finished run would spend a claim's commit on each workflow.
+   */
+  private final int lowWater;
+
   private final Duration shutdownTimeout;
 
   /** Places for claimed workflows: one per thread, and {@link #prefetch} waiting for one. */
@@ -237,6 +245,7 @@ public final class WorkerPool implements AutoCloseable {
     this.pollInterval = pollInterval;
     this.batchSize = batchSize;
     this.prefetch = prefetch;
+    this.lowWater = Math.min(prefetch, threads / 2);
     this.shutdownTimeout = shutdownTimeout;
     this.idle = new Semaphore(threads + prefetch);
     int pool = POOLS.incrementAndGet();
@@ -344,7 +353,9 @@ public final class WorkerPool implements AutoCloseable {
         reportQuietly(now);
       }
       int free = idle.availablePermits();
-      if (free == 0) {
+      if (free == 0 || waiting() > lowWater) {
+        // full, or enough claimed work still waits for a thread: claim later and more at once,
+        // so that a claim's commit is shared by a batch instead of spent on each workflow
         await(Math.min(poll, leases.heartbeat().toMillis())); // a finishing run wakes us
         continue;
       }
@@ -377,7 +388,11 @@ public final class WorkerPool implements AutoCloseable {
       for (Claim claim : claims) {
         idle.acquireUninterruptibly(); // free: only the claimer takes permits
         claimed.incrementAndGet();
-        workers.execute(new Claimed(claim, claimedAt, preloaded.get(claim.id())));
+        try {
+          workers.execute(new Claimed(claim, claimedAt, preloaded.get(claim.id())));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+          handBack(claim); // close() shut the threads down while this claim was on its way
+        }
       }
       if (claims.size() == wanted) {
         backoff = FIRST_BACKOFF_MILLIS; // there may be more: claim again at once
@@ -386,6 +401,11 @@ public final class WorkerPool implements AutoCloseable {
       await(claims.isEmpty() ? Math.min(backoff, poll) : FIRST_BACKOFF_MILLIS);
       backoff = claims.isEmpty() ? Math.min(backoff * 2, poll) : FIRST_BACKOFF_MILLIS;
     }
+  }
+
+  /** Claimed workflows no thread has started yet. */
+  private int waiting() {
+    return ((java.util.concurrent.ThreadPoolExecutor) workers).getQueue().size();
   }
 
   /**
@@ -437,17 +457,21 @@ public final class WorkerPool implements AutoCloseable {
     List<Runnable> waiting = new java.util.ArrayList<>();
     ((java.util.concurrent.ThreadPoolExecutor) workers).getQueue().drainTo(waiting);
     for (Runnable r : waiting) {
-      Claim claim = ((Claimed) r).claim;
-      try {
-        release(claim);
-      } catch (RuntimeException e) {
-        // its lease expires instead, then any pool takes it
-        LOG.warn(
-            "worker pool {}: could not hand back workflow {}: {}", name, claim.id(), e.toString());
-      }
-      released.incrementAndGet();
-      idle.release();
+      handBack(((Claimed) r).claim);
     }
+  }
+
+  /** Releases one claimed workflow no thread started, counted as released. */
+  private void handBack(Claim claim) {
+    try {
+      release(claim);
+    } catch (RuntimeException e) {
+      // its lease expires instead, then any pool takes it
+      LOG.warn(
+          "worker pool {}: could not hand back workflow {}: {}", name, claim.id(), e.toString());
+    }
+    released.incrementAndGet();
+    idle.release();
   }
 
   private void run(Claim claim, long claimedAt, WorkflowStore.Preloaded preloaded) {

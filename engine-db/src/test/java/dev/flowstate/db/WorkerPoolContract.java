@@ -620,6 +620,51 @@ abstract class WorkerPoolContract extends DatabaseTest {
   }
 
   /**
+   * close() may shut the threads down between a claim and its hand-over to a thread: the claimed
+   * workflow is then handed back at once (NEW and nobody's again), not dropped with an error on the
+   * claimer's thread and left to its lease.
+   */
+  @Test
+  void close_whileAClaimIsOnItsWayToAThread_handsThatWorkflowBack() throws Exception {
+    List<Throwable> uncaught = java.util.Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch claimedOne = new CountDownLatch(1);
+    AtomicInteger closing = new AtomicInteger();
+    WorkerPool[] pool = new WorkerPool[1];
+    Thread closer = new Thread(() -> pool[0].close(), "closer");
+    flowstate.addListener(
+        new FlowstateListener() {
+          @Override
+          public void claimed(String name, int workflows, long nanos) {
+            if (workflows > 0 && closing.getAndIncrement() == 0) {
+              // on the claimer's thread, between the claim and the hand-over: close meanwhile
+              Thread.currentThread().setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+              closer.start();
+              try {
+                Thread.sleep(300); // close() reaches its shutdown and waits for this thread
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              claimedOne.countDown();
+            }
+          }
+        });
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    UUID id = flowstate.submit("one", Doc.docs("A"));
+    pool[0] = start(flowstate.workers().threads(1));
+
+    assertThat(claimedOne.await(60, TimeUnit.SECONDS)).isTrue();
+    closer.join(60_000);
+
+    assertThat(uncaught).isEmpty();
+    assertThat(pool[0].stats().released()).isOne();
+    assertThat(pool[0].stats().completed()).isZero();
+    assertThat(rows("SELECT status, owner FROM fs_workflow WHERE id = '" + id + "'"))
+        .containsExactly("NEW | null");
+    assertThat(rows("SELECT status FROM fs_object")).containsExactly("INITIAL");
+    assertThat(ran).isEmpty();
+  }
+
+  /**
    * A claimed workflow that waited half its lease for a thread is handed back unstarted rather than
    * run on a lease at risk, and claimed again: every workflow still runs once.
    */
