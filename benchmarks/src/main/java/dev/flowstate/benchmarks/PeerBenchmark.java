@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * commits per job ({@code pg_stat_database.xact_commit}, the whole database, which nothing else
  * uses meanwhile) and the share of HOT updates of the system's tables ({@code
  * pg_stat_user_tables}). {@code -Dthreads=1,4,8}, {@code -Dobjects=1,10}, {@code
- * -Dmodes=drain,sustained} narrow a run; {@code -Dcheckpoint=true} lets flowstate commit a
- * multi-object workflow's objects together ({@code checkpointEvery}), as a db-scheduler job does.
+ * -Dmodes=drain,sustained} and {@code -Dsystems=flowstate,db-scheduler,raw} narrow a run; {@code
+ * -Dcheckpoint=true} lets flowstate commit a multi-object workflow's objects together ({@code
+ * checkpointEvery}), as a db-scheduler job does.
  */
 public final class PeerBenchmark {
 
@@ -71,30 +72,42 @@ public final class PeerBenchmark {
     int[] objectCounts = ints(java.lang.System.getProperty("objects", "1,10"));
     List<String> modes =
         List.of(java.lang.System.getProperty("modes", "drain,sustained").split(","));
-    List<System> systems = List.of(new Flowstates(), new DbScheduler(), new RawJdbc());
+    List<String> only =
+        List.of(java.lang.System.getProperty("systems", "flowstate,db-scheduler,raw").split(","));
+    List<System> systems =
+        java.util.stream.Stream.of(new Flowstates(), new DbScheduler(), new RawJdbc())
+            .filter(s -> only.contains(s.name().split(" ")[0]))
+            .map(System.class::cast)
+            .toList();
     try (Connection admin = java.sql.DriverManager.getConnection(BenchDatabase.url());
         Statement s = admin.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
       s.execute("CREATE SCHEMA " + SCHEMA);
     }
     List<String> rows = new ArrayList<>();
-    // warm-up: every system once, small, untimed
-    for (int threads : new int[] {4}) {
+    // warm-up, untimed: every system through both modes until the JIT has compiled its paths
+    // (-Dwarmup jobs a round, default 2,000), so that rows measure running, not compiling
+    int warmup = Integer.getInteger("warmup", 2_000);
+    for (int round = 0; round < 2 && warmup > 0; round++) {
       for (System system : systems) {
-        try (HikariDataSource pool = pool(threads)) {
+        try (HikariDataSource pool = pool(4)) {
           system.prepare(pool);
-          system.submitAll(pool, Math.min(jobs, 500), 1);
-          system.run(pool, threads, Math.min(jobs, 500), 1, false);
+          system.submitAll(pool, warmup, 1);
+          system.run(pool, 4, warmup, 1, false);
+          system.prepare(pool);
+          system.run(pool, 4, warmup, 1, true);
         }
       }
     }
     for (int objects : objectCounts) {
       for (String mode : modes) {
         for (int threads : threadCounts) {
-          double[] rates = new double[systems.size()];
-          String[] details = new String[systems.size()];
+          double[] rates = new double[3];
+          String[] details = {"-", "-", "-"};
           for (int i = 0; i < systems.size(); i++) {
             System system = systems.get(i);
+            int column =
+                List.of("flowstate", "db-scheduler", "raw").indexOf(system.name().split(" ")[0]);
             // a backend reports its counts when it disconnects (or after seconds idle): read
             // them with every connection of the case closed
             HikariDataSource pool = pool(threads);
@@ -114,15 +127,16 @@ public final class PeerBenchmark {
             }
             Thread.sleep(500);
             long[] after = stats(system.tables());
-            rates[i] = jobs / seconds;
+            rates[column] = jobs / seconds;
             long updates = after[1] - before[1];
             long hot = after[2] - before[2];
-            details[i] =
+            details[column] =
                 String.format(
                     Locale.ROOT,
-                    "%,.0f/s (%.1f commits/job, HOT %s)",
-                    rates[i],
+                    "%,.0f/s (%.1f commits/job, %.1f kB WAL/job, HOT %s)",
+                    rates[column],
                     (after[0] - before[0]) / (double) jobs,
+                    (after[3] - before[3]) / 1024.0 / jobs,
                     updates == 0 ? "-" : Math.round(100.0 * hot / updates) + " %");
           }
           String row =
@@ -162,16 +176,22 @@ public final class PeerBenchmark {
     return pool;
   }
 
-  /** Commits of the database; updates and HOT updates of {@code tables}. */
+  /**
+   * Commits of the database; updates and HOT updates of {@code tables}; the WAL position (bytes
+   * written since, what a commit waits for the disk to take).
+   */
   private static long[] stats(List<String> tables) throws SQLException {
     try (Connection c = java.sql.DriverManager.getConnection(BenchDatabase.url());
         Statement s = c.createStatement()) {
       long commits;
+      long wal;
       try (ResultSet r =
           s.executeQuery(
-              "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+              "SELECT xact_commit, (pg_current_wal_lsn() - '0/0')::bigint FROM pg_stat_database"
+                  + " WHERE datname = current_database()")) {
         r.next();
         commits = r.getLong(1);
+        wal = r.getLong(2);
       }
       try (ResultSet r =
           s.executeQuery(
@@ -182,7 +202,7 @@ public final class PeerBenchmark {
                   + String.join("', '", tables)
                   + "')")) {
         r.next();
-        return new long[] {commits, r.getLong(1), r.getLong(2)};
+        return new long[] {commits, r.getLong(1), r.getLong(2), wal};
       }
     }
   }
@@ -314,6 +334,17 @@ public final class PeerBenchmark {
       }
     }
 
+    /** A pool of the row's threads; {@code -Dprefetch=n} overrides the pool's default. */
+    private static WorkerPool workers(Flowstate f, int threads) {
+      WorkerPool.Builder builder =
+          f.workers().threads(threads).pollInterval(Duration.ofMillis(100));
+      String prefetch = java.lang.System.getProperty("prefetch");
+      if (prefetch != null) {
+        builder.prefetch(Integer.parseInt(prefetch));
+      }
+      return builder.start();
+    }
+
     @Override
     public double run(HikariDataSource pool, int threads, int jobs, int objects, boolean sustained)
         throws Exception {
@@ -321,8 +352,7 @@ public final class PeerBenchmark {
       try (Flowstate f = flowstate) {
         List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         long started = java.lang.System.nanoTime();
-        try (WorkerPool workers =
-            f.workers().threads(threads).pollInterval(Duration.ofMillis(100)).start()) {
+        try (WorkerPool workers = workers(f, threads)) {
           if (sustained) {
             submitter(jobs, j -> f.submit("peer", BenchDatabase.items(objects)), failures).join();
           }
