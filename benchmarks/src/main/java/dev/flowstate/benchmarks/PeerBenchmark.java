@@ -64,6 +64,70 @@ public final class PeerBenchmark {
 
     /** The tables whose updates count for the HOT share. */
     List<String> tables();
+
+    /** Ends what outlives the cases. */
+    default void close() {}
+  }
+
+  /** The current case's pool behind one DataSource, for what lives through all the cases. */
+  private static final class CaseDataSource implements javax.sql.DataSource {
+    volatile HikariDataSource current;
+
+    /** Between cases (the case's pool is closed to read its counts): the heartbeat's reads. */
+    private final HikariDataSource between = pool(0);
+
+    void endCase() {
+      current = between;
+    }
+
+    void close() {
+      between.close();
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+      return current.getConnection();
+    }
+
+    @Override
+    public Connection getConnection(String user, String password) throws SQLException {
+      return current.getConnection(user, password);
+    }
+
+    @Override
+    public java.io.PrintWriter getLogWriter() throws SQLException {
+      return current.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(java.io.PrintWriter out) throws SQLException {
+      current.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+      current.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+      return current.getLoginTimeout();
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() {
+      return java.util.logging.Logger.getGlobal();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+      return current.unwrap(type);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+      return current.isWrapperFor(type);
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -156,6 +220,7 @@ public final class PeerBenchmark {
         }
       }
     }
+    systems.forEach(System::close);
     java.lang.System.out.println();
     java.lang.System.out.println(
         "| objects | mode | threads | flowstate | db-scheduler (lock-and-fetch) | raw JDBC"
@@ -267,7 +332,29 @@ public final class PeerBenchmark {
 
   /** Flowstate: one workflow per job, its objects each one task writing one side row. */
   private static final class Flowstates implements System {
+    private final CaseDataSource source = new CaseDataSource();
     private Flowstate flowstate;
+
+    /** The task: one side row through the run's transaction. */
+    private static void write(
+        BenchDatabase.Item item, dev.flowstate.engine.WorkflowEngine<BenchDatabase.Item> engine) {
+      try (PreparedStatement insert =
+          DbWorkflowEngine.connection(engine).prepareStatement("INSERT INTO side VALUES (?, ?)")) {
+        insert.setString(1, item.name);
+        insert.setInt(2, engine.state().tokenPos());
+        insert.executeUpdate();
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (flowstate != null) {
+        flowstate.close();
+      }
+      source.close();
+    }
 
     @Override
     public String name() {
@@ -282,28 +369,20 @@ public final class PeerBenchmark {
     @Override
     public void prepare(HikariDataSource pool) throws Exception {
       createSide(pool);
-      flowstate =
-          Flowstate.builder()
-              .dataSource(pool)
-              .schema(SCHEMA)
-              .build()
-              .register(
-                  "peer",
-                  BenchDatabase.Item.class,
-                  Flow.of(
-                      Task.named(
-                          "write",
-                          (item, engine) -> {
-                            try (PreparedStatement insert =
-                                DbWorkflowEngine.connection(engine)
-                                    .prepareStatement("INSERT INTO side VALUES (?, ?)")) {
-                              insert.setString(1, item.name);
-                              insert.setInt(2, engine.state().tokenPos());
-                              insert.executeUpdate();
-                            } catch (SQLException e) {
-                              throw new IllegalStateException(e);
-                            }
-                          })));
+      source.current = pool;
+      if (flowstate == null) {
+        // one Flowstate for the whole benchmark, as a service has one for its life: a new one per
+        // case would also measure Hibernate starting and the JIT compiling its new classes
+        flowstate =
+            Flowstate.builder()
+                .dataSource(source)
+                .schema(SCHEMA)
+                .build()
+                .register(
+                    "peer",
+                    BenchDatabase.Item.class,
+                    Flow.of(Task.named("write", Flowstates::write)));
+      }
       execute(
           pool,
           "TRUNCATE "
@@ -329,9 +408,8 @@ public final class PeerBenchmark {
      * job commits its writes: the comparable unit of work for multi-object jobs.
      */
     private void checkpoint(int objects) {
-      if (Boolean.getBoolean("checkpoint") && objects > 1) {
-        flowstate.checkpointEvery("peer", objects);
-      }
+      flowstate.checkpointEvery(
+          "peer", Boolean.getBoolean("checkpoint") && objects > 1 ? objects : 1);
     }
 
     /** A pool of the row's threads; {@code -Dprefetch=n} overrides the pool's default. */
@@ -349,7 +427,8 @@ public final class PeerBenchmark {
     public double run(HikariDataSource pool, int threads, int jobs, int objects, boolean sustained)
         throws Exception {
       checkpoint(objects);
-      try (Flowstate f = flowstate) {
+      Flowstate f = flowstate;
+      {
         List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         long started = java.lang.System.nanoTime();
         try (WorkerPool workers = workers(f, threads)) {
@@ -362,6 +441,8 @@ public final class PeerBenchmark {
             throw failures.get(0);
           }
           return seconds;
+        } finally {
+          source.endCase();
         }
       }
     }

@@ -738,7 +738,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         "",
         em -> {
           store.insertWorkflow(em, row);
-          insertNewObjects(em, objects, now);
+          // a row inserted by this transaction has no objects yet: nothing to count
+          store.insertObjects(em, id, 0, objects.size(), i -> json(objects.get(i), i), now);
         });
   }
 

@@ -140,11 +140,13 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * @param workflows how many claimed workflows may wait for a thread, 0 to 10,000 (default: as
-     *     many as the pool has threads). A thread that finishes starts the next at once instead of
-     *     waiting for a claim's round trip; a workflow that waited half its lease is handed back
-     *     unstarted (a pool takes it again), as are all waiting ones when the pool closes. 0 claims
-     *     only for idle threads
+     * @param workflows how many claimed workflows may wait for a thread, 0 to 10,000 (default:
+     *     twice the threads, at least 4, as db-scheduler's lock-and-fetch holds up to three times
+     *     its threads). A thread that finishes starts the next at once instead of waiting for a
+     *     claim's round trip, and a claim's commit is shared by a batch; a workflow that waited
+     *     half its lease is handed back unstarted (a pool takes it again), as are all waiting ones
+     *     when the pool closes. 0 claims only for idle threads; lower it when tasks are long and
+     *     other instances should get the work
      * @return this
      */
     public Builder prefetch(int workflows) {
@@ -152,7 +154,7 @@ public final class WorkerPool implements AutoCloseable {
         throw new IllegalArgumentException(
             "prefetch must be between 0 and 10000, got "
                 + workflows
-                + "; the default is the number of threads");
+                + "; the default is twice the number of threads, at least 4");
       }
       this.prefetch = workflows;
       return this;
@@ -172,6 +174,10 @@ public final class WorkerPool implements AutoCloseable {
       return this;
     }
 
+    private static int defaultPrefetch(int threads) {
+      return Math.max(4, 2 * threads);
+    }
+
     /**
      * Starts the pool: its row in {@code fs_worker} is written, then it claims work.
      *
@@ -184,8 +190,10 @@ public final class WorkerPool implements AutoCloseable {
               flowstate,
               threads,
               pollInterval,
-              batchSize < 0 ? threads + (prefetch < 0 ? threads : prefetch) : batchSize,
-              prefetch < 0 ? threads : prefetch,
+              batchSize < 0
+                  ? threads + (prefetch < 0 ? defaultPrefetch(threads) : prefetch)
+                  : batchSize,
+              prefetch < 0 ? defaultPrefetch(threads) : prefetch,
               shutdownTimeout);
       pool.begin();
       return pool;
@@ -245,7 +253,7 @@ public final class WorkerPool implements AutoCloseable {
     this.pollInterval = pollInterval;
     this.batchSize = batchSize;
     this.prefetch = prefetch;
-    this.lowWater = Math.min(prefetch, threads / 2);
+    this.lowWater = Math.min(prefetch, Math.max(threads / 2, prefetch / 4));
     this.shutdownTimeout = shutdownTimeout;
     this.idle = new Semaphore(threads + prefetch);
     int pool = POOLS.incrementAndGet();

@@ -828,7 +828,8 @@ abstract class WorkerPoolContract extends DatabaseTest {
     assertThatThrownBy(() -> builder.prefetch(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "prefetch must be between 0 and 10000, got -1; the default is the number of threads");
+            "prefetch must be between 0 and 10000, got -1; the default is twice the number of"
+                + " threads, at least 4");
     assertThatThrownBy(() -> builder.shutdownTimeout(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("shutdownTimeout must be zero or more, got PT-1S; the default is 30 s");

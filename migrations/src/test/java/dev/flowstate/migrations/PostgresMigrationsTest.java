@@ -55,6 +55,51 @@ class PostgresMigrationsTest extends MigrationsContract {
     }
   }
 
+  /**
+   * V8 and V9: run-time updates can be HOT (room in each page; the object status index gone) and
+   * the workflow indexes hold only the rows their queries look for, so an ended workflow
+   * (COMPLETED, no owner, nothing due) is in none of them; the claim still finds RUNNING and due
+   * rows by index.
+   */
+  @Test
+  void workflowIndexes_arePartial_andTablesLeaveRoomForHotUpdates() throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = ?"
+                    + " AND tablename = 'fs_workflow' AND indexname <> 'fs_workflow_pk'"
+                    + " ORDER BY indexname")) {
+      p.setString(1, schema);
+      java.util.List<String> indexes = new java.util.ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          String def = r.getString(2);
+          indexes.add(r.getString(1) + " " + def.substring(def.indexOf(" USING ") + 7));
+        }
+      }
+      assertThat(indexes)
+          .containsExactly(
+              "fs_workflow_due_ix btree (resume_at) WHERE (resume_at IS NOT NULL)",
+              "fs_workflow_owner_ix btree (owner) WHERE (owner IS NOT NULL)",
+              "fs_workflow_status_ix btree (status) WHERE ((status)::text <> 'COMPLETED'::text)");
+    }
+    try (Connection c = connect();
+        PreparedStatement p =
+            c.prepareStatement(
+                "SELECT c.relname, array_to_string(c.reloptions, ',') FROM pg_class c"
+                    + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ?"
+                    + " AND c.relname IN ('fs_workflow', 'fs_object') ORDER BY c.relname")) {
+      p.setString(1, schema);
+      java.util.List<String> options = new java.util.ArrayList<>();
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          options.add(r.getString(1) + " " + r.getString(2));
+        }
+      }
+      assertThat(options).containsExactly("fs_object fillfactor=80", "fs_workflow fillfactor=80");
+    }
+  }
+
   @Test
   void applicationsOwnFlyway_canRunOurLocationWithOurPlaceholders() throws SQLException {
     String own = schema + "_app";
