@@ -737,9 +737,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         id,
         "",
         em -> {
-          store.insertWorkflow(em, row);
-          // a row inserted by this transaction has no objects yet: nothing to count
-          store.insertObjects(em, id, 0, objects.size(), i -> json(objects.get(i), i), now);
+          store.insertNew(em, row, objects.size(), i -> json(objects.get(i), i), now);
         });
   }
 

@@ -66,6 +66,21 @@ interface Dialect {
     return null;
   }
 
+  /**
+   * Inserts a new workflow row (version 0) and its objects ({@code INITIAL}, positions from 0) in
+   * one statement where the database can.
+   *
+   * @param objects each object's JSON, in order
+   * @return false if this database cannot (the caller persists the entities)
+   */
+  default boolean insertNew(
+      EntityManager em,
+      WorkflowEntity row,
+      int count,
+      java.util.function.IntFunction<String> objects) {
+    return false;
+  }
+
   static Dialect of(Store store) {
     return store.postgres() ? new PostgresDialect(store) : new StandardDialect();
   }

@@ -97,38 +97,37 @@ final class PostgresDialect implements Dialect {
     boolean marking = markRunning >= 0;
     boolean runs = history && !pending.isEmpty();
     Object[][] runColumns = runs ? runs(em, pending) : null;
-    String json;
-    String payload;
-    try {
-      json = row.extraData == null ? null : store.mapper().writeValueAsString(row.extraData);
-      payload = row.haltPayload == null ? null : store.mapper().writeValueAsString(row.haltPayload);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new StoreException(
-          "workflow " + row.id + ": extra data or halt payload cannot be written as JSON", e);
-    }
+    String json = json(row.extraData, row.id);
+    String payload = json(row.haltPayload, row.id);
+    // one object ended and/or the next marked (durable mode) in scalar parameters: the planner
+    // then knows it is one row each and keeps one generic plan per connection, where the arrays'
+    // unknown length made it plan every execution anew (as long as executing it)
+    ObjectEnd ended = pending.size() == 1 ? pending.get(0) : null;
+    boolean scalar = pending.isEmpty() || (ended != null && ended.pos() != markRunning);
+    String sql =
+        "WITH w AS (UPDATE "
+            + store.table("fs_workflow")
+            + " SET status = ?, ended_by = ?, token_pos = ?, callback_pos = ?::jsonb,"
+            + " extra_data = ?::jsonb, halt_message = ?, halt_action = ?,"
+            + " halt_payload = ?::jsonb, last_error = ?, modified_at = ?::timestamptz,"
+            + " owner = ?, lease_until = ?::timestamptz, resume_at = ?::timestamptz,"
+            + " stalled_since = NULL, stalled_task = NULL, version = version + 1"
+            + " WHERE id = ? AND version = ? AND (owner IS NULL OR owner = ?"
+            + " OR lease_until IS NULL OR lease_until < ?::timestamptz) RETURNING id)"
+            + (scalar
+                ? scalarObjects(ended != null, marking, runs)
+                : ", objs AS ("
+                    + objectUpdate(marking, WRITTEN, true)
+                    + ")"
+                    + (runs
+                        ? ", h AS (" + historyInsert(" WHERE EXISTS (SELECT 1 FROM w)") + ")"
+                        : "")
+                    + " SELECT (SELECT count(*) FROM w), (SELECT count(*) FROM objs),"
+                    + " (SELECT was FROM objs WHERE mark)");
     Committed[] result = new Committed[1];
     em.unwrap(Session.class)
         .doWork(
             connection -> {
-              String written = " AND EXISTS (SELECT 1 FROM w)";
-              String sql =
-                  "WITH w AS (UPDATE "
-                      + store.table("fs_workflow")
-                      + " SET status = ?, ended_by = ?, token_pos = ?, callback_pos = ?::jsonb,"
-                      + " extra_data = ?::jsonb, halt_message = ?, halt_action = ?,"
-                      + " halt_payload = ?::jsonb, last_error = ?, modified_at = ?::timestamptz,"
-                      + " owner = ?, lease_until = ?::timestamptz, resume_at = ?::timestamptz,"
-                      + " stalled_since = NULL, stalled_task = NULL, version = version + 1"
-                      + " WHERE id = ? AND version = ? AND (owner IS NULL OR owner = ?"
-                      + " OR lease_until IS NULL OR lease_until < ?::timestamptz) RETURNING id),"
-                      + " objs AS ("
-                      + objectUpdate(marking, written, true)
-                      + ")"
-                      + (runs
-                          ? ", h AS (" + historyInsert(" WHERE EXISTS (SELECT 1 FROM w)") + ")"
-                          : "")
-                      + " SELECT (SELECT count(*) FROM w), (SELECT count(*) FROM objs),"
-                      + " (SELECT was FROM objs WHERE mark)";
               try (PreparedStatement save = connection.prepareStatement(sql)) {
                 int p = 1;
                 save.setString(p++, row.status.name());
@@ -148,10 +147,35 @@ final class PostgresDialect implements Dialect {
                 save.setLong(p++, row.version);
                 save.setString(p++, me);
                 save.setString(p++, text(now));
-                p = rows.bind(connection, save, p);
-                save.setObject(p++, row.id);
-                if (runs) {
-                  bindRuns(connection, save, p, row.id, runColumns);
+                if (scalar) {
+                  if (ended != null) {
+                    save.setString(p++, ended.status() == null ? null : ended.status().name());
+                    save.setString(p++, ended.data());
+                    save.setString(p++, json(ended.callbackPos()));
+                    save.setString(p++, ended.errorText());
+                    save.setString(p++, ended.endedAt().toString());
+                    save.setObject(p++, row.id);
+                    save.setInt(p++, ended.pos());
+                  }
+                  if (marking) {
+                    save.setString(p++, text(row.modifiedAt));
+                    save.setObject(p++, row.id);
+                    save.setInt(p++, markRunning);
+                  }
+                  if (runs) { // id, workflow, pos, started, ended, outcome, callback, message
+                    save.setLong(p++, (Long) runColumns[0][0]);
+                    save.setObject(p++, row.id);
+                    save.setInt(p++, (Integer) runColumns[1][0]);
+                    for (int column = 2; column < runColumns.length; column++) {
+                      save.setString(p++, (String) runColumns[column][0]);
+                    }
+                  }
+                } else {
+                  p = rows.bind(connection, save, p);
+                  save.setObject(p++, row.id);
+                  if (runs) {
+                    bindRuns(connection, save, p, row.id, runColumns);
+                  }
                 }
                 try (java.sql.ResultSet counts = save.executeQuery()) {
                   counts.next();
@@ -167,6 +191,141 @@ final class PostgresDialect implements Dialect {
               }
             });
     return result[0];
+  }
+
+  private static final String WRITTEN = " AND EXISTS (SELECT 1 FROM w)";
+
+  /** Objects a new workflow's one statement takes; more go through Hibernate's batches. */
+  private static final int INSERTED_AT_ONCE = 1_000;
+
+  /*
+   * The workflow row and its objects in one statement (a submit's one round trip), each object's
+   * id from Hibernate's own pooled generator, so ids never collide with rows Hibernate inserts.
+   */
+  @Override
+  public boolean insertNew(
+      EntityManager em,
+      WorkflowEntity row,
+      int count,
+      java.util.function.IntFunction<String> objects) {
+    if (count > INSERTED_AT_ONCE) {
+      return false;
+    }
+    Long[] ids = new Long[count];
+    String[] data = new String[count];
+    SessionImplementor session = em.unwrap(SessionImplementor.class);
+    BeforeExecutionGenerator generator = generator(session, ObjectEntity.class);
+    for (int i = 0; i < count; i++) {
+      ids[i] = (Long) generator.generate(session, null, null, EventType.INSERT);
+      data[i] = objects.apply(i);
+    }
+    String extra = json(row.extraData, row.id);
+    String payload = json(row.haltPayload, row.id);
+    session.doWork(
+        connection -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "WITH w AS (INSERT INTO "
+                      + store.table("fs_workflow")
+                      + " (id, definition_name, definition_fingerprint, status, token_pos,"
+                      + " callback_pos, extra_data, halt_message, halt_action, halt_payload,"
+                      + " last_error, ended_by, owner, lease_until, resume_at, stalled_since,"
+                      + " stalled_task, version, created_at, modified_at) VALUES (?, ?, ?, ?, ?,"
+                      + " ?::jsonb, ?::jsonb, ?, ?, ?::jsonb, ?, ?, ?, ?::timestamptz,"
+                      + " ?::timestamptz, ?::timestamptz, ?, 0, ?::timestamptz, ?::timestamptz)"
+                      + " RETURNING id) INSERT INTO "
+                      + store.table("fs_object")
+                      + " (id, workflow_id, pos, status, data, source_data, version, created_at,"
+                      + " modified_at) SELECT v.id, w.id, v.n - 1, 'INITIAL', v.data::jsonb,"
+                      + " v.data::jsonb, 0, ?::timestamptz, ?::timestamptz"
+                      + " FROM w, unnest(?::int8[], ?::text[]) WITH ORDINALITY AS v(id, data, n)")) {
+            int p = 1;
+            insert.setObject(p++, row.id);
+            insert.setString(p++, row.definitionName);
+            insert.setString(p++, row.definitionFingerprint);
+            insert.setString(p++, row.status.name());
+            insert.setInt(p++, row.tokenPos);
+            insert.setString(p++, json(row.callbackPos));
+            insert.setString(p++, extra);
+            insert.setString(p++, row.haltMessage);
+            insert.setString(p++, row.haltAction);
+            insert.setString(p++, payload);
+            insert.setString(p++, row.lastError);
+            insert.setString(p++, row.endedBy == null ? null : row.endedBy.name());
+            insert.setString(p++, row.owner);
+            insert.setString(p++, text(row.leaseUntil));
+            insert.setString(p++, text(row.resumeAt));
+            insert.setString(p++, text(row.stalledSince));
+            insert.setString(p++, row.stalledTask);
+            insert.setString(p++, text(row.createdAt));
+            insert.setString(p++, text(row.modifiedAt));
+            insert.setString(p++, text(row.createdAt));
+            insert.setString(p++, text(row.modifiedAt));
+            insert.setArray(p++, connection.createArrayOf("int8", ids));
+            insert.setArray(p, connection.createArrayOf("text", data));
+            insert.executeUpdate();
+          }
+        });
+    return true;
+  }
+
+  private static BeforeExecutionGenerator generator(SessionImplementor session, Class<?> entity) {
+    return (BeforeExecutionGenerator)
+        session.getFactory().getMappingMetamodel().getEntityDescriptor(entity).getGenerator();
+  }
+
+  /** A JSON column's value as Hibernate writes it, with the same mapper. */
+  private String json(Object value, UUID id) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return store.mapper().writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new StoreException(
+          "workflow " + id + ": extra data or halt payload cannot be written as JSON", e);
+    }
+  }
+
+  /**
+   * The objects' part of {@link #commit} for at most one ended object ({@code e}: 7 parameters),
+   * one marked RUNNING ({@code m}: 3, with the status it had) and the ended one's history row
+   * ({@code h}: 8), then the counts: rows written, objects written, the marked one's status.
+   */
+  private String scalarObjects(boolean ended, boolean marking, boolean runs) {
+    String objects = store.table("fs_object");
+    return (ended
+            ? ", e AS (UPDATE "
+                + objects
+                + " o SET status = COALESCE(?, o.status), data = COALESCE(?::jsonb, o.data),"
+                + " callback_pos = ?::jsonb, error_text = ?, modified_at = ?::timestamptz,"
+                + " version = o.version + 1 WHERE o.workflow_id = ? AND o.pos = ?"
+                + WRITTEN
+                + " RETURNING 1)"
+            : "")
+        + (marking
+            ? ", m AS (UPDATE "
+                + objects
+                + " o SET status = 'RUNNING', modified_at = ?::timestamptz,"
+                + " version = o.version + 1 FROM "
+                + objects
+                + " old WHERE o.workflow_id = ? AND o.pos = ? AND old.id = o.id"
+                + WRITTEN
+                + " RETURNING old.status AS was)"
+            : "")
+        + (runs
+            ? ", h AS (INSERT INTO "
+                + store.table("fs_object_run")
+                + " (id, workflow_id, pos, started_at, ended_at, outcome, callback_pos, message)"
+                + " SELECT ?, ?, ?, ?::timestamptz, ?::timestamptz, ?, ?::jsonb, ?"
+                + " WHERE EXISTS (SELECT 1 FROM w))"
+            : "")
+        + " SELECT (SELECT count(*) FROM w), "
+        + (ended ? "(SELECT count(*) FROM e)" : "0")
+        + " + "
+        + (marking ? "(SELECT count(*) FROM m)" : "0")
+        + ", "
+        + (marking ? "(SELECT was FROM m)" : "NULL");
   }
 
   private static String text(java.time.Instant at) {
@@ -296,13 +455,7 @@ final class PostgresDialect implements Dialect {
   /** History columns, one array each: id, pos, started, ended, outcome, callbackPos, message. */
   private static Object[][] runs(EntityManager em, List<ObjectEnd> pending) {
     SessionImplementor session = em.unwrap(SessionImplementor.class);
-    BeforeExecutionGenerator ids =
-        (BeforeExecutionGenerator)
-            session
-                .getFactory()
-                .getMappingMetamodel()
-                .getEntityDescriptor(ObjectRunEntity.class)
-                .getGenerator();
+    BeforeExecutionGenerator ids = generator(session, ObjectRunEntity.class);
     int n = pending.size();
     Object[][] columns = {
       new Long[n],

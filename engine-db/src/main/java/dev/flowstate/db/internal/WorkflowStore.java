@@ -115,6 +115,19 @@ public final class WorkflowStore {
     em.flush();
   }
 
+  /**
+   * Inserts a new workflow row (its version becomes 0) and its {@code count} objects, {@code
+   * INITIAL}: one statement where the database allows.
+   */
+  public void insertNew(
+      EntityManager em, WorkflowEntity row, int count, IntFunction<String> json, Instant now) {
+    row.version = 0;
+    if (!dialect.insertNew(em, row, count, json)) {
+      insertWorkflow(em, row);
+      insertObjects(em, row.id, 0, count, json, now);
+    }
+  }
+
   /** The row names nobody, this engine, or an owner whose lease has ended. */
   private static final String FENCE =
       " and (w.owner is null or w.owner = :me or w.leaseUntil is null or w.leaseUntil < :now)";
