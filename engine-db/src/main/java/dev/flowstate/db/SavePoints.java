@@ -780,7 +780,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     int index = ended.pos();
     boolean yielding = yieldRequested && index + 1 < objects.size();
     if (checkpointEvery > 1 && !yielding) {
-      if (pending.size() >= checkpointEvery) {
+      // the last object's checkpoint is the run's end, which follows at once: one commit, not two
+      if (pending.size() >= checkpointEvery && index + 1 < objects.size()) {
         row.tokenPos = index;
         row.callbackPos = FIRST_TASK;
         commit(engine, -1);

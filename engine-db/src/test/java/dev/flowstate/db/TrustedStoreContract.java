@@ -112,6 +112,22 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(rows("SELECT status FROM fs_object")).containsOnly("COMPLETED").hasSize(7);
   }
 
+  /** A checkpoint that falls on the last object is the run's end: one commit, not two. */
+  @Test
+  void checkpointRun_whoseLastCheckpointIsItsLastObject_commitsItWithTheEnd() throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(Task.named("inc", (d, e) -> d.n++)));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
+    engine.setCheckpointEvery(3);
+    int before = faults.commits();
+
+    engine.process(Doc.docs("A", "B", "C", "D", "E", "F"));
+
+    // the start, after C, and the end (with D, E and F)
+    assertThat(faults.commits() - before).isEqualTo(3);
+    assertThat(rows("SELECT status FROM fs_object")).containsOnly("COMPLETED").hasSize(6);
+    assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("COMPLETED | 5");
+  }
+
   // ------------------------------------------------------------------ a save fails
 
   enum Action {
