@@ -94,7 +94,9 @@ class BookingApplicationTest {
     Info.Builder info = new Info.Builder();
     context.getBean("flowstateInfoContributor", InfoContributor.class).contribute(info);
     Map<?, ?> flowstateInfo = (Map<?, ?>) info.build().get("flowstate");
-    assertEquals("8", flowstateInfo.get("schemaVersion")); // flowstate's latest migration
+    assertEquals( // flowstate's latest migration
+        String.valueOf(dev.flowstate.migrations.FlowstateMigrations.LATEST_VERSION),
+        flowstateInfo.get("schemaVersion"));
     assertTrue(((Map<?, ?>) flowstateInfo.get("definitions")).containsKey("booking"));
 
     double before = completedRuns();
