@@ -93,7 +93,6 @@ final class PostgresDialect implements Dialect {
       List<ObjectEnd> pending,
       boolean history,
       int markRunning) {
-    ObjectRows rows = new ObjectRows(pending, markRunning, row.modifiedAt);
     boolean marking = markRunning >= 0;
     boolean runs = history && !pending.isEmpty();
     Object[][] runColumns = runs ? runs(em, pending) : null;
@@ -104,6 +103,7 @@ final class PostgresDialect implements Dialect {
     // unknown length made it plan every execution anew (as long as executing it)
     ObjectEnd ended = pending.size() == 1 ? pending.get(0) : null;
     boolean scalar = pending.isEmpty() || (ended != null && ended.pos() != markRunning);
+    ObjectRows rows = scalar ? null : new ObjectRows(pending, markRunning, row.modifiedAt);
     String sql =
         "WITH w AS (UPDATE "
             + store.table("fs_workflow")
@@ -119,9 +119,7 @@ final class PostgresDialect implements Dialect {
                 : ", objs AS ("
                     + objectUpdate(marking, WRITTEN, true)
                     + ")"
-                    + (runs
-                        ? ", h AS (" + historyInsert(" WHERE EXISTS (SELECT 1 FROM w)") + ")"
-                        : "")
+                    + (runs ? ", h AS (" + historyInsert(WHERE_WRITTEN) + ")" : "")
                     + " SELECT (SELECT count(*) FROM w), (SELECT count(*) FROM objs),"
                     + " (SELECT was FROM objs WHERE mark)");
     Committed[] result = new Committed[1];
@@ -180,7 +178,18 @@ final class PostgresDialect implements Dialect {
                 try (java.sql.ResultSet counts = save.executeQuery()) {
                   counts.next();
                   boolean rowWritten = counts.getLong(1) == 1;
-                  if (rowWritten) {
+                  if (rowWritten && scalar) {
+                    int expected = (ended != null ? 1 : 0) + (marking ? 1 : 0);
+                    if (counts.getLong(2) != expected) {
+                      throw missing(
+                          row.id,
+                          ended == null
+                              ? new Integer[] {markRunning}
+                              : marking
+                                  ? new Integer[] {ended.pos(), markRunning}
+                                  : new Integer[] {ended.pos()});
+                    }
+                  } else if (rowWritten) {
                     rows.check(row.id, (int) counts.getLong(2));
                   }
                   String before = counts.getString(3);
@@ -193,7 +202,10 @@ final class PostgresDialect implements Dialect {
     return result[0];
   }
 
+  /** The objects' and history's condition in {@link #commit}: the workflow row was written. */
   private static final String WRITTEN = " AND EXISTS (SELECT 1 FROM w)";
+
+  private static final String WHERE_WRITTEN = " WHERE EXISTS (SELECT 1 FROM w)";
 
   /** Objects a new workflow's one statement takes; more go through Hibernate's batches. */
   private static final int INSERTED_AT_ONCE = 1_000;
@@ -318,7 +330,8 @@ final class PostgresDialect implements Dialect {
                 + store.table("fs_object_run")
                 + " (id, workflow_id, pos, started_at, ended_at, outcome, callback_pos, message)"
                 + " SELECT ?, ?, ?, ?::timestamptz, ?::timestamptz, ?, ?::jsonb, ?"
-                + " WHERE EXISTS (SELECT 1 FROM w))"
+                + WHERE_WRITTEN
+                + ")"
             : "")
         + " SELECT (SELECT count(*) FROM w), "
         + (ended ? "(SELECT count(*) FROM e)" : "0")
@@ -442,14 +455,18 @@ final class PostgresDialect implements Dialect {
 
     void check(UUID id, int updated) {
       if (updated != n) {
-        throw new StoreException(
-            "workflow "
-                + id
-                + " has no stored object at some of the positions "
-                + java.util.Arrays.toString(pos)
-                + "; were the objects replaced by a longer list in restart(...)?");
+        throw missing(id, pos);
       }
     }
+  }
+
+  private static StoreException missing(UUID id, Integer[] positions) {
+    return new StoreException(
+        "workflow "
+            + id
+            + " has no stored object at some of the positions "
+            + java.util.Arrays.toString(positions)
+            + "; were the objects replaced by a longer list in restart(...)?");
   }
 
   /** History columns, one array each: id, pos, started, ended, outcome, callbackPos, message. */
