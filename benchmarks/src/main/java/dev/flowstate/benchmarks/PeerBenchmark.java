@@ -177,6 +177,8 @@ public final class PeerBenchmark {
             HikariDataSource pool = pool(threads);
             double seconds;
             long[] before;
+            long[] cpuBefore;
+            long[] cpuAfter;
             try {
               system.prepare(pool);
               if (mode.equals("drain")) {
@@ -185,7 +187,9 @@ public final class PeerBenchmark {
               pool.getHikariPoolMXBean().softEvictConnections();
               Thread.sleep(500);
               before = stats(system.tables());
+              cpuBefore = cpu();
               seconds = system.run(pool, threads, jobs, objects, mode.equals("sustained"));
+              cpuAfter = cpu();
             } finally {
               pool.close();
             }
@@ -197,11 +201,14 @@ public final class PeerBenchmark {
             details[column] =
                 String.format(
                     Locale.ROOT,
-                    "%,.0f/s (%.1f commits/job, %.1f kB WAL/job, HOT %s)",
+                    "%,.0f/s (%.1f commits/job, %.1f kB WAL/job, HOT %s, CPU µs/job %.0f JVM"
+                        + " + %.0f other)",
                     rates[column],
                     (after[0] - before[0]) / (double) jobs,
                     (after[3] - before[3]) / 1024.0 / jobs,
-                    updates == 0 ? "-" : Math.round(100.0 * hot / updates) + " %");
+                    updates == 0 ? "-" : Math.round(100.0 * hot / updates) + " %",
+                    (cpuAfter[0] - cpuBefore[0]) / 1e3 / jobs,
+                    ((cpuAfter[1] - cpuBefore[1]) - (cpuAfter[0] - cpuBefore[0])) / 1e3 / jobs);
           }
           String row =
               String.format(
@@ -227,6 +234,27 @@ public final class PeerBenchmark {
             + " | flowstate / db-scheduler | flowstate / raw |");
     java.lang.System.out.println("|---|---|---|---|---|---|---|---|");
     rows.forEach(java.lang.System.out::println);
+  }
+
+  /**
+   * CPU nanoseconds spent so far by this JVM and by the whole machine (from {@code /proc/stat}; on
+   * this machine the rest is the database): where a job's cost lies.
+   */
+  private static long[] cpu() throws java.io.IOException {
+    long jvm =
+        ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
+    String[] f =
+        java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat"))
+            .get(0)
+            .trim()
+            .split("\\s+");
+    long ticks = 0;
+    for (int i : new int[] {1, 2, 3, 6, 7}) { // user nice system irq softirq
+      ticks += Long.parseLong(f[i]);
+    }
+    return new long[] {jvm, ticks * 10_000_000L}; // USER_HZ = 100
   }
 
   private static int[] ints(String list) {

@@ -397,7 +397,11 @@ public final class WorkerPool implements AutoCloseable {
         idle.acquireUninterruptibly(); // free: only the claimer takes permits
         claimed.incrementAndGet();
         try {
-          workers.execute(new Claimed(claim, claimedAt, preloaded.get(claim.id())));
+          workers.execute(
+              new Claimed(
+                  claim,
+                  claimedAt,
+                  claim.preloaded() != null ? claim.preloaded() : preloaded.get(claim.id())));
         } catch (java.util.concurrent.RejectedExecutionException closed) {
           handBack(claim); // close() shut the threads down while this claim was on its way
         }
@@ -422,11 +426,17 @@ public final class WorkerPool implements AutoCloseable {
    * wrong with a row edited by hand).
    */
   private Map<UUID, WorkflowStore.Preloaded> preload(List<Claim> claims) {
-    if (claims.isEmpty()) {
+    // on PostgreSQL the claim returned them; a row it could not decode is read by its run
+    List<UUID> unread =
+        claims.stream()
+            .filter(c -> c.preloaded() == null && !store.claimReturnsRows())
+            .map(Claim::id)
+            .toList();
+    if (unread.isEmpty()) {
       return Map.of();
     }
     try {
-      return store.preload(claims.stream().map(Claim::id).toList());
+      return store.preload(unread);
     } catch (RuntimeException e) {
       LOG.debug("worker pool {}: claimed rows not read ahead: {}", name, e.toString());
       return Map.of();

@@ -10,11 +10,14 @@ import java.util.UUID;
  * @param started whether the claim also wrote the run's first save point (a {@code NEW} workflow
  *     marked {@code RUNNING} at its first object, object 0 marked {@code RUNNING}), which its run
  *     then does not write again
+ * @param preloaded the row and objects as the claim left them, when the claim's statement returned
+ *     them (PostgreSQL), else null: the pool reads them for the batch
  */
-public record Claim(UUID id, String definitionName, boolean started) {
+public record Claim(
+    UUID id, String definitionName, boolean started, WorkflowStore.Preloaded preloaded) {
 
-  /** A claim that wrote no save point. */
+  /** A claim that wrote no save point and returned nothing to run with. */
   public Claim(UUID id, String definitionName) {
-    this(id, definitionName, false);
+    this(id, definitionName, false, null);
   }
 }

@@ -84,4 +84,13 @@ interface Dialect {
   static Dialect of(Store store) {
     return store.postgres() ? new PostgresDialect(store) : new StandardDialect();
   }
+
+  /**
+   * Whether {@link #claim} returns each claimed row with its objects ({@link Claim#preloaded()}),
+   * so that no read is needed between the claim and the run; a row it could not decode then comes
+   * back without them and is read by its run.
+   */
+  default boolean claimReturnsRows() {
+    return false;
+  }
 }

@@ -514,6 +514,11 @@ final class PostgresDialect implements Dialect {
    * with a hundred thousand waiting; the update names the owner and moves the version on.
    */
   @Override
+  public boolean claimReturnsRows() {
+    return true;
+  }
+
+  @Override
   public List<Claim> claim(
       EntityManager em,
       String owner,
@@ -531,9 +536,9 @@ final class PostgresDialect implements Dialect {
                 bind(claim, owner, limit, now, until, definitions, stamp);
                 try (java.sql.ResultSet rows = claim.executeQuery()) {
                   while (rows.next()) {
+                    UUID id = rows.getObject(1, UUID.class);
                     claimed.add(
-                        new Claim(
-                            rows.getObject(1, UUID.class), rows.getString(2), rows.getBoolean(3)));
+                        new Claim(id, rows.getString(2), rows.getBoolean(3), claimedRow(id, rows)));
                   }
                 }
               }
@@ -611,7 +616,79 @@ final class PostgresDialect implements Dialect {
         + " modified_at = CASE WHEN w.id IN (SELECT workflow_id FROM started) THEN ?"
         + " ELSE w.modified_at END"
         + " FROM chosen WHERE w.id = chosen.id"
-        + " RETURNING w.id, w.definition_name, w.id IN (SELECT workflow_id FROM started)";
+        + " RETURNING w.id, w.definition_name, w.id IN (SELECT workflow_id FROM started), "
+        // what the run needs, so that it starts without a read of its own: the row as updated,
+        // the object count (positions are 0..n-1) and, for a small workflow, its objects' JSON
+        + ROW_COLUMNS
+        + ", (SELECT max(o.pos) + 1 FROM "
+        + objects
+        + " o WHERE o.workflow_id = w.id), (SELECT array_agg(o.data::text ORDER BY o.pos) FROM "
+        + objects
+        + " o WHERE o.workflow_id = w.id AND o.pos >= 0 AND o.pos < "
+        + WorkflowStore.PRELOADED_OBJECTS
+        + ")";
+  }
+
+  /** The workflow columns the claim returns, in {@link #claimedRow}'s order (from column 4). */
+  private static final String ROW_COLUMNS =
+      "w.definition_fingerprint, w.status, w.token_pos, w.callback_pos::text, w.extra_data::text,"
+          + " w.halt_message, w.halt_action, w.halt_payload::text, w.last_error, w.ended_by,"
+          + " w.owner, w.lease_until, w.resume_at, w.stalled_since, w.stalled_task, w.version,"
+          + " w.created_at, w.modified_at";
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<List<Integer>> POSITIONS =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> EXTRA =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  /**
+   * The claimed row as Hibernate would have read it (detached, as a read in its own session leaves
+   * it), with its object count and small workflows' objects; null when a column does not decode (a
+   * row edited by hand): the run then reads the row itself and names what is wrong with it.
+   */
+  private WorkflowStore.Preloaded claimedRow(UUID id, java.sql.ResultSet r)
+      throws java.sql.SQLException {
+    WorkflowEntity row = new WorkflowEntity();
+    row.id = id;
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper mapper = store.mapper();
+      row.definitionName = r.getString(2);
+      row.definitionFingerprint = r.getString(4);
+      row.status = dev.flowstate.db.WorkflowStatus.valueOf(r.getString(5));
+      row.tokenPos = r.getInt(6);
+      row.callbackPos = mapper.readValue(r.getString(7), POSITIONS);
+      String extra = r.getString(8);
+      row.extraData = extra == null ? null : mapper.readValue(extra, EXTRA);
+      row.haltMessage = r.getString(9);
+      row.haltAction = r.getString(10);
+      String payload = r.getString(11);
+      row.haltPayload = payload == null ? null : mapper.readTree(payload);
+      row.lastError = r.getString(12);
+      String endedBy = r.getString(13);
+      row.endedBy = endedBy == null ? null : EndedBy.valueOf(endedBy);
+      row.owner = r.getString(14);
+      row.leaseUntil = instant(r, 15);
+      row.resumeAt = instant(r, 16);
+      row.stalledSince = instant(r, 17);
+      row.stalledTask = r.getString(18);
+      row.version = r.getLong(19);
+      row.createdAt = instant(r, 20);
+      row.modifiedAt = instant(r, 21);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+      return null;
+    }
+    int count = r.getInt(22); // 0 when there is no object (SQL NULL)
+    java.sql.Array array = r.getArray(23);
+    String[] data = array == null ? new String[0] : (String[]) array.getArray();
+    // positions are unique and not negative: as many as the count means exactly 0..count-1
+    boolean complete = count <= WorkflowStore.PRELOADED_OBJECTS && data.length == count;
+    return new WorkflowStore.Preloaded(row, count, complete ? data : null);
+  }
+
+  private static java.time.Instant instant(java.sql.ResultSet r, int column)
+      throws java.sql.SQLException {
+    java.time.OffsetDateTime at = r.getObject(column, java.time.OffsetDateTime.class);
+    return at == null ? null : at.toInstant();
   }
 
   private static void bind(

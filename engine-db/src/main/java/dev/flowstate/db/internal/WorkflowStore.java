@@ -280,6 +280,11 @@ public final class WorkflowStore {
         em -> dialect.claim(em, owner, limit, now, until, definitions, stamp));
   }
 
+  /** Whether a claim returns what its runs need to start (see {@link Dialect#claimReturnsRows}). */
+  public boolean claimReturnsRows() {
+    return dialect.claimReturnsRows();
+  }
+
   /**
    * The plan of a claim on PostgreSQL as {@code EXPLAIN (ANALYZE, BUFFERS)} prints it, for the
    * benchmarks; the claim runs and is rolled back.
