@@ -443,6 +443,41 @@ abstract class WorkerPoolContract extends DatabaseTest {
     assertThat(pool.stats().claimed()).isOne(); // the lease is the back-off
   }
 
+  /**
+   * A row whose JSON was edited by hand into the wrong shape: the claim (which on PostgreSQL
+   * returns the row for its run) cannot decode it, and the run reads it itself and names the
+   * column.
+   */
+  @Test
+  void workflowWithJsonOfTheWrongShape_failsItsRunNamingTheColumn() throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    UUID id = flowstate.submit("one", Doc.docs("A"));
+    try (Connection c = db.connect();
+        Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE fs_workflow SET extra_data = " + db.jsonLiteral("[1, 2]"));
+    }
+
+    WorkerPool pool = start(flowstate.workers().threads(1));
+
+    await("failed", () -> pool.stats().failed() == 1);
+    String lastError;
+    try (Connection c = db.connect(); // the workflow itself reads no more: its column, as text
+        Statement s = c.createStatement();
+        java.sql.ResultSet r = s.executeQuery("SELECT last_error FROM fs_workflow")) {
+      r.next();
+      lastError = r.getString(1);
+    }
+    assertThat(lastError)
+        .startsWith(
+            "worker pool "
+                + pool.name()
+                + " could not resume it (tried again when the lease ends):"
+                + " dev.flowstate.db.StoreException: workflow "
+                + id
+                + " cannot be read: its stored extra_data is [1");
+    assertThat(ran).isEmpty();
+  }
+
   // ------------------------------------------------------------------ due work
 
   @Test
