@@ -31,6 +31,8 @@ final class FaultyDataSource implements DataSource {
   /** Commits that went through: each is one save point's transaction. */
   private final AtomicInteger commits = new AtomicInteger();
 
+  private final AtomicInteger savepoints = new AtomicInteger();
+
   /** Connections handed out and not closed yet. */
   private final AtomicInteger open = new AtomicInteger();
 
@@ -54,6 +56,11 @@ final class FaultyDataSource implements DataSource {
   /** Every connection fails (new ones cannot be opened) until {@link #restore()}. */
   void goDown() {
     down = true;
+  }
+
+  /** How many JDBC savepoints were set since this DataSource was made. */
+  int savepoints() {
+    return savepoints.get();
   }
 
   /** How many commits went through since this DataSource was made. */
@@ -115,6 +122,9 @@ final class FaultyDataSource implements DataSource {
           Object result = invoke(connection, method, args);
           if (name.equals("commit")) {
             commits.incrementAndGet();
+          }
+          if (name.equals("setSavepoint")) {
+            savepoints.incrementAndGet();
           }
           if (result instanceof Statement statement) {
             return wrapStatement(statement, dead);

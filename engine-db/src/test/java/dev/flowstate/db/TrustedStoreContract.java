@@ -970,6 +970,55 @@ abstract class TrustedStoreContract extends DatabaseTest {
   }
 
   /**
+   * In checkpoint mode each object after the first sets one savepoint, which its first task shares
+   * (nothing was written between them), and each further task one more: a savepoint is a round trip
+   * and a subtransaction. A failed first task still takes back only its own writes.
+   */
+  @Test
+  void checkpointRun_setsOneSavepointPerObjectAndOnePerFurtherTask_andAFailedFirstTaskUndoesItsOwn()
+      throws SQLException {
+    createSideTable();
+    boolean[] failed = {false};
+    flowstate.register(
+        "booking",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "book",
+                (d, e) -> {
+                  Worker.sideInsert(e, db.schema(), "book");
+                  if (d.name.equals("C") && !failed[0]) {
+                    failed[0] = true;
+                    throw new IllegalStateException("no seat");
+                  }
+                }),
+            sideWrite("charge")));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("booking", Doc.class);
+    engine.setCheckpointEvery(10);
+    int before = faults.savepoints();
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D")))
+        .isInstanceOf(WorkflowError.class);
+
+    // A: its second task; B: the object's (shared by its first task) and its second task's; C:
+    // the object's, then its first task fails
+    assertThat(faults.savepoints() - before).isEqualTo(4);
+    assertThat(sideRows(engine.id()))
+        .containsExactly("0 | book", "0 | charge", "1 | book", "1 | charge");
+    engine.resume();
+    assertThat(sideRows(engine.id()))
+        .containsExactly(
+            "0 | book",
+            "0 | charge",
+            "1 | book",
+            "1 | charge",
+            "2 | book",
+            "2 | charge",
+            "3 | book",
+            "3 | charge");
+  }
+
+  /**
    * An unreadable row met mid-run in checkpoint mode: the objects that ended since the last commit
    * are stored COMPLETED, so their writes through the run's transaction commit with them; once the
    * row is corrected, resume() runs the rest and every write lands once.
