@@ -531,11 +531,10 @@ final class PostgresDialect implements Dialect {
     em.unwrap(Session.class)
         .doWork(
             connection -> {
-              pinClaimPlan(connection);
               try (PreparedStatement claim =
-                  connection.prepareStatement(claimSql(definitions.size()))) {
+                  connection.prepareStatement(PIN_PLAN + claimSql(definitions.size()))) {
                 bind(claim, owner, limit, now, until, definitions, stamp);
-                try (java.sql.ResultSet rows = claim.executeQuery()) {
+                try (java.sql.ResultSet rows = pinnedResult(claim)) {
                   while (rows.next()) {
                     UUID id = rows.getObject(1, UUID.class);
                     claimed.add(
@@ -559,12 +558,11 @@ final class PostgresDialect implements Dialect {
     em.unwrap(Session.class)
         .doWork(
             connection -> {
-              pinClaimPlan(connection);
               try (PreparedStatement explain =
                   connection.prepareStatement(
-                      "EXPLAIN (ANALYZE, BUFFERS) " + claimSql(definitions.size()))) {
+                      PIN_PLAN + "EXPLAIN (ANALYZE, BUFFERS) " + claimSql(definitions.size()))) {
                 bind(explain, owner, limit, now, until, definitions, now);
-                try (java.sql.ResultSet rows = explain.executeQuery()) {
+                try (java.sql.ResultSet rows = pinnedResult(explain)) {
                   while (rows.next()) {
                     plan.append(rows.getString(1)).append('\n');
                   }
@@ -580,12 +578,25 @@ final class PostgresDialect implements Dialect {
    * claim. The planner chooses the scan when its statistics are stale (a table truncated or filled
    * since autovacuum last analyzed it: an estimate of one matching row made a 16-row claim 30 times
    * slower here), and a bitmap scan visits the heap for each dead index entry of RUNNING rows that
-   * a plain index scan marks dead once. SET LOCAL ends with the claim's transaction.
+   * a plain index scan marks dead once. SET LOCAL ends with the claim's transaction. The settings
+   * travel with the claim in one round trip (the driver sends a statement's parts together): a
+   * round trip of their own between the pool's last look at "stopping" and its claim let a closing
+   * pool claim a workflow handed back meanwhile.
    */
-  private static void pinClaimPlan(java.sql.Connection connection) throws java.sql.SQLException {
-    try (java.sql.Statement set = connection.createStatement()) {
-      set.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off");
+  private static final String PIN_PLAN =
+      "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; ";
+
+  /** The rows of a statement that begins with {@link #PIN_PLAN} (after its two settings). */
+  private static java.sql.ResultSet pinnedResult(PreparedStatement statement)
+      throws java.sql.SQLException {
+    boolean rows = statement.execute();
+    while (!rows && statement.getUpdateCount() != -1) {
+      rows = statement.getMoreResults();
     }
+    if (!rows) {
+      throw new java.sql.SQLException("the claim returned no rows, not even an empty set");
+    }
+    return statement.getResultSet();
   }
 
   private String claimSql(int definitions) {
