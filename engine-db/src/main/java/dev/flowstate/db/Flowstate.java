@@ -246,7 +246,7 @@ public final class Flowstate implements AutoCloseable {
    *     cannot be written
    */
   public <T> DbWorkflowEngine<T> newWorkflow(String name, Class<T> type) {
-    return create(name, type, List.of(), false);
+    return create(name, type, List.of());
   }
 
   /**
@@ -269,20 +269,13 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "objects must not be null; pass a List, even an empty one");
     }
-    return create(name, type, objects, false);
+    return create(name, type, objects);
   }
 
-  /**
-   * @param due whether a worker pool should run it (submit) or its creator will (newWorkflow)
-   */
-  private <T> DbWorkflowEngine<T> create(
-      String name, Class<T> type, List<? extends T> objects, boolean due) {
+  /** A new workflow its creator runs (no pool takes it until asked), stored, and its engine. */
+  private <T> DbWorkflowEngine<T> create(String name, Class<T> type, List<? extends T> objects) {
     Registered<T> registered = registered(name, type, null);
-    WorkflowEntity row = new WorkflowEntity();
-    row.id = UUID.randomUUID();
-    row.definitionName = name;
-    row.definitionFingerprint = registered.fingerprint();
-    row.resumeAt = due ? leases.now() : null;
+    WorkflowEntity row = newRow(registered, false);
     SavePoints<T> saves = savePoints(row, null);
     saves.storeNew(objects);
     DbWorkflowEngine<T> engine = engine(saves, registered.definition(), type);
@@ -291,6 +284,16 @@ public final class Flowstate implements AutoCloseable {
           new EngineState(-1, List.of(0)), null, storedObjects(saves, type, objects.size()), false);
     }
     return engine;
+  }
+
+  /** A new workflow's row of {@code registered}'s definition, due now or never. */
+  private WorkflowEntity newRow(Registered<?> registered, boolean due) {
+    WorkflowEntity row = new WorkflowEntity();
+    row.id = UUID.randomUUID();
+    row.definitionName = registered.name();
+    row.definitionFingerprint = registered.fingerprint();
+    row.resumeAt = due ? leases.now() : null;
+    return row;
   }
 
   /**
@@ -543,9 +546,11 @@ public final class Flowstate implements AutoCloseable {
       }
       typed.add(registered.type().cast(object));
     }
-    UUID id = create(registered.name(), registered.type(), typed, true).id();
+    // stored, not loaded: a submit's caller gets the id, and a pool builds the engine it runs
+    WorkflowEntity row = newRow(registered, true);
+    savePoints(row, null).storeNew(typed);
     workAvailable();
-    return id;
+    return row.id;
   }
 
   /**
