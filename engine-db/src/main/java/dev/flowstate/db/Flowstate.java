@@ -530,6 +530,16 @@ public final class Flowstate implements AutoCloseable {
   }
 
   private <T> UUID submitTyped(Registered<T> registered, List<?> objects) {
+    List<T> typed = typed(registered, objects, "");
+    // stored, not loaded: a submit's caller gets the id, and a pool builds the engine it runs
+    WorkflowEntity row = newRow(registered, true);
+    savePoints(row, null).storeNew(typed);
+    workAvailable();
+    return row.id;
+  }
+
+  /** The objects as the definition's type; {@code which} names the workflow in a message. */
+  private static <T> List<T> typed(Registered<T> registered, List<?> objects, String which) {
     List<T> typed = new java.util.ArrayList<>(objects.size());
     for (int i = 0; i < objects.size(); i++) {
       Object object = objects.get(i);
@@ -537,6 +547,7 @@ public final class Flowstate implements AutoCloseable {
         throw new IllegalArgumentException(
             "object "
                 + i
+                + which
                 + " is a "
                 + object.getClass().getName()
                 + ", but definition '"
@@ -546,11 +557,56 @@ public final class Flowstate implements AutoCloseable {
       }
       typed.add(registered.type().cast(object));
     }
-    // stored, not loaded: a submit's caller gets the id, and a pool builds the engine it runs
-    WorkflowEntity row = newRow(registered, true);
-    savePoints(row, null).storeNew(typed);
+    return typed;
+  }
+
+  /**
+   * Stores many new workflows of one registered definition, as {@link #submit} does each, in one
+   * transaction: all are stored or, if one cannot be, none. Much cheaper than a submit each when
+   * work arrives in batches (an import, a nightly run): one commit for all of them.
+   *
+   * @param name the definition's name
+   * @param workflows the objects of each workflow, in order (each list as {@code submit} takes it)
+   * @return the new workflows' ids, in the order of {@code workflows}
+   * @throws StoreException if no definition has that name, or an object cannot be written; then no
+   *     workflow was stored
+   * @throws IllegalArgumentException if {@code workflows} or one of its lists is null, or holds an
+   *     object of another type; then no workflow was stored
+   */
+  public List<UUID> submitAll(String name, List<? extends List<?>> workflows) {
+    if (workflows == null) {
+      throw new IllegalArgumentException(
+          "workflows must not be null; pass a List of object lists, even an empty one");
+    }
+    Registered<?> registered = registeredByName(name);
+    return submitAllTyped(registered, workflows);
+  }
+
+  private <T> List<UUID> submitAllTyped(
+      Registered<T> registered, List<? extends List<?>> workflows) {
+    List<SavePoints<T>> saves = new java.util.ArrayList<>(workflows.size());
+    List<String[]> data = new java.util.ArrayList<>(workflows.size());
+    for (int w = 0; w < workflows.size(); w++) {
+      List<?> objects = workflows.get(w);
+      if (objects == null) {
+        throw new IllegalArgumentException(
+            "workflow "
+                + w
+                + " of submitAll has null for its objects; pass a List, even an empty one");
+      }
+      List<T> typed = typed(registered, objects, " of workflow " + w + " of submitAll");
+      SavePoints<T> save = savePoints(newRow(registered, true), null);
+      data.add(save.prepareNew(typed));
+      saves.add(save);
+    }
+    if (saves.isEmpty()) {
+      return List.of();
+    }
+    SavePoints.storeAll(store, saves, data);
     workAvailable();
-    return row.id;
+    List<UUID> ids = new java.util.ArrayList<>(saves.size());
+    saves.forEach(save -> ids.add(save.id));
+    return ids;
   }
 
   /**

@@ -726,18 +726,43 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
    * visible (status, queries) before it first runs.
    */
   void storeNew(List<? extends T> objects) {
+    String[] data = prepareNew(objects);
+    // an insert, not a save point: the row starts at version 0, which saves then expect
+    store.write(id, "", em -> store.insertNew(em, row, data.length, i -> data[i], row.createdAt));
+  }
+
+  /**
+   * The row made a new workflow's ({@code NEW}, before its first object, created now) and its
+   * objects' JSON, checked as a save checks them; nothing is written yet.
+   */
+  String[] prepareNew(List<? extends T> objects) {
     Instant now = clock.instant();
     row.status = WorkflowStatus.NEW;
     row.tokenPos = -1;
     row.callbackPos = FIRST_TASK;
     row.createdAt = now;
     row.modifiedAt = now;
-    // an insert, not a save point: the row starts at version 0, which saves then expect
+    String[] data = new String[objects.size()];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = json(objects.get(i), i);
+    }
+    return data;
+  }
+
+  /** New workflows {@link #prepareNew prepared}, stored in one transaction: all or none. */
+  static void storeAll(
+      WorkflowStore store, List<? extends SavePoints<?>> saves, List<String[]> data) {
     store.write(
-        id,
-        "",
+        saves.get(0).id,
+        " with the other "
+            + (saves.size() - 1)
+            + " workflow(s) of its submitAll (none of them was stored)",
         em -> {
-          store.insertNew(em, row, objects.size(), i -> json(objects.get(i), i), now);
+          for (int w = 0; w < saves.size(); w++) {
+            WorkflowEntity row = saves.get(w).row;
+            String[] json = data.get(w);
+            store.insertNew(em, row, json.length, i -> json[i], row.createdAt);
+          }
         });
   }
 

@@ -128,6 +128,77 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(rows("SELECT status, token_pos FROM fs_workflow")).containsExactly("COMPLETED | 5");
   }
 
+  // ------------------------------------------------------------------ submitAll
+
+  @Test
+  void submitAll_storesEveryWorkflowDueInOneCommit_andReturnsTheIdsInOrder() throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(Task.named("inc", (d, e) -> d.n++)));
+    int before = faults.commits();
+
+    List<UUID> ids =
+        flowstate.submitAll("plain", List.of(Doc.docs("A", "B"), Doc.docs("C"), List.of()));
+
+    assertThat(faults.commits() - before).isOne();
+    assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+    for (UUID id : ids) {
+      assertThat(flowstate.status(id)).contains(WorkflowStatus.NEW);
+    }
+    assertThat(
+            rows(
+                "SELECT COUNT(*) FROM fs_object WHERE workflow_id = '"
+                    + ids.get(0)
+                    + "' AND status = 'INITIAL'"))
+        .containsExactly("2");
+    assertThat(rows("SELECT COUNT(*) FROM fs_object WHERE workflow_id = '" + ids.get(1) + "'"))
+        .containsExactly("1");
+    assertThat(rows("SELECT COUNT(*) FROM fs_workflow WHERE resume_at IS NOT NULL"))
+        .containsExactly("3");
+    DbWorkflowEngine<Doc> first = flowstate.load(ids.get(0), Doc.class);
+    first.resume();
+    assertThat(first.objects()).extracting(d -> d.name + d.n).containsExactly("A1", "B1");
+  }
+
+  @Test
+  void submitAll_withAnObjectOfAnotherType_storesNone_andNamesTheWorkflowAndObject()
+      throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(Task.named("inc", (d, e) -> d.n++)));
+
+    assertThatThrownBy(
+            () -> flowstate.submitAll("plain", List.of(Doc.docs("A"), List.of("not a doc"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "object 0 of workflow 1 of submitAll is a java.lang.String, but definition 'plain'"
+                + " runs on "
+                + Doc.class.getName());
+    assertThatThrownBy(
+            () -> flowstate.submitAll("plain", java.util.Arrays.asList(Doc.docs("A"), null)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "workflow 1 of submitAll has null for its objects; pass a List, even an empty one");
+    assertThatThrownBy(() -> flowstate.submitAll("plain", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("workflows must not be null");
+    assertThat(flowstate.submitAll("plain", List.of())).isEmpty();
+    assertThat(rows("SELECT COUNT(*) FROM fs_workflow")).containsExactly("0");
+  }
+
+  @Test
+  void submitAll_whoseCommitFails_storesNone_andSaysSo() throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(Task.named("inc", (d, e) -> d.n++)));
+    faults.failCommit(0);
+
+    assertThatThrownBy(
+            () ->
+                flowstate.submitAll("plain", List.of(Doc.docs("A"), Doc.docs("B"), Doc.docs("C"))))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining(
+            ": could not save with the other 2 workflow(s) of its submitAll (none of them was"
+                + " stored)")
+        .hasRootCauseMessage("injected: commit failed");
+    assertThat(rows("SELECT COUNT(*) FROM fs_workflow")).containsExactly("0");
+    assertThat(rows("SELECT COUNT(*) FROM fs_object")).containsExactly("0");
+  }
+
   // ------------------------------------------------------------------ a save fails
 
   enum Action {
