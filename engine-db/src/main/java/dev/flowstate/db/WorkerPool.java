@@ -427,16 +427,11 @@ public final class WorkerPool implements AutoCloseable {
    */
   private Map<UUID, WorkflowStore.Preloaded> preload(List<Claim> claims) {
     // on PostgreSQL the claim returned them; a row it could not decode is read by its run
-    List<UUID> unread =
-        claims.stream()
-            .filter(c -> c.preloaded() == null && !store.claimReturnsRows())
-            .map(Claim::id)
-            .toList();
-    if (unread.isEmpty()) {
+    if (claims.isEmpty() || store.claimReturnsRows()) {
       return Map.of();
     }
     try {
-      return store.preload(unread);
+      return store.preload(claims.stream().map(Claim::id).toList());
     } catch (RuntimeException e) {
       LOG.debug("worker pool {}: claimed rows not read ahead: {}", name, e.toString());
       return Map.of();

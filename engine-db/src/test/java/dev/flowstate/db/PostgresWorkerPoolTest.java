@@ -25,8 +25,7 @@ class PostgresWorkerPoolTest extends WorkerPoolContract {
   void claim_walksTheDueIndex_evenWhenTheStatisticsAreStale() throws Exception {
     flowstate.register("one", Doc.class, Flow.of(recorded("a")));
     UUID first = flowstate.submit("one", Doc.docs("A"));
-    String fingerprint =
-        rows("SELECT definition_fingerprint FROM fs_workflow WHERE id = '" + first + "'").get(0);
+    String fingerprint = fingerprint(first);
     try (Connection c = db.connect();
         Statement s = c.createStatement()) {
       s.execute("ALTER TABLE fs_workflow SET (autovacuum_enabled = false)");

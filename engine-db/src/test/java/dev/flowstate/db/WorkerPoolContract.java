@@ -200,8 +200,7 @@ abstract class WorkerPoolContract extends DatabaseTest {
   void claimsPlan_isShownOnPostgresAndRolledBack_elsewhereRefused() throws Exception {
     flowstate.register("one", Doc.class, Flow.of(recorded("a")));
     UUID due = flowstate.submit("one", Doc.docs("A"));
-    String fingerprint =
-        rows("SELECT definition_fingerprint FROM fs_workflow WHERE id = '" + due + "'").get(0);
+    String fingerprint = fingerprint(due);
     Instant now = Instant.now().plusSeconds(1);
 
     if (db.schema() == null) {
@@ -432,13 +431,7 @@ abstract class WorkerPoolContract extends DatabaseTest {
     assertThat(rows("SELECT status, owner = '" + pool.name() + "' FROM fs_workflow").get(0))
         .matches("NEW \\| (true|TRUE|t)");
     assertThat(flowstate.workflow(id).orElseThrow().lastError())
-        .startsWith(
-            "worker pool "
-                + pool.name()
-                + " could not resume it (tried again when the lease ends):"
-                + " dev.flowstate.db.StoreException: workflow "
-                + id
-                + " cannot be read: its stored token_pos 7 is beyond its 1 objects");
+        .startsWith(cannotBeRead(pool, id) + "token_pos 7 is beyond its 1 objects");
     Thread.sleep(200);
     assertThat(pool.stats().claimed()).isOne(); // the lease is the back-off
   }
@@ -467,15 +460,23 @@ abstract class WorkerPoolContract extends DatabaseTest {
       r.next();
       lastError = r.getString(1);
     }
-    assertThat(lastError)
-        .startsWith(
-            "worker pool "
-                + pool.name()
-                + " could not resume it (tried again when the lease ends):"
-                + " dev.flowstate.db.StoreException: workflow "
-                + id
-                + " cannot be read: its stored extra_data is [1");
+    assertThat(lastError).startsWith(cannotBeRead(pool, id) + "extra_data is [1");
     assertThat(ran).isEmpty();
+  }
+
+  /** The start of last_error when {@code pool} could not load workflow {@code id}'s row. */
+  static String cannotBeRead(WorkerPool pool, UUID id) {
+    return "worker pool "
+        + pool.name()
+        + " could not resume it (tried again when the lease ends):"
+        + " dev.flowstate.db.StoreException: workflow "
+        + id
+        + " cannot be read: its stored ";
+  }
+
+  /** The fingerprint stored with workflow {@code id}, as a claim names its definition. */
+  String fingerprint(UUID id) throws SQLException {
+    return rows("SELECT definition_fingerprint FROM fs_workflow WHERE id = '" + id + "'").get(0);
   }
 
   // ------------------------------------------------------------------ due work
