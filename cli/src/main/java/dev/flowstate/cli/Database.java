@@ -1,6 +1,7 @@
 package dev.flowstate.cli;
 
 import dev.flowstate.db.Flowstate;
+import dev.flowstate.migrations.DatabaseKind;
 import dev.flowstate.migrations.FlowstateMigrations;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,7 +59,7 @@ final class Database {
     try {
       c.setAutoCommit(false);
       c.setReadOnly(true);
-      if (isPostgres()) {
+      if (DatabaseKind.of(c) == DatabaseKind.POSTGRESQL) {
         try (var s = c.createStatement()) {
           s.execute("SET TRANSACTION READ ONLY");
         }
@@ -101,14 +102,11 @@ final class Database {
     }
   }
 
-  boolean isPostgres() {
-    return url.startsWith("jdbc:postgresql:");
-  }
-
   private void requireSchema(Connection c) throws SQLException {
     try (ResultSet tables =
         c.getMetaData()
-            .getTables(null, schemaPattern(), isPostgres() ? "fs_workflow" : "FS_WORKFLOW", null)) {
+            .getTables(
+                null, schemaPattern(c), DatabaseKind.of(c).metadataName("fs_workflow"), null)) {
       if (!tables.next()) {
         if (isDefault()) {
           throw noDefaultDatabase();
@@ -146,7 +144,8 @@ final class Database {
    */
   int schemaVersion(Connection c) throws SQLException {
     try (ResultSet tables =
-        c.getMetaData().getTables(null, schemaPattern(), FlowstateMigrations.HISTORY_TABLE, null)) {
+        c.getMetaData()
+            .getTables(null, schemaPattern(c), FlowstateMigrations.HISTORY_TABLE, null)) {
       if (!tables.next()) {
         return 0;
       }
@@ -180,8 +179,8 @@ final class Database {
   }
 
   /** The schema as the database's metadata names it: H2 folds unquoted names to upper case. */
-  private String schemaPattern() {
-    return schema == null ? null : isPostgres() ? schema : schema.toUpperCase();
+  private String schemaPattern(Connection c) throws SQLException {
+    return schema == null ? null : DatabaseKind.of(c).metadataName(schema);
   }
 
   String masked() {

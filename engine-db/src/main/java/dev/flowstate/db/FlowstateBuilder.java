@@ -6,6 +6,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.flowstate.db.internal.Store;
+import dev.flowstate.migrations.DatabaseKind;
 import dev.flowstate.migrations.FlowstateMigrations;
 import dev.flowstate.migrations.MigrationException;
 import java.time.Clock;
@@ -28,6 +29,7 @@ public final class FlowstateBuilder {
   private String password;
   private String schema;
   private boolean migrate = true;
+  private DatabaseKind databaseKind;
   private ObjectMapper mapper;
   private Clock clock;
   private Clock databaseClock;
@@ -280,6 +282,19 @@ public final class FlowstateBuilder {
   }
 
   /**
+   * Sets what kind of database this is instead of reading it from the connection's metadata: for a
+   * database behind a proxy or a compatible server that names itself otherwise. The kind chooses
+   * the migrations' column types and the store's statements.
+   *
+   * @param kind the database's kind, or {@code null} to read it from the database (the default)
+   * @return this
+   */
+  public FlowstateBuilder databaseKind(DatabaseKind kind) {
+    this.databaseKind = kind;
+    return this;
+  }
+
+  /**
    * @param mapper the Jackson mapper for object data and extra data; JavaTimeModule is registered
    *     on a copy
    * @return this
@@ -353,7 +368,8 @@ public final class FlowstateBuilder {
       config.setMaximumPoolSize(maxConnections);
       // a database that went away fails a save within these, never hangs it
       config.setConnectionTimeout(connectionTimeout.toMillis());
-      if (url.startsWith("jdbc:postgresql:") && !url.toLowerCase().contains("sockettimeout")) {
+      if (DatabaseKind.ofUrl(url).orElse(null) == DatabaseKind.POSTGRESQL
+          && !url.toLowerCase().contains("sockettimeout")) {
         config.addDataSourceProperty("socketTimeout", String.valueOf(socketTimeout.toSeconds()));
       }
       // the first connection is made now: a database that cannot be opened fails build() at
@@ -368,12 +384,13 @@ public final class FlowstateBuilder {
       ds = pool;
     }
     try {
+      DatabaseKind kind = databaseKind != null ? databaseKind : kindOf(ds);
       if (migrate && pool != null && maxConnections < FLYWAY_CONNECTIONS) {
         // too small a pool to lend Flyway its connections: it opens its own for the migration
         // (the pool's timeouts do not apply to them, so only when it must)
-        FlowstateMigrations.migrate(url, user, password, schema);
+        FlowstateMigrations.migrate(url, user, password, schema, kind);
       } else if (migrate) {
-        FlowstateMigrations.migrate(ds, schema);
+        FlowstateMigrations.migrate(ds, schema, kind);
       } else {
         requireSchema(ds);
       }
@@ -386,6 +403,7 @@ public final class FlowstateBuilder {
           Store.open(
               ds,
               schema,
+              kind,
               json.copy()
                   .disable(
                       com.fasterxml.jackson.databind.DeserializationFeature.ACCEPT_FLOAT_AS_INT));
@@ -456,30 +474,37 @@ public final class FlowstateBuilder {
    * naming the dependency to add, instead of HikariCP's "no suitable driver".
    */
   private static void requireDriver(String url) {
-    String[][] drivers = {
-      {"jdbc:h2:", "org.h2.Driver", "H2's driver (com.h2database:h2)"},
-      {
-        "jdbc:postgresql:",
-        "org.postgresql.Driver",
-        "PostgreSQL's driver (org.postgresql:postgresql)"
-      }
-    };
-    for (String[] driver : drivers) {
-      if (url.startsWith(driver[0])) {
-        if (!visible(driver[1])) {
-          throw new StoreException(
-              "the database "
-                  + masked(url)
-                  + " needs "
-                  + driver[2]
-                  + " on the classpath: add it to your build as a runtime dependency (flowstate"
-                  + " leaves the driver to the application)"
-                  + (url.equals(Flowstate.DEFAULT_JDBC_URL)
-                      ? "; it is the default embedded database, used when no jdbcUrl(...) or"
-                          + " dataSource(...) is set"
-                      : ""));
-        }
-      }
+    DatabaseKind kind = DatabaseKind.ofUrl(url).orElse(null);
+    if (kind != null && !visible(kind.driverClass())) {
+      throw new StoreException(
+          "the database "
+              + masked(url)
+              + " needs "
+              + kind.driverDependency()
+              + " on the classpath: add it to your build as a runtime dependency (flowstate"
+              + " leaves the driver to the application)"
+              + (url.equals(Flowstate.DEFAULT_JDBC_URL)
+                  ? "; it is the default embedded database, used when no jdbcUrl(...) or"
+                      + " dataSource(...) is set"
+                  : ""));
+    }
+  }
+
+  /**
+   * The database's kind from a connection's metadata: the first connection the build opens, so its
+   * failure is worded as the step it stops (migrating, or checking the schema).
+   */
+  private DatabaseKind kindOf(DataSource ds) {
+    try (var connection = ds.getConnection()) {
+      return DatabaseKind.of(connection);
+    } catch (java.sql.SQLException e) {
+      throw new StoreException(
+          (migrate
+                  ? "could not connect to the database to migrate the flowstate schema: "
+                  : "the database is unreachable: ")
+              + e.getMessage()
+              + "; check the JDBC URL, user and password, and that the server is running",
+          e);
     }
   }
 

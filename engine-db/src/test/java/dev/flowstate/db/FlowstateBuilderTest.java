@@ -9,6 +9,7 @@ import dev.flowstate.engine.RestartPosition;
 import dev.flowstate.engine.Task;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import org.h2.jdbcx.JdbcDataSource;
@@ -177,6 +178,44 @@ class FlowstateBuilderTest {
         .startsWith("flowstate - Connection is not available, request timed out after ")
         .contains("total=1, active=1");
     assertThat(failures.get(1)).isEqualTo("waited");
+  }
+
+  /**
+   * The database's kind is read once from the connection, or set in the builder: a PostgreSQL told
+   * to be "another database" gets the standard migrations (JSON, not JSONB) and runs workflows
+   * through the standard statements, with the same results.
+   */
+  @Test
+  void databaseKind_setInTheBuilder_choosesTheMigrationsAndTheStatements() throws Exception {
+    TestDatabase db = TestDatabase.postgres();
+    try (Flowstate flowstate =
+        db.flowstate().databaseKind(dev.flowstate.migrations.DatabaseKind.OTHER).build()) {
+      flowstate.register("kind", Doc.class, Flow.of(Task.named("a", (d, e) -> d.n++)));
+      DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("kind", Doc.class);
+      engine.process(Doc.docs("A", "B"));
+      try (Connection c = db.connect();
+          Statement s = c.createStatement();
+          ResultSet r =
+              s.executeQuery(
+                  "SELECT data_type FROM information_schema.columns WHERE table_schema = '"
+                      + db.schema()
+                      + "' AND table_name = 'fs_object' AND column_name = 'data'")) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getString(1)).isEqualTo("json");
+      }
+      try (Connection c = db.connect();
+          Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("SELECT status, data ->> 'n' FROM fs_object ORDER BY pos")) {
+        List<String> objects = new java.util.ArrayList<>();
+        while (r.next()) {
+          objects.add(r.getString(1) + " " + r.getString(2));
+        }
+        assertThat(objects).containsExactly("COMPLETED 1", "COMPLETED 1");
+      }
+      assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.COMPLETED);
+    } finally {
+      db.drop();
+    }
   }
 
   /**

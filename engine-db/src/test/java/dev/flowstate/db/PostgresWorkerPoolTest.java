@@ -2,6 +2,7 @@ package dev.flowstate.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flowstate.db.internal.ClaimPlans;
 import dev.flowstate.engine.Flow;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -41,13 +42,35 @@ class PostgresWorkerPoolTest extends WorkerPoolContract {
     Instant now = Instant.now().plusSeconds(1);
 
     String plan =
-        flowstate
-            .store()
-            .explainClaim("me", 8, now, now.plusSeconds(30), Map.of("one", fingerprint));
+        ClaimPlans.explain(
+            flowstate.store(), "me", 8, now, now.plusSeconds(30), Map.of("one", fingerprint));
 
     assertThat(plan).contains("Index Scan using fs_workflow_due_ix on fs_workflow");
     assertThat(plan).doesNotContain("Seq Scan on fs_workflow").doesNotContain("Bitmap");
     assertThat(plan.lines().filter(line -> line.contains("Update on fs_workflow")).findFirst())
         .hasValueSatisfying(line -> assertThat(line).contains("rows=8 loops=1"));
+  }
+
+  /**
+   * The claim's plan (what the plan tests read): the claim runs under EXPLAIN ANALYZE, locking rows
+   * as it goes, and is rolled back, so the due workflow stays unclaimed.
+   */
+  @Test
+  void claimsPlan_isExplainedAndTheClaimRolledBack() throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    UUID due = flowstate.submit("one", Doc.docs("A"));
+    String fingerprint = fingerprint(due);
+    Instant now = Instant.now().plusSeconds(1);
+
+    String plan =
+        ClaimPlans.explain(
+            flowstate.store(), "me", 8, now, now.plusSeconds(30), Map.of("one", fingerprint));
+
+    assertThat(plan.lines()).anyMatch(line -> line.contains("Update on fs_workflow"));
+    assertThat(plan).contains("LockRows").contains("actual time=").contains("Execution Time");
+    assertThat(plan.lines().filter(line -> line.contains("Update on fs_workflow")).findFirst())
+        .hasValueSatisfying(line -> assertThat(line).contains("rows=1 loops=1"));
+    assertThat(rows("SELECT owner, status FROM fs_workflow WHERE id = '" + due + "'"))
+        .containsExactly("null | NEW");
   }
 }

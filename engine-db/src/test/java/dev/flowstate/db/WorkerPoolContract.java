@@ -192,41 +192,6 @@ abstract class WorkerPoolContract extends DatabaseTest {
   }
 
   /**
-   * The claim's plan (what the claim benchmark prints) on PostgreSQL: the claim runs under EXPLAIN
-   * ANALYZE, locking rows as it goes, and is rolled back, so the due workflow stays unclaimed.
-   * Other databases say that it is PostgreSQL's only.
-   */
-  @Test
-  void claimsPlan_isShownOnPostgresAndRolledBack_elsewhereRefused() throws Exception {
-    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
-    UUID due = flowstate.submit("one", Doc.docs("A"));
-    String fingerprint = fingerprint(due);
-    Instant now = Instant.now().plusSeconds(1);
-
-    if (db.schema() == null) {
-      assertThatThrownBy(
-              () ->
-                  flowstate
-                      .store()
-                      .explainClaim("me", 8, now, now.plusSeconds(30), Map.of("one", fingerprint)))
-          .isInstanceOf(UnsupportedOperationException.class)
-          .hasMessage("the claim's plan is shown on PostgreSQL only");
-      return;
-    }
-    String plan =
-        flowstate
-            .store()
-            .explainClaim("me", 8, now, now.plusSeconds(30), Map.of("one", fingerprint));
-
-    assertThat(plan.lines()).anyMatch(line -> line.contains("Update on fs_workflow"));
-    assertThat(plan).contains("LockRows").contains("actual time=").contains("Execution Time");
-    assertThat(plan.lines().filter(line -> line.contains("Update on fs_workflow")).findFirst())
-        .hasValueSatisfying(line -> assertThat(line).contains("rows=1 loops=1"));
-    assertThat(rows("SELECT owner, status FROM fs_workflow WHERE id = '" + due + "'"))
-        .containsExactly("null | NEW");
-  }
-
-  /**
    * A pool that polls once an hour still runs work made in this process soon: a submitted workflow
    * and a requested resume wake it (or its back-off, still short after a start, finds them).
    */

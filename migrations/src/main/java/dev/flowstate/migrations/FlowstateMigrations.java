@@ -2,7 +2,6 @@ package dev.flowstate.migrations;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -78,8 +77,23 @@ public final class FlowstateMigrations {
    * @throws MigrationException if the database cannot be reached or a migration fails
    */
   public static int migrate(DataSource dataSource, String schema) {
+    return migrate(dataSource, schema, null);
+  }
+
+  /**
+   * Applies the pending migrations to {@code schema} of a database whose kind the caller decided (a
+   * builder told the kind, or one that read it already).
+   *
+   * @param dataSource the database
+   * @param schema the schema, or {@code null} for the connection's default
+   * @param kind the database's kind, or {@code null} to read it from the database
+   * @return how many migrations were applied
+   * @throws IllegalArgumentException if {@code dataSource} is null
+   * @throws MigrationException if the database cannot be reached or a migration fails
+   */
+  public static int migrate(DataSource dataSource, String schema, DatabaseKind kind) {
     FluentConfiguration config =
-        configure(Flyway.configure(), dataSource)
+        configure(Flyway.configure(), dataSource, kind)
             .table(HISTORY_TABLE)
             // a schema the application already uses is shared: flowstate's tables are fs_-prefixed
             // and its history table is its own, so Flyway starts below V1 instead of refusing a
@@ -132,6 +146,24 @@ public final class FlowstateMigrations {
    * @throws MigrationException if the database cannot be reached or a migration fails
    */
   public static int migrate(String jdbcUrl, String user, String password, String schema) {
+    return migrate(jdbcUrl, user, password, schema, null);
+  }
+
+  /**
+   * As {@link #migrate(String, String, String, String)}, for a database whose kind the caller
+   * decided.
+   *
+   * @param jdbcUrl the database's JDBC URL
+   * @param user the user, or {@code null} if the URL names it
+   * @param password the password, or {@code null}
+   * @param schema the schema, or {@code null} for the connection's default
+   * @param kind the database's kind, or {@code null} to read it from the database
+   * @return how many migrations were applied
+   * @throws IllegalArgumentException if {@code jdbcUrl} is null
+   * @throws MigrationException if the database cannot be reached or a migration fails
+   */
+  public static int migrate(
+      String jdbcUrl, String user, String password, String schema, DatabaseKind kind) {
     if (jdbcUrl == null) {
       throw new IllegalArgumentException("jdbcUrl must not be null");
     }
@@ -142,15 +174,19 @@ public final class FlowstateMigrations {
       throw new MigrationException(
           "could not migrate the flowstate schema: " + rootMessage(e) + "; check the JDBC URL", e);
     }
-    return migrate(unpooled, schema);
+    return migrate(unpooled, schema, kind);
   }
 
   /** Flowstate's location and placeholder on a Flyway configuration. */
-  static FluentConfiguration configure(FluentConfiguration config, DataSource dataSource) {
+  static FluentConfiguration configure(
+      FluentConfiguration config, DataSource dataSource, DatabaseKind kind) {
     if (dataSource == null) {
       throw new IllegalArgumentException("dataSource must not be null");
     }
-    return config.dataSource(dataSource).locations(LOCATION).placeholders(placeholders(dataSource));
+    return config
+        .dataSource(dataSource)
+        .locations(LOCATION)
+        .placeholders(kind != null ? placeholders(kind) : placeholders(dataSource));
   }
 
   /**
@@ -167,13 +203,7 @@ public final class FlowstateMigrations {
       throw new IllegalArgumentException("dataSource must not be null");
     }
     try (Connection connection = dataSource.getConnection()) {
-      String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-      boolean postgres = product.contains("postgres");
-      return Map.of(
-          JSON_TYPE_PLACEHOLDER,
-          postgres ? "JSONB" : "JSON",
-          PG_ONLY_PLACEHOLDER,
-          postgres ? "" : "-- ");
+      return placeholders(DatabaseKind.of(connection));
     } catch (SQLException e) {
       throw new MigrationException(
           "could not connect to the database to migrate the flowstate schema: "
@@ -181,6 +211,26 @@ public final class FlowstateMigrations {
               + "; check the JDBC URL, user and password, and that the server is running",
           e);
     }
+  }
+
+  /**
+   * The placeholder values for a database of {@code kind}.
+   *
+   * @param kind the database's kind
+   * @return {@value #JSON_TYPE_PLACEHOLDER} → {@code JSONB} on PostgreSQL, {@code JSON} elsewhere;
+   *     {@value #PG_ONLY_PLACEHOLDER} → nothing on PostgreSQL, a comment's start elsewhere
+   * @throws IllegalArgumentException if {@code kind} is null
+   */
+  public static Map<String, String> placeholders(DatabaseKind kind) {
+    if (kind == null) {
+      throw new IllegalArgumentException("kind must not be null");
+    }
+    boolean postgres = kind == DatabaseKind.POSTGRESQL;
+    return Map.of(
+        JSON_TYPE_PLACEHOLDER,
+        postgres ? "JSONB" : "JSON",
+        PG_ONLY_PLACEHOLDER,
+        postgres ? "" : "-- ");
   }
 
   private static String rootMessage(Throwable e) {

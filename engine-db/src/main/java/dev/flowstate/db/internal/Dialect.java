@@ -1,6 +1,7 @@
 package dev.flowstate.db.internal;
 
 import dev.flowstate.db.ObjectStatus;
+import dev.flowstate.migrations.DatabaseKind;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.List;
@@ -82,7 +83,9 @@ interface Dialect {
   }
 
   static Dialect of(Store store) {
-    return store.postgres() ? new PostgresDialect(store) : new StandardDialect();
+    return store.kind() == DatabaseKind.POSTGRESQL
+        ? new PostgresDialect(store)
+        : new StandardDialect();
   }
 
   /**

@@ -546,32 +546,6 @@ final class PostgresDialect implements Dialect {
     return claimed;
   }
 
-  /** The claim's plan as EXPLAIN ANALYZE prints it (the claim runs: roll the transaction back). */
-  String explainClaim(
-      EntityManager em,
-      String owner,
-      int limit,
-      java.time.Instant now,
-      java.time.Instant until,
-      Map<String, String> definitions) {
-    StringBuilder plan = new StringBuilder();
-    em.unwrap(Session.class)
-        .doWork(
-            connection -> {
-              try (PreparedStatement explain =
-                  connection.prepareStatement(
-                      PIN_PLAN + "EXPLAIN (ANALYZE, BUFFERS) " + claimSql(definitions.size()))) {
-                bind(explain, owner, limit, now, until, definitions, now);
-                try (java.sql.ResultSet rows = pinnedResult(explain)) {
-                  while (rows.next()) {
-                    plan.append(rows.getString(1)).append('\n');
-                  }
-                }
-              }
-            });
-    return plan.toString();
-  }
-
   /*
    * The claim must walk the indexes (due rows in resume_at order, stopping after the batch), never
    * scan the table: a seq scan and sort read every row, ten thousand after a large submit, at each
@@ -583,12 +557,11 @@ final class PostgresDialect implements Dialect {
    * round trip of their own between the pool's last look at "stopping" and its claim let a closing
    * pool claim a workflow handed back meanwhile.
    */
-  private static final String PIN_PLAN =
+  static final String PIN_PLAN =
       "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; ";
 
   /** The rows of a statement that begins with {@link #PIN_PLAN} (after its two settings). */
-  private static java.sql.ResultSet pinnedResult(PreparedStatement statement)
-      throws java.sql.SQLException {
+  static java.sql.ResultSet pinnedResult(PreparedStatement statement) throws java.sql.SQLException {
     boolean rows = statement.execute();
     while (!rows && statement.getUpdateCount() != -1) {
       rows = statement.getMoreResults();
@@ -599,7 +572,7 @@ final class PostgresDialect implements Dialect {
     return statement.getResultSet();
   }
 
-  private String claimSql(int definitions) {
+  String claimSql(int definitions) {
     StringBuilder defs = new StringBuilder("(definition_name, definition_fingerprint) IN (");
     for (int i = 0; i < definitions; i++) {
       defs.append(i == 0 ? "(?, ?)" : ", (?, ?)");
@@ -721,7 +694,7 @@ final class PostgresDialect implements Dialect {
     return at == null ? null : at.toInstant();
   }
 
-  private static void bind(
+  static void bind(
       PreparedStatement claim,
       String owner,
       int limit,

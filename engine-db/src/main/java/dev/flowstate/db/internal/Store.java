@@ -1,6 +1,7 @@
 package dev.flowstate.db.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstate.migrations.DatabaseKind;
 import jakarta.persistence.EntityManager;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -20,19 +21,14 @@ public final class Store implements AutoCloseable {
 
   private final SessionFactory sessions;
   private final String qualifier;
-  private final boolean postgres;
+  private final DatabaseKind kind;
   private final ObjectMapper mapper;
 
-  private Store(SessionFactory sessions, String schema, ObjectMapper mapper) {
+  private Store(SessionFactory sessions, String schema, DatabaseKind kind, ObjectMapper mapper) {
     this.sessions = sessions;
     this.mapper = mapper;
     this.qualifier = schema == null ? "" : quoted(schema) + ".";
-    this.postgres =
-        sessions
-                .unwrap(org.hibernate.engine.spi.SessionFactoryImplementor.class)
-                .getJdbcServices()
-                .getDialect()
-            instanceof org.hibernate.dialect.PostgreSQLDialect;
+    this.kind = kind;
   }
 
   /** The Jackson mapper of the JSON columns, for native SQL that writes them as Hibernate would. */
@@ -40,9 +36,9 @@ public final class Store implements AutoCloseable {
     return mapper;
   }
 
-  /** Whether the database is PostgreSQL (which takes set-based writes of many objects). */
-  public boolean postgres() {
-    return postgres;
+  /** The database's kind, which chooses the statements (decided by the builder, once). */
+  public DatabaseKind kind() {
+    return kind;
   }
 
   /**
@@ -62,10 +58,12 @@ public final class Store implements AutoCloseable {
   /**
    * @param dataSource the database, already migrated
    * @param schema the schema of flowstate's tables, or null for the default
+   * @param kind the database's kind
    * @param mapper the Jackson mapper for JSON columns (with JavaTimeModule registered)
    * @return the store
    */
-  public static Store open(DataSource dataSource, String schema, ObjectMapper mapper) {
+  public static Store open(
+      DataSource dataSource, String schema, DatabaseKind kind, ObjectMapper mapper) {
     StandardServiceRegistryBuilder settings =
         new StandardServiceRegistryBuilder()
             .applySetting(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, dataSource)
@@ -97,7 +95,7 @@ public final class Store implements AutoCloseable {
               .addAnnotatedClass(WorkerEntity.class)
               .buildMetadata()
               .buildSessionFactory();
-      return new Store(sessions, schema, mapper);
+      return new Store(sessions, schema, kind, mapper);
     } catch (RuntimeException e) {
       StandardServiceRegistryBuilder.destroy(registry);
       throw e;

@@ -28,8 +28,8 @@ import org.hibernate.Session;
  */
 public final class WorkflowStore {
 
-  private final Store store;
-  private final Dialect dialect;
+  final Store store;
+  final Dialect dialect;
 
   /**
    * @param store the session factory over the entities
@@ -283,25 +283,6 @@ public final class WorkflowStore {
   /** Whether a claim returns what its runs need to start (see {@link Dialect#claimReturnsRows}). */
   public boolean claimReturnsRows() {
     return dialect.claimReturnsRows();
-  }
-
-  /**
-   * The plan of a claim on PostgreSQL as {@code EXPLAIN (ANALYZE, BUFFERS)} prints it, for the
-   * benchmarks; the claim runs and is rolled back.
-   *
-   * @throws UnsupportedOperationException on other databases
-   */
-  public String explainClaim(
-      String owner, int limit, Instant now, Instant until, Map<String, String> definitions) {
-    if (!(dialect instanceof PostgresDialect postgres)) {
-      throw new UnsupportedOperationException("the claim's plan is shown on PostgreSQL only");
-    }
-    EntityManager em = store.begin();
-    try {
-      return postgres.explainClaim(em, owner, limit, now, until, definitions);
-    } finally {
-      store.discard(em);
-    }
   }
 
   /**

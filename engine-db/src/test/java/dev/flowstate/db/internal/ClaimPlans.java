@@ -1,0 +1,54 @@
+package dev.flowstate.db.internal;
+
+import jakarta.persistence.EntityManager;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.Map;
+import org.hibernate.Session;
+
+/**
+ * The plan of a pool's claim on PostgreSQL, for the tests that pin it (not part of the product).
+ */
+public final class ClaimPlans {
+
+  private ClaimPlans() {}
+
+  /**
+   * The claim's plan as {@code EXPLAIN (ANALYZE, BUFFERS)} prints it: the claim runs, with the
+   * settings that pin its plan, and is rolled back.
+   */
+  public static String explain(
+      WorkflowStore workflows,
+      String owner,
+      int limit,
+      Instant now,
+      Instant until,
+      Map<String, String> definitions) {
+    if (!(workflows.dialect instanceof PostgresDialect postgres)) {
+      throw new IllegalStateException("the claim's plan is shown on PostgreSQL only");
+    }
+    StringBuilder plan = new StringBuilder();
+    EntityManager em = workflows.store.begin();
+    try {
+      em.unwrap(Session.class)
+          .doWork(
+              connection -> {
+                try (PreparedStatement explain =
+                    connection.prepareStatement(
+                        PostgresDialect.PIN_PLAN
+                            + "EXPLAIN (ANALYZE, BUFFERS) "
+                            + postgres.claimSql(definitions.size()))) {
+                  PostgresDialect.bind(explain, owner, limit, now, until, definitions, now);
+                  try (java.sql.ResultSet rows = PostgresDialect.pinnedResult(explain)) {
+                    while (rows.next()) {
+                      plan.append(rows.getString(1)).append('\n');
+                    }
+                  }
+                }
+              });
+    } finally {
+      workflows.store.discard(em);
+    }
+    return plan.toString();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.flowstate.migrations;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The database families flowstate knows. Decided in one place, here: from a connection's metadata
+ * once a connection exists ({@link #of(Connection)}), from the JDBC URL before (which driver a URL
+ * needs, {@link #ofUrl(String)}). The migrations, the store and the command line all take the kind
+ * this class decides; a builder may set it instead (a database behind a proxy that names itself
+ * otherwise).
+ */
+public enum DatabaseKind {
+  /** H2 2.x, embedded or over TCP: flowstate's default database. */
+  H2("jdbc:h2:", "org.h2.Driver", "H2's driver (com.h2database:h2)"),
+  /**
+   * PostgreSQL: {@code JSONB} columns, partial indexes, set-based save points and claims that
+   * return the claimed rows.
+   */
+  POSTGRESQL(
+      "jdbc:postgresql:",
+      "org.postgresql.Driver",
+      "PostgreSQL's driver (org.postgresql:postgresql)"),
+  /** Any other database: standard SQL and Hibernate's statements only; not tested. */
+  OTHER(null, null, null);
+
+  private final String urlPrefix;
+  private final String driverClass;
+  private final String driverDependency;
+
+  DatabaseKind(String urlPrefix, String driverClass, String driverDependency) {
+    this.urlPrefix = urlPrefix;
+    this.driverClass = driverClass;
+    this.driverDependency = driverDependency;
+  }
+
+  /**
+   * The kind of the database {@code connection} is open to, from its metadata's product name.
+   *
+   * @param connection an open connection
+   * @return the kind; {@link #OTHER} for a database flowstate has no family for
+   * @throws SQLException if the metadata cannot be read
+   */
+  public static DatabaseKind of(Connection connection) throws SQLException {
+    String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+    if (product.contains("postgres")) {
+      return POSTGRESQL;
+    }
+    return product.equals("h2") ? H2 : OTHER;
+  }
+
+  /**
+   * The kind a JDBC URL names, for what must be decided before a connection exists (the driver to
+   * require, the driver's own settings).
+   *
+   * @param jdbcUrl a JDBC URL
+   * @return the kind, or empty when the URL names no family flowstate knows (or is null)
+   */
+  public static Optional<DatabaseKind> ofUrl(String jdbcUrl) {
+    if (jdbcUrl != null) {
+      for (DatabaseKind kind : values()) {
+        if (kind.urlPrefix != null && jdbcUrl.startsWith(kind.urlPrefix)) {
+          return Optional.of(kind);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * @return the class name of this family's JDBC driver ({@code null} for {@link #OTHER})
+   */
+  public String driverClass() {
+    return driverClass;
+  }
+
+  /**
+   * @return the driver's Maven coordinates as an error message names them ({@code null} for {@link
+   *     #OTHER})
+   */
+  public String driverDependency() {
+    return driverDependency;
+  }
+
+  /**
+   * How the database's metadata spells an unquoted identifier: PostgreSQL folds it to lower case,
+   * H2 (and the standard) to upper case.
+   *
+   * @param name an identifier as flowstate writes it (lower case)
+   * @return the name as {@code DatabaseMetaData} lists it
+   */
+  public String metadataName(String name) {
+    return this == POSTGRESQL ? name : name.toUpperCase(Locale.ROOT);
+  }
+}
