@@ -478,7 +478,7 @@ public final class DbWorkflowEngine<T> {
   void restore(
       EngineState state, Map<String, Object> extraData, List<T> objects, boolean replaceExtra) {
     try {
-      engine.setState(state);
+      engine.state(state);
     } catch (WorkflowError e) {
       throw new StoreException(
           "workflow " + saves.id + " cannot be resumed: its stored " + e.getMessage(), e);

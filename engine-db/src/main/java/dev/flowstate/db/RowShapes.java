@@ -31,30 +31,30 @@ final class RowShapes {
 
   private static StoreException diagnose(
       WorkflowStore store, ObjectMapper mapper, UUID id, RuntimeException e) {
-    String[] values;
+    WorkflowStore.JsonColumns stored;
     try {
-      values = store.jsonColumns(id);
+      stored = store.jsonColumns(id).orElse(null);
     } catch (RuntimeException unreadable) {
       e.addSuppressed(unreadable);
-      values = null;
+      stored = null;
     }
-    if (values == null) {
+    if (stored == null) {
       return new StoreException("workflow " + id + " cannot be read: " + e.getMessage(), e);
     }
     String problem = null;
     String fix = null;
-    JsonNode callbackPos = parse(mapper, values[0]);
+    JsonNode callbackPos = parse(mapper, stored.callbackPos());
     if (callbackPos == null
         || !callbackPos.isArray()
         || callbackPos.isEmpty()
         || !allInts(callbackPos)) {
-      problem = "callback_pos is " + values[0] + ", not a non-empty list of integers";
+      problem = "callback_pos is " + stored.callbackPos() + ", not a non-empty list of integers";
       fix = "set it to the task position to resume at, e.g. '[0]' for the first task";
-    } else if (values[1] != null && !isObjectOrNull(parse(mapper, values[1]))) {
-      problem = "extra_data is " + abbreviate(values[1]) + ", not a JSON object";
+    } else if (stored.extraData() != null && !isObjectOrNull(parse(mapper, stored.extraData()))) {
+      problem = "extra_data is " + abbreviate(stored.extraData()) + ", not a JSON object";
       fix = "set it to a JSON object such as '{}' or to NULL";
-    } else if (values[2] != null && parse(mapper, values[2]) == null) {
-      problem = "halt_payload is " + abbreviate(values[2]) + ", not JSON";
+    } else if (stored.haltPayload() != null && parse(mapper, stored.haltPayload()) == null) {
+      problem = "halt_payload is " + abbreviate(stored.haltPayload()) + ", not JSON";
       fix = "set it to JSON or to NULL";
     }
     if (problem == null) {

@@ -888,9 +888,9 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private void save(WorkflowEngine<T> engine, java.util.function.Consumer<EntityManager> work) {
     if (fenced) {
       transaction.discard();
-      Object[] holder = store.holder(id);
-      String newOwner = holder == null ? null : (String) holder[0];
-      Instant until = holder == null ? null : (Instant) holder[1];
+      WorkflowStore.Holder holder = store.holder(id).orElse(null);
+      String newOwner = holder == null ? null : holder.owner();
+      Instant until = holder == null ? null : holder.leaseUntil();
       throw new OwnershipException(
           "workflow "
               + id

@@ -63,6 +63,56 @@ abstract class SavePointsContract extends DatabaseTest {
     flowstate.register("halting", Doc.class, HALTING);
   }
 
+  /**
+   * Issue 22: a task gets the core engine running it, and that engine refuses what would change
+   * what the stored workflow is (its id, definition, chooser, positions) with a clear error; the
+   * run goes on and stores under its own id and definition.
+   */
+  @Test
+  void tasksOfAStoredWorkflow_cannotChangeItsIdDefinitionChooserOrState() throws SQLException {
+    List<String> refused = new ArrayList<>();
+    flowstate.register(
+        "sealed",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "rewire",
+                (d, e) -> {
+                  List<Runnable> attempts =
+                      List.of(
+                          () -> e.setWorkflowId("made-up"),
+                          () -> e.setDefinition(Flow.of(rec("other"))),
+                          () -> e.setCallbackChooser(doc -> "*"),
+                          () -> e.setState(dev.flowstate.engine.EngineState.INITIAL));
+                  for (Runnable attempt : attempts) {
+                    refused.add(catchThrowable(attempt::run).toString());
+                  }
+                }),
+            rec("a")));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("sealed", Doc.class);
+
+    engine.process(Doc.docs("A"));
+
+    String stored = "java.lang.IllegalStateException: workflow " + engine.id() + " is stored: ";
+    assertThat(refused)
+        .containsExactly(
+            stored + "its id is its row's and cannot change (setWorkflowId)",
+            stored
+                + "its definition ('sealed') is chosen by name when it is loaded; register the"
+                + " changed definition with Flowstate.register and load the workflow with"
+                + " allowChangedDefinition instead of setDefinition",
+            stored
+                + "it runs the one definition it was stored with ('sealed'), so"
+                + " setCallbackChooser has nothing to choose from",
+            stored
+                + "its positions are the stored ones; move them with restart(object, task) or"
+                + " resume() instead of setState");
+    assertThat(rows("SELECT id, status FROM fs_workflow"))
+        .containsExactly(engine.id() + " | COMPLETED");
+    assertThat(rows("SELECT data FROM fs_object"))
+        .containsExactly("{\"n\":0,\"name\":\"A\",\"seen\":[\"a\"]}");
+  }
+
   @Test
   void completedRun_recordsCompletedWorkflowAndEveryObjectWithItsData() throws SQLException {
     flowstate.register(

@@ -10,6 +10,7 @@ import jakarta.persistence.TypedQuery;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -363,34 +364,32 @@ public final class WorkflowStore {
                 .executeUpdate());
   }
 
-  /** The workflow's owner and lease end, or null if the row is gone. */
-  public Object[] holder(UUID id) {
-    return store.withoutTransaction(
-        em ->
-            em.createQuery(
-                    "select w.owner, w.leaseUntil from WorkflowEntity w where w.id = :id",
-                    Object[].class)
-                .setParameter("id", id)
-                .getResultStream()
-                .findFirst()
-                .orElse(null));
+  /** Who holds a workflow: its row's owner and lease end (both null when nobody does). */
+  public record Holder(String owner, Instant leaseUntil) {}
+
+  /** The workflow's owner and lease end; empty if the row is gone. */
+  public Optional<Holder> holder(UUID id) {
+    return store.withoutTransaction(em -> holder(em, id));
+  }
+
+  private static Optional<Holder> holder(EntityManager em, UUID id) {
+    return em.createQuery(
+            "select new dev.flowstate.db.internal.WorkflowStore$Holder(w.owner, w.leaseUntil)"
+                + " from WorkflowEntity w where w.id = :id",
+            Holder.class)
+        .setParameter("id", id)
+        .getResultStream()
+        .findFirst();
   }
 
   /** A fenced update wrote nothing: says why. */
   private void refused(EntityManager em, UUID id, String me, Instant now) {
-    Object[] stored =
-        em.createQuery(
-                "select w.owner, w.leaseUntil from WorkflowEntity w where w.id = :id",
-                Object[].class)
-            .setParameter("id", id)
-            .getResultStream()
-            .findFirst()
-            .orElse(null);
-    if (stored == null) {
-      throw new StoreException("workflow " + id + " is no longer in the database");
-    }
-    String owner = (String) stored[0];
-    Instant leaseUntil = (Instant) stored[1];
+    Holder stored =
+        holder(em, id)
+            .orElseThrow(
+                () -> new StoreException("workflow " + id + " is no longer in the database"));
+    String owner = stored.owner();
+    Instant leaseUntil = stored.leaseUntil();
     if (owner != null && !owner.equals(me) && leaseUntil != null && !leaseUntil.isBefore(now)) {
       throw heldBy(id, owner, leaseUntil);
     }
@@ -601,10 +600,12 @@ public final class WorkflowStore {
                 .findFirst());
   }
 
-  /** The workflow's JSON columns as text: callback_pos, extra_data, halt_payload; null if none. */
-  public String[] jsonColumns(UUID id) {
-    String[] values = new String[3];
-    boolean[] found = {false};
+  /** A workflow row's JSON columns as the database holds them, as text (each may be null). */
+  public record JsonColumns(String callbackPos, String extraData, String haltPayload) {}
+
+  /** The workflow's JSON columns as text, unparsed; empty if the row is gone. */
+  public Optional<JsonColumns> jsonColumns(UUID id) {
+    List<JsonColumns> found = new ArrayList<>(1);
     store.withoutTransaction(
         em -> {
           em.unwrap(Session.class)
@@ -618,17 +619,15 @@ public final class WorkflowStore {
                       read.setObject(1, id);
                       try (ResultSet r = read.executeQuery()) {
                         if (r.next()) {
-                          found[0] = true;
-                          for (int i = 0; i < values.length; i++) {
-                            values[i] = r.getString(i + 1);
-                          }
+                          found.add(
+                              new JsonColumns(r.getString(1), r.getString(2), r.getString(3)));
                         }
                       }
                     }
                   });
           return null;
         });
-    return found[0] ? values : null;
+    return found.stream().findFirst();
   }
 
   /** How many objects the workflow has (positions are 0..n-1: max(pos) reads one index entry). */
