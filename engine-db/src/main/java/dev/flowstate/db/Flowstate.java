@@ -585,7 +585,7 @@ public final class Flowstate implements AutoCloseable {
   private <T> List<UUID> submitAllTyped(
       Registered<T> registered, List<? extends List<?>> workflows) {
     List<SavePoints<T>> saves = new java.util.ArrayList<>(workflows.size());
-    List<String[]> data = new java.util.ArrayList<>(workflows.size());
+    List<List<String>> data = new java.util.ArrayList<>(workflows.size());
     for (int w = 0; w < workflows.size(); w++) {
       List<?> objects = workflows.get(w);
       if (objects == null) {
@@ -602,7 +602,7 @@ public final class Flowstate implements AutoCloseable {
     if (saves.isEmpty()) {
       return List.of();
     }
-    SavePoints.storeAll(store, saves, data);
+    store.insertAll(saves.stream().map(save -> save.row).toList(), data);
     workAvailable();
     List<UUID> ids = new java.util.ArrayList<>(saves.size());
     saves.forEach(save -> ids.add(save.id));

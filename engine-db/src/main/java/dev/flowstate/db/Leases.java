@@ -41,7 +41,7 @@ final class Leases implements AutoCloseable {
   private final StoreEvents events;
   private final String process;
   private final AtomicLong engines = new AtomicLong();
-  private final Set<SavePoints<?>> running = ConcurrentHashMap.newKeySet();
+  private final Set<RunWatch> running = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService beats;
 
   /**
@@ -106,7 +106,7 @@ final class Leases implements AutoCloseable {
   }
 
   /** A run took its workflow: the heartbeat renews its lease until {@link #ended}. */
-  synchronized void running(SavePoints<?> saves) {
+  synchronized void running(RunWatch saves) {
     running.add(saves);
     startBeating();
   }
@@ -129,7 +129,7 @@ final class Leases implements AutoCloseable {
     }
   }
 
-  void ended(SavePoints<?> saves) {
+  void ended(RunWatch saves) {
     running.remove(saves);
   }
 
@@ -180,13 +180,13 @@ final class Leases implements AutoCloseable {
   private void renewAll() {
     syncClock();
     Map<UUID, String> held = new HashMap<>();
-    Map<UUID, SavePoints<?>> byId = new HashMap<>();
-    for (SavePoints<?> saves : running) {
+    Map<UUID, RunWatch> byId = new HashMap<>();
+    for (RunWatch saves : running) {
       held.put(saves.id, saves.owner);
       byId.put(saves.id, saves);
     }
     for (UUID lost : store.renewLeases(held, until())) {
-      SavePoints<?> saves = byId.get(lost);
+      RunWatch saves = byId.get(lost);
       saves.fencedOut();
       running.remove(saves);
     }
@@ -199,7 +199,7 @@ final class Leases implements AutoCloseable {
    */
   private void checkStalls() {
     long now = System.nanoTime();
-    for (SavePoints<?> saves : running) {
+    for (RunWatch saves : running) {
       long quiet = saves.sinceProgress(now);
       boolean stalled = quiet > stalledAfter.toNanos();
       if (stalled == saves.markedStalled) {

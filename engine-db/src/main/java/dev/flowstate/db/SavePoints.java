@@ -1,6 +1,5 @@
 package dev.flowstate.db;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.EndedBy;
@@ -55,34 +54,28 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   final UUID id;
   final String definitionName;
-  private final WorkflowStore store;
-  private final ObjectMapper mapper;
   private final Clock clock;
-  private final boolean history;
-  private final int maxDataLength;
   private final Leases leases;
   private final StoreEvents events;
+  private final StoredJson json;
 
   /** When the running task began (System.nanoTime), while a FlowstateListener times tasks. */
   private long taskStarted;
 
-  /** This engine as the workflow row's owner names it while a run holds the workflow. */
-  final String owner;
-
-  /** Set when the heartbeat found the workflow taken over by another engine. */
-  private volatile boolean fenced;
-
-  private volatile boolean yieldRequested;
+  /** What the heartbeat and a closing pool see of the run. */
+  final RunWatch watch;
 
   /** The run's own transaction, for tasks to write through (DbWorkflowEngine.connection). */
   private final RunTransaction transaction;
+
+  /** The workflow row, the objects ended since the last commit, and the writes that carry them. */
+  private final RowState state;
 
   /** The workflow row as this engine last stored it, or is about to. */
   final WorkflowEntity row;
 
   int checkpointEvery = 1;
 
-  private final ArrayList<ObjectEnd> pending = new ArrayList<>();
   private List<? extends T> objects = List.of();
   private WorkflowEngine<T> engine;
   private boolean inRun;
@@ -105,20 +98,11 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   private String endedBy;
   private boolean aborted;
 
-  /** When the run last reached a save point (System.nanoTime), read by the heartbeat's thread. */
-  private volatile long progressNanos;
-
-  /** The thread running this engine's run, for the stack of a stalled run's warning. */
-  private volatile Thread runner;
-
   /**
    * Whether a worker pool's claim wrote this run's first save point (a NEW workflow marked RUNNING
    * at object 0, object 0 RUNNING): the run begins without writing it again.
    */
   boolean startedByClaim;
-
-  /** Whether the heartbeat marked this run stalled (heartbeat's thread only). */
-  boolean markedStalled;
 
   SavePoints(
       WorkflowEntity row,
@@ -135,14 +119,12 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     this.row = row;
     this.id = row.id;
     this.definitionName = row.definitionName;
-    this.store = store;
-    this.mapper = mapper;
     this.clock = clock;
-    this.history = history;
-    this.maxDataLength = maxDataLength;
     this.leases = leases;
-    this.owner = owner == null ? leases.newOwner() : owner;
+    this.json = new StoredJson(id, mapper, maxDataLength);
+    this.watch = new RunWatch(id, definitionName, owner == null ? leases.newOwner() : owner);
     this.transaction = new RunTransaction(store, binding);
+    this.state = new RowState(row, store, clock, history, leases, events, transaction, watch);
   }
 
   /**
@@ -177,49 +159,6 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     }
   }
 
-  /**
-   * Asks the run to hand its workflow back at its next save point between two objects (a worker
-   * pool shutting down): that commit also releases the workflow, left RUNNING with no owner, so any
-   * pool takes it over at once and resumes with the next object; the run then ends with {@link
-   * Yielded}.
-   */
-  void requestYield() {
-    yieldRequested = true;
-  }
-
-  /** How long the run has been without a save point, in nanoseconds (heartbeat's thread). */
-  long sinceProgress(long nowNanos) {
-    return nowNanos - progressNanos;
-  }
-
-  /** Where the run is now: its task, and the stack of its thread (heartbeat's thread, racy). */
-  String where() {
-    WorkflowEngine<T> running = engine;
-    try {
-      return "object " + running.state().tokenPos() + ", task " + running.currentTaskName();
-    } catch (RuntimeException racing) {
-      return "a task";
-    }
-  }
-
-  /** The task the run is in now, as well as another thread can tell, or null. */
-  String currentTask() {
-    try {
-      return engine == null ? null : engine.currentTaskName();
-    } catch (RuntimeException racing) {
-      return null;
-    }
-  }
-
-  Thread runner() {
-    return runner;
-  }
-
-  /** The heartbeat found the row taken over: the next save point writes nothing. */
-  void fencedOut() {
-    fenced = true;
-  }
-
   // ------------------------------------------------------------------ hooks
 
   /** See {@link #startedByClaim}: set by the load of a claimed workflow, before its run. */
@@ -236,34 +175,29 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     markedRunning = -1;
     markedAt = -1;
     recorded = null;
-    pending.clear();
-    EngineState state = engine.state();
-    int first = state.tokenPos() + 1;
+    state.forgetPending();
+    EngineState position = engine.state();
+    int first = position.tokenPos() + 1;
     boolean marks = first >= 0 && first < objects.size();
     if (objects instanceof StoredObjects && marks) {
       objects.get(first); // a row that cannot be read fails here, before anything is written
     }
-    Map<String, Object> extra = extraData(engine);
-    Instant now = clock.instant();
-    WorkflowStatus statusBeforeRun = row.status;
-    EndedBy endedByBeforeRun = row.endedBy;
-    String ownerBeforeRun = row.owner;
-    Instant leaseBeforeRun = row.leaseUntil;
-    fenced = false;
+    Map<String, Object> extra = json.extraData(engine.extraData());
+    RowState.Before before = state.before();
+    watch.unfence();
     if (claimed && first == 0 && marks && objects instanceof StoredObjects) {
       // the claim committed this save point: the row says RUNNING at object 0, object 0 RUNNING
-      statusBeforeRun = WorkflowStatus.NEW;
       statusBefore = ObjectStatus.INITIAL;
       row.extraData = extra;
       markedRunning = first;
       markedAt = first;
-      started(engine, objects, statusBeforeRun);
+      started(engine, objects, WorkflowStatus.NEW);
       return;
     }
     row.status = WorkflowStatus.RUNNING;
     row.endedBy = null;
     // the run holds its workflow from its first transaction on (SEMANTICS §8)
-    row.owner = owner;
+    row.owner = watch.owner;
     row.leaseUntil = leases.until();
     row.resumeAt = null; // a run takes up any request to resume it
     row.haltMessage = null;
@@ -272,34 +206,27 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     row.lastError = null;
     row.extraData = extra;
     // the row tells where an interrupted run resumes: its first object, where its run begins
-    row.tokenPos = marks ? first : state.tokenPos();
-    row.callbackPos = state.callbackPos();
-    row.modifiedAt = now;
+    row.tokenPos = marks ? first : position.tokenPos();
+    row.callbackPos = position.callbackPos();
+    row.modifiedAt = clock.instant();
+    ObjectStatus marked;
     try {
-      save(
-          engine,
-          em -> {
-            store.updateWorkflow(em, row, owner, leases.now());
-            if (!(objects instanceof StoredObjects)) {
-              insertNewObjects(em, objects, now);
-            }
-            if (marks) {
-              writeObjects(em, first);
-            }
-          });
+      marked =
+          state.start(
+              engine,
+              objects.size(),
+              objects instanceof StoredObjects ? null : i -> json.object(objects.get(i), i),
+              marks ? first : -1);
     } catch (RuntimeException e) {
-      // nothing was written: the row is as it was before this run
-      row.status = statusBeforeRun;
-      row.endedBy = endedByBeforeRun;
-      row.owner = ownerBeforeRun;
-      row.leaseUntil = leaseBeforeRun;
+      state.undo(before); // nothing was written: the row is as it was before this run
       throw e;
     }
     if (marks) {
+      statusBefore = marked;
       markedRunning = first;
       markedAt = first;
     }
-    started(engine, objects, statusBeforeRun);
+    started(engine, objects, before.status());
   }
 
   /** The run is under way: its first save point is committed. */
@@ -308,17 +235,15 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     this.objects = objects;
     this.engine = engine;
     inRun = true;
-    runner = Thread.currentThread();
-    progressNanos = System.nanoTime();
-    markedStalled = false;
-    leases.running(this);
+    watch.started(engine);
+    leases.running(watch);
     boolean interrupted = statusBeforeRun == WorkflowStatus.RUNNING;
     events.tell("runStarted", l -> l.runStarted(StoreEvents.any(engine), interrupted));
   }
 
   @Override
   public void beforeObject(WorkflowEngine<T> engine, T obj) {
-    progressNanos = System.nanoTime();
+    watch.progressed();
     int index = engine.state().tokenPos();
     MDC.put(StoredEngine.MDC_OBJECT, Integer.toString(index));
     MDC.remove(StoredEngine.MDC_TASK);
@@ -360,7 +285,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         () ->
             movedOn(
                 engine,
-                ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, outcome)));
+                ended(
+                    index, ObjectStatus.COMPLETED, json.object(obj, index), null, null, outcome)));
   }
 
   @Override
@@ -391,9 +317,15 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         "the halt at task " + task + " (\"" + halt.message() + "\") on object " + index,
         halt,
         () -> {
-          JsonNode payload = payload(halt.payload());
-          pending.add(
-              ended(index, ObjectStatus.HALTED, json(obj, index), callbackPos, null, "HALTED"));
+          JsonNode payload = json.payload(halt.payload());
+          state.ended(
+              ended(
+                  index,
+                  ObjectStatus.HALTED,
+                  json.object(obj, index),
+                  callbackPos,
+                  null,
+                  "HALTED"));
           row.status = WorkflowStatus.HALTED;
           // a retry is due after its delay: a worker pool resumes it then, running the task again
           row.endedBy = halt.retryAfter() == null ? EndedBy.HALT : EndedBy.RETRY;
@@ -430,8 +362,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         error,
         () -> {
           // the data as the failed task left it: resume() runs that task again on it
-          String data = obj == null ? null : json(obj, index);
-          pending.add(
+          String data = obj == null ? null : json.object(obj, index);
+          state.ended(
               ended(
                   index,
                   ObjectStatus.ERROR,
@@ -494,8 +426,14 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         // the run's end follows at once and commits this object with the workflow's end, in one
         // transaction (afterProcessing): nothing runs in between that a crash could split
         () ->
-            pending.add(
-                ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, "STOPPED")));
+            state.ended(
+                ended(
+                    index,
+                    ObjectStatus.COMPLETED,
+                    json.object(obj, index),
+                    null,
+                    null,
+                    "STOPPED")));
     return Next.END_RUN;
   }
 
@@ -512,7 +450,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         index,
         "the abort of object " + index,
         null,
-        () -> pending.add(ended(index, back, null, null, null, "ABORTED"))); // as for a stop
+        () -> state.ended(ended(index, back, null, null, null, "ABORTED"))); // as for a stop
     return Next.END_RUN;
   }
 
@@ -531,7 +469,8 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
         "object " + index,
         null,
         () -> {
-          pending.add(ended(index, ObjectStatus.COMPLETED, json(obj, index), null, null, "JUMPED"));
+          state.ended(
+              ended(index, ObjectStatus.COMPLETED, json.object(obj, index), null, null, "JUMPED"));
           if (checkpointEvery == 1) {
             // where the loop will go: a crash now resumes with the object the jump lands on
             row.tokenPos =
@@ -569,7 +508,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
    */
   private void commitOrFail(
       WorkflowEngine<T> engine, int index, String what, Throwable original, Runnable save) {
-    progressNanos = System.nanoTime();
+    watch.progressed();
     try {
       save.run();
     } catch (Yielded handedBack) {
@@ -579,84 +518,14 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     }
   }
 
-  /**
-   * A save of this run failed (SEMANTICS §7). In a fresh transaction the workflow becomes ERROR
-   * with ended_by SAVE_ERROR, keeping the positions of its last commit, and its RUNNING object
-   * becomes ERROR: no row reads RUNNING while this process lives, and resume() replays from the
-   * last commit.
-   *
-   * @return a WorkflowError whose cause is the failed save, or, if even the error could not be
-   *     written, a StoreException saying that the rows may still read RUNNING
-   */
+  /** A save of this run failed: {@link SaveFailures} records it; the run is over. */
   private RuntimeException saveFailed(
       int index, String what, Throwable failure, Throwable original) {
     inRun = false;
-    pending.clear();
     markedRunning = -1;
     markedAt = -1;
-    leases.ended(this);
-    transaction.discard(); // the rows go back to the last commit, and so do the tasks' writes
-    if (failure instanceof OwnershipException lost) {
-      // another engine holds the workflow: write nothing, not even the error (the rows are its)
-      if (original != null) {
-        lost.addSuppressed(original);
-      }
-      LOG.warn("workflow {}: {}", id, lost.getMessage());
-      recorded = lost;
-      return lost;
-    }
-    String problem = failure.getMessage() != null ? failure.getMessage() : failure.toString();
-    String text = "could not save " + what + ": " + problem;
-    Instant now = leases.now(); // the fence compares leases with it: the database's time
-    long version = row.version;
-    RuntimeException thrown;
-    try {
-      store.write(
-          id,
-          "",
-          em ->
-              store.markSaveFailed(
-                  em,
-                  id,
-                  version,
-                  owner,
-                  cut(text, Columns.LAST_ERROR),
-                  cut(text, Columns.ERROR_TEXT),
-                  now));
-      row.version = version + 1;
-      release();
-      row.status = WorkflowStatus.ERROR;
-      row.endedBy = EndedBy.SAVE_ERROR;
-      row.lastError = cut(text, Columns.LAST_ERROR);
-      thrown =
-          new WorkflowError(
-              "workflow " + id + " failed: " + text, id.toString(), index, null, failure);
-      WorkflowEngine<T> running = engine;
-      if (running != null) {
-        events.tell("runEnded", l -> l.runEnded(StoreEvents.any(running), WorkflowStatus.ERROR));
-      }
-    } catch (RuntimeException alsoFailed) {
-      row.status = WorkflowStatus.RUNNING; // as the database may still say
-      row.endedBy = null;
-      thrown =
-          new StoreException(
-              "workflow "
-                  + id
-                  + ": "
-                  + text
-                  + "; the error could not be saved either ("
-                  + alsoFailed.getMessage()
-                  + "), so its rows may still read RUNNING. Once the database is back, load the"
-                  + " workflow and resume() it",
-              failure);
-      thrown.addSuppressed(alsoFailed);
-    }
-    if (original != null) {
-      thrown.addSuppressed(original);
-    }
-    LOG.error("workflow {}: {}", id, text);
-    recorded = thrown;
-    return thrown;
+    recorded = SaveFailures.record(state, engine, index, what, failure, original);
+    return recorded;
   }
 
   /**
@@ -668,7 +537,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       return; // not the object the run moves to (before the run, or a task's own read)
     }
     inRun = false;
-    pending.add(
+    state.ended(
         ended(
             index,
             ObjectStatus.ERROR,
@@ -681,101 +550,48 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     row.lastError = cut(problem.getMessage(), Columns.LAST_ERROR);
     row.tokenPos = index;
     row.callbackPos = FIRST_TASK;
-    release();
+    state.release();
     // the run's open transaction holds only the writes of the objects pending above (the row is
     // read before its object starts): they commit with those objects' ends
     commit(null, -1);
-    leases.ended(this);
-  }
-
-  /** What {@link #reload()} read besides the workflow row. */
-  record Reloaded(int objects, ObjectStatus statusAtToken) {}
-
-  /**
-   * Reads the workflow row again into {@link #row} (positions, extra data, status, version), with
-   * the number of objects and the status of the object at its token_pos: what an interrupted run
-   * resumes from.
-   */
-  Reloaded reload() {
-    return store.read(
-        em -> {
-          WorkflowEntity wf = store.findWorkflow(em, id);
-          if (wf == null) {
-            throw new StoreException("workflow " + id + " is no longer in the database");
-          }
-          row.status = wf.status;
-          row.endedBy = wf.endedBy;
-          row.tokenPos = wf.tokenPos;
-          row.callbackPos = wf.callbackPos;
-          row.extraData = wf.extraData;
-          row.haltMessage = wf.haltMessage;
-          row.haltAction = wf.haltAction;
-          row.haltPayload = wf.haltPayload;
-          row.lastError = wf.lastError;
-          row.version = wf.version;
-          row.modifiedAt = wf.modifiedAt;
-          row.owner = wf.owner;
-          row.leaseUntil = wf.leaseUntil;
-          row.resumeAt = wf.resumeAt;
-          return new Reloaded(store.objectCount(em, id), store.objectStatus(em, id, wf.tokenPos));
-        });
+    leases.ended(watch);
   }
 
   /**
-   * Stores a new workflow {@code NEW}, with its objects {@code INITIAL}: one transaction. It is
-   * visible (status, queries) before it first runs.
+   * Reads the workflow row again into {@link #row}, with the number of objects and the status of
+   * the object at its token_pos: what an interrupted run resumes from.
    */
-  void storeNew(List<? extends T> objects) {
-    String[] data = prepareNew(objects);
-    // an insert, not a save point: the row starts at version 0, which saves then expect
-    store.write(id, "", em -> store.insertNew(em, row, data.length, i -> data[i], row.createdAt));
+  WorkflowStore.Reloaded reload() {
+    return state.store.reload(row);
   }
 
   /**
    * The row made a new workflow's ({@code NEW}, before its first object, created now) and its
    * objects' JSON, checked as a save checks them; nothing is written yet.
    */
-  String[] prepareNew(List<? extends T> objects) {
+  List<String> prepareNew(List<? extends T> objects) {
     Instant now = clock.instant();
     row.status = WorkflowStatus.NEW;
     row.tokenPos = -1;
     row.callbackPos = FIRST_TASK;
     row.createdAt = now;
     row.modifiedAt = now;
-    String[] data = new String[objects.size()];
-    for (int i = 0; i < data.length; i++) {
-      data[i] = json(objects.get(i), i);
+    List<String> data = new ArrayList<>(objects.size());
+    for (int i = 0; i < objects.size(); i++) {
+      data.add(json.object(objects.get(i), i));
     }
     return data;
   }
 
-  /** New workflows {@link #prepareNew prepared}, stored in one transaction: all or none. */
-  static void storeAll(
-      WorkflowStore store, List<? extends SavePoints<?>> saves, List<String[]> data) {
-    store.write(
-        saves.get(0).id,
-        " with the other "
-            + (saves.size() - 1)
-            + " workflow(s) of its submitAll (none of them was stored)",
-        em -> {
-          for (int w = 0; w < saves.size(); w++) {
-            WorkflowEntity row = saves.get(w).row;
-            String[] json = data.get(w);
-            store.insertNew(em, row, json.length, i -> json[i], row.createdAt);
-          }
-        });
+  /** Stores a new workflow {@code NEW}, with its objects {@code INITIAL}: one transaction. */
+  void storeNew(List<? extends T> objects) {
+    // an insert, not a save point: the row starts at version 0, which saves then expect
+    state.store.insertNew(row, prepareNew(objects));
   }
 
   /** Every object back to its source data and INITIAL, with the workflow row: one transaction. */
   void resetToSource(WorkflowEngine<T> engine) {
-    Instant now = clock.instant();
-    row.modifiedAt = now;
-    save(
-        engine,
-        em -> {
-          store.updateWorkflow(em, row, owner, leases.now());
-          store.resetToSource(em, id, now);
-        });
+    state.resetToSource(engine);
   }
 
   // ------------------------------------------------------------------ helpers
@@ -801,12 +617,12 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
    * committed with the run's end.
    */
   private void movedOn(WorkflowEngine<T> engine, ObjectEnd ended) {
-    pending.add(ended);
+    state.ended(ended);
     int index = ended.pos();
-    boolean yielding = yieldRequested && index + 1 < objects.size();
+    boolean yielding = watch.yieldRequested() && index + 1 < objects.size();
     if (checkpointEvery > 1 && !yielding) {
       // the last object's checkpoint is the run's end, which follows at once: one commit, not two
-      if (pending.size() >= checkpointEvery && index + 1 < objects.size()) {
+      if (state.pending() >= checkpointEvery && index + 1 < objects.size()) {
         row.tokenPos = index;
         row.callbackPos = FIRST_TASK;
         commit(engine, -1);
@@ -820,15 +636,15 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
       if (yielding) {
         // as a crash would leave it, minus the wait: RUNNING at the next object, which has not
         // begun, with nobody holding it
-        row.extraData = extraData(engine);
-        release();
+        row.extraData = json.extraData(engine.extraData());
+        state.release();
       }
       commit(engine, next);
       markedRunning = next;
       markedAt = next;
       if (yielding) {
         inRun = false;
-        leases.ended(this);
+        leases.ended(watch);
         recorded = new Yielded(id, next);
         throw recorded;
       }
@@ -839,85 +655,9 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   /** One transaction: the workflow row, the pending objects, the object to mark RUNNING. */
   private void commit(WorkflowEngine<T> engine, int markRunning) {
-    row.modifiedAt = clock.instant();
-    if (row.owner != null) {
-      row.leaseUntil = leases.until(); // every save renews the lease
-    }
-    try {
-      save(
-          engine,
-          em -> {
-            ObjectStatus before =
-                store.commit(em, row, owner, leases.now(), pending, history, markRunning);
-            if (markRunning >= 0) {
-              statusBefore = before;
-            }
-          });
-    } finally {
-      pending.clear();
-    }
-  }
-
-  private void writeObjects(EntityManager em, int markRunning) {
-    ObjectStatus before = store.writeObjects(em, id, pending, history, markRunning, row.modifiedAt);
+    ObjectStatus before = state.commit(engine, markRunning);
     if (markRunning >= 0) {
       statusBefore = before;
-    }
-  }
-
-  private void insertNewObjects(EntityManager em, List<? extends T> objects, Instant now) {
-    long storedCount = store.countObjects(em, id);
-    if (objects.size() < storedCount) {
-      throw new StoreException(
-          "workflow "
-              + id
-              + " has "
-              + storedCount
-              + " stored objects, but this run was given "
-              + objects.size()
-              + ": the objects given to a run stand for the stored ones, position by position, so"
-              + " a shorter list would leave the others unprocessed. Give all "
-              + storedCount
-              + " (a longer list appends objects), or resume() to run the stored ones");
-    }
-    store.insertObjects(
-        em, id, (int) storedCount, objects.size(), i -> json(objects.get(i), i), now);
-  }
-
-  /** One save point: one transaction; on success the version this engine now expects. */
-  private void save(WorkflowEngine<T> engine, java.util.function.Consumer<EntityManager> work) {
-    if (fenced) {
-      transaction.discard();
-      WorkflowStore.Holder holder = store.holder(id).orElse(null);
-      String newOwner = holder == null ? null : holder.owner();
-      Instant until = holder == null ? null : holder.leaseUntil();
-      throw new OwnershipException(
-          "workflow "
-              + id
-              + ": this engine ("
-              + owner
-              + ") was fenced out: its lease expired while it did not save (a long pause?) and"
-              + " another engine took the workflow over"
-              + (newOwner == null ? "" : " (" + newOwner + ", lease until " + until + ")")
-              + "; this engine writes nothing more. Its work since its last save was not"
-              + " stored; the other engine's run counts",
-          newOwner,
-          until,
-          null);
-    }
-    EntityManager open = transaction.take();
-    long started = engine != null && events.active() ? System.nanoTime() : 0;
-    try {
-      store.write(open, id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
-    } catch (RuntimeException | Error e) {
-      transaction.ended(false);
-      throw e;
-    }
-    transaction.ended(true);
-    row.version++;
-    if (started != 0) {
-      long nanos = System.nanoTime() - started;
-      events.tell("saved", l -> l.saved(StoreEvents.any(engine), nanos));
     }
   }
 
@@ -929,110 +669,17 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
 
   /** The run stops here (halt, error, end): extra data and positions with it, one commit. */
   private void commitRunState(WorkflowEngine<T> engine) {
-    row.extraData = extraData(engine);
+    row.extraData = json.extraData(engine.extraData());
     positions(engine);
-    release();
+    state.release();
     commit(engine, -1);
-    leases.ended(this);
+    leases.ended(watch);
     WorkflowStatus stored = row.status;
     events.tell("runEnded", l -> l.runEnded(StoreEvents.any(engine), stored));
-  }
-
-  /** Every end of a run (halt, error, completion, stop, abort) releases the workflow. */
-  private void release() {
-    row.owner = null;
-    row.leaseUntil = null;
-  }
-
-  private String json(Object obj, int index) {
-    String json;
-    try {
-      json = mapper.writeValueAsString(obj);
-    } catch (JsonProcessingException e) {
-      throw new StoreException(
-          "object "
-              + index
-              + " of workflow "
-              + id
-              + " cannot be written as JSON: "
-              + e.getMessage(),
-          e);
-    }
-    checkLength(json.length(), "object " + index);
-    return json;
-  }
-
-  /** Refuses data over the limit before any transaction: a huge value can exhaust the database. */
-  private void checkLength(int length, String what) {
-    if (length > maxDataLength) {
-      throw new StoreException(
-          what
-              + " of workflow "
-              + id
-              + " is "
-              + length
-              + " characters of JSON, over the limit of "
-              + maxDataLength
-              + " (FlowstateBuilder.maxDataLength); keep large data elsewhere and store a"
-              + " reference to it, or raise the limit");
-    }
-  }
-
-  private JsonNode payload(Object payload) {
-    if (payload == null) {
-      return null;
-    }
-    String json;
-    try {
-      json = mapper.writeValueAsString(payload);
-    } catch (JsonProcessingException e) {
-      throw new StoreException(
-          "the halt payload of workflow " + id + " cannot be written as JSON: " + e.getMessage(),
-          e);
-    }
-    checkLength(json.length(), "the halt payload");
-    try {
-      return mapper.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new StoreException(
-          "the halt payload of workflow " + id + " cannot be read back as JSON: " + e.getMessage(),
-          e);
-    }
   }
 
   /** {@code text} cut to a column's length, visibly (see {@link Columns#cut}). */
   static String cut(String text, int length) {
     return Columns.cut(text, length);
-  }
-
-  /**
-   * A copy of the engine's extra data as stored ({@link ExtraData}), each value checked to come
-   * back as it is and to be writable as JSON.
-   */
-  private Map<String, Object> extraData(WorkflowEngine<T> engine) {
-    Map<String, Object> source = engine.extraData();
-    if (source.isEmpty()) {
-      return null;
-    }
-    Map<String, Object> copy = ExtraData.encode(source, id);
-    long length = 0;
-    for (Map.Entry<String, Object> entry : copy.entrySet()) {
-      try {
-        length += mapper.writeValueAsString(entry.getValue()).length() + entry.getKey().length();
-      } catch (JsonProcessingException e) {
-        throw new StoreException(
-            "extraData['"
-                + entry.getKey()
-                + "'] of workflow "
-                + id
-                + " cannot be stored as JSON ("
-                + entry.getValue().getClass().getName()
-                + "): "
-                + e.getOriginalMessage(),
-            e);
-      }
-    }
-    checkLength((int) Math.min(Integer.MAX_VALUE, length), "extraData");
-    return copy;
   }
 }

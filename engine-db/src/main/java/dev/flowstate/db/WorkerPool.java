@@ -223,7 +223,7 @@ public final class WorkerPool implements AutoCloseable {
 
   private final ExecutorService workers;
   private final Thread claimer;
-  private final Set<SavePoints<?>> running = ConcurrentHashMap.newKeySet();
+  private final Set<RunWatch> running = ConcurrentHashMap.newKeySet();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition signal = lock.newCondition();
   private boolean signalled;
@@ -509,7 +509,7 @@ public final class WorkerPool implements AutoCloseable {
         cannotStart(claim, e);
         return;
       }
-      SavePoints<?> saves = engine.saves();
+      RunWatch saves = engine.saves().watch;
       running.add(saves);
       try {
         if (stopping) {
@@ -603,14 +603,14 @@ public final class WorkerPool implements AutoCloseable {
       stopping = true;
     }
     wake();
-    running.forEach(SavePoints::requestYield);
+    running.forEach(RunWatch::requestYield);
     workers.shutdown();
     releaseWaiting();
     boolean finished;
     long deadline = System.nanoTime() + shutdownTimeout.toNanos();
     try {
       claimer.join(Math.max(1, shutdownTimeout.toMillis()));
-      running.forEach(SavePoints::requestYield); // any started while the claimer stopped
+      running.forEach(RunWatch::requestYield); // any started while the claimer stopped
       releaseWaiting(); // any the claimer queued as it stopped
       finished = workers.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {

@@ -129,6 +129,68 @@ public final class WorkflowStore {
     }
   }
 
+  /**
+   * Stores a new workflow {@code NEW} with its objects {@code INITIAL}, in one transaction of its
+   * own: it is visible (status, queries) before it first runs.
+   */
+  public void insertNew(WorkflowEntity row, List<String> objects) {
+    write(row.id, "", em -> insertNew(em, row, objects.size(), objects::get, row.createdAt));
+  }
+
+  /**
+   * Stores new workflows as {@link #insertNew(WorkflowEntity, List)} does, all in one transaction:
+   * all or none.
+   */
+  public void insertAll(List<WorkflowEntity> rows, List<List<String>> objects) {
+    write(
+        rows.get(0).id,
+        " with the other "
+            + (rows.size() - 1)
+            + " workflow(s) of its submitAll (none of them was stored)",
+        em -> {
+          for (int w = 0; w < rows.size(); w++) {
+            WorkflowEntity row = rows.get(w);
+            List<String> json = objects.get(w);
+            insertNew(em, row, json.size(), json::get, row.createdAt);
+          }
+        });
+  }
+
+  /** What {@link #reload} read besides the workflow row. */
+  public record Reloaded(int objects, ObjectStatus statusAtToken) {}
+
+  /**
+   * Reads the workflow row again into {@code row} (positions, extra data, status, halt details,
+   * version, owner, lease), with the number of objects and the status of the object at its
+   * token_pos: what an interrupted run resumes from.
+   *
+   * @throws StoreException if the row is gone
+   */
+  public Reloaded reload(WorkflowEntity row) {
+    return read(
+        em -> {
+          WorkflowEntity wf = findWorkflow(em, row.id);
+          if (wf == null) {
+            throw new StoreException("workflow " + row.id + " is no longer in the database");
+          }
+          row.status = wf.status;
+          row.endedBy = wf.endedBy;
+          row.tokenPos = wf.tokenPos;
+          row.callbackPos = wf.callbackPos;
+          row.extraData = wf.extraData;
+          row.haltMessage = wf.haltMessage;
+          row.haltAction = wf.haltAction;
+          row.haltPayload = wf.haltPayload;
+          row.lastError = wf.lastError;
+          row.version = wf.version;
+          row.modifiedAt = wf.modifiedAt;
+          row.owner = wf.owner;
+          row.leaseUntil = wf.leaseUntil;
+          row.resumeAt = wf.resumeAt;
+          return new Reloaded(objectCount(em, row.id), objectStatus(em, row.id, wf.tokenPos));
+        });
+  }
+
   /** The row names nobody, this engine, or an owner whose lease has ended. */
   private static final String FENCE =
       " and (w.owner is null or w.owner = :me or w.leaseUntil is null or w.leaseUntil < :now)";
