@@ -198,7 +198,18 @@ public final class DbWorkflowEngine<T> {
               + " DbWorkflowEngine was given, got "
               + engine);
     }
-    return stored.saves.runTransaction();
+    SavePoints<?> saves = stored.saves;
+    // begun when a task first asks: what tasks write through it commits with the save point that
+    // ends their object (or checkpoint), and rolls back with a failure, an abort or a skip of their
+    // object, a crash, or a fenced-out save
+    if (!saves.inRun) {
+      throw new IllegalStateException(
+          "workflow "
+              + saves.id
+              + " has no run transaction now: tasks get it while they run, from the engine they"
+              + " were given");
+    }
+    return saves.transaction.get();
   }
 
   // ---------------------------------------------------------------- reading
@@ -409,7 +420,7 @@ public final class DbWorkflowEngine<T> {
    * a failed save) starts again where its run began, else the next object from its first task.
    */
   private void resumeFromStore() {
-    WorkflowStore.Reloaded stored = saves.reload();
+    WorkflowStore.Reloaded stored = saves.state.store.reload(saves.row);
     restore(
         new EngineState(saves.row.tokenPos, saves.row.callbackPos),
         saves.row.extraData,
@@ -454,7 +465,7 @@ public final class DbWorkflowEngine<T> {
               + saves.id
               + " has not processed any object yet; start it with process(objects)");
     }
-    saves.resetToSource(engine);
+    saves.state.resetToSource(engine);
     engine.objects(stored.apply(objects().size()));
     restart(RestartPosition.FIRST, RestartPosition.FIRST);
   }

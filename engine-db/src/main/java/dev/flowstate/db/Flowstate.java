@@ -277,7 +277,7 @@ public final class Flowstate implements AutoCloseable {
     Registered<T> registered = registered(name, type, null);
     WorkflowEntity row = newRow(registered, false);
     SavePoints<T> saves = savePoints(row, null);
-    saves.storeNew(objects);
+    store.insertNew(saves.row, saves.prepareNew(objects));
     DbWorkflowEngine<T> engine = engine(saves, registered.definition(), type);
     if (!objects.isEmpty()) {
       engine.restore(
@@ -443,7 +443,7 @@ public final class Flowstate implements AutoCloseable {
             && claimant != null
             && claimant.equals(wf.owner);
     if (startedByClaim) {
-      saves.startedByClaim();
+      saves.startedByClaim = true;
     }
     DbWorkflowEngine<T> engine = engine(saves, registered.definition(), registered.type());
     engine.restore(
@@ -485,7 +485,7 @@ public final class Flowstate implements AutoCloseable {
   private <T> StoredObjects<T> storedObjects(
       SavePoints<T> saves, Class<T> type, int size, String[] data) {
     StoredObjects<T> objects = new StoredObjects<>(store, mapper, saves.id, type, size);
-    objects.onUnreadable(saves::unreadable);
+    objects.onUnreadable(saves.transitions::unreadable);
     if (data != null) {
       objects.preloaded(data);
     }
@@ -533,7 +533,8 @@ public final class Flowstate implements AutoCloseable {
     List<T> typed = typed(registered, objects, "");
     // stored, not loaded: a submit's caller gets the id, and a pool builds the engine it runs
     WorkflowEntity row = newRow(registered, true);
-    savePoints(row, null).storeNew(typed);
+    SavePoints<T> saves = savePoints(row, null);
+    store.insertNew(row, saves.prepareNew(typed));
     workAvailable();
     return row.id;
   }

@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
@@ -145,6 +146,16 @@ final class RowState {
           store.updateWorkflow(em, row, watch.owner, leases.now());
           store.resetToSource(em, row.id, now);
         });
+  }
+
+  /** The row of a workflow about to be stored: NEW, before its first object, created now. */
+  void markNew(List<Integer> firstTask) {
+    Instant now = clock.instant();
+    row.status = WorkflowStatus.NEW;
+    row.tokenPos = -1;
+    row.callbackPos = firstTask;
+    row.createdAt = now;
+    row.modifiedAt = now;
   }
 
   /** One save point: one transaction; on success the version this engine now expects. */

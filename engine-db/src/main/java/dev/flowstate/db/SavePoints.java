@@ -1,6 +1,5 @@
 package dev.flowstate.db;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.EndedBy;
 import dev.flowstate.db.internal.ObjectEnd;
@@ -8,27 +7,22 @@ import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.engine.EngineHooks;
 import dev.flowstate.engine.EngineState;
-import dev.flowstate.engine.HaltProcessing;
 import dev.flowstate.engine.Task;
-import dev.flowstate.engine.TransitionTable;
 import dev.flowstate.engine.WorkflowEngine;
-import dev.flowstate.engine.WorkflowError;
 import dev.flowstate.migrations.Columns;
-import jakarta.persistence.EntityManager;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /*
- * The save points of SEMANTICS §7, as hooks and a transition table of the core engine.
+ * The save points of SEMANTICS §7 as hooks of the core engine: what is saved at which moment of an
+ * ordinary run (its start, each object's start and end, its end); the other ends of an object's
+ * run are SaveTransitions', a failed save SaveFailures', and the writes RowState's.
  *
- * How an object ended is first noted in `pending`; a commit writes the pending objects, the
+ * How an object ended is first noted in the row's state; a commit writes the ended objects, the
  * workflow row (always, with a version check: that is what detects a second engine) and, in
  * durable mode, marks the next object RUNNING. Durable mode (checkpointEvery = 1) commits at every
  * save point, except that "after object i" and "before object i+1" are one commit: nothing runs
@@ -40,24 +34,17 @@ import org.slf4j.MDC;
  * that ended, after which the next one starts from its first task. Every run marks its first
  * object RUNNING with the position it starts at, so an object resumed after a halt at its third
  * task never reruns tasks one to three.
- *
- * Failures: a task's exception is saved as an ERROR at the failed task. A save that fails (data
- * that cannot be written, a constraint, a lost connection) is saved, in a fresh transaction, as
- * an ERROR with ended_by SAVE_ERROR that keeps the positions of the last commit and turns the
- * RUNNING object ERROR; only when even that fails does the caller get a StoreException, and the
- * rows read RUNNING: the interrupted case.
  */
-final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
+final class SavePoints<T> implements EngineHooks<T> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SavePoints.class);
-  private static final List<Integer> FIRST_TASK = List.of(0);
+  static final List<Integer> FIRST_TASK = List.of(0);
 
   final UUID id;
   final String definitionName;
   private final Clock clock;
-  private final Leases leases;
+  final Leases leases;
   private final StoreEvents events;
-  private final StoredJson json;
+  final StoredJson json;
 
   /** When the running task began (System.nanoTime), while a FlowstateListener times tasks. */
   private long taskStarted;
@@ -66,41 +53,45 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   final RunWatch watch;
 
   /** The run's own transaction, for tasks to write through (DbWorkflowEngine.connection). */
-  private final RunTransaction transaction;
+  final RunTransaction transaction;
 
   /** The workflow row, the objects ended since the last commit, and the writes that carry them. */
-  private final RowState state;
+  final RowState state;
 
   /** The workflow row as this engine last stored it, or is about to. */
   final WorkflowEntity row;
 
   int checkpointEvery = 1;
 
-  private List<? extends T> objects = List.of();
-  private WorkflowEngine<T> engine;
-  private boolean inRun;
+  /** The save points of a run's other ends: halt, failure, stop, abort, skip, continue, jump. */
+  final SaveTransitions<T> transitions = new SaveTransitions<>(this);
+
+  List<? extends T> objects = List.of();
+  WorkflowEngine<T> engine;
+  boolean inRun;
 
   /** The object that the last commit marked RUNNING ahead of its "before object". */
   private int markedRunning = -1;
 
   /** The object whose row reads RUNNING, or -1. */
-  private int markedAt = -1;
+  int markedAt = -1;
 
   /** The status of object {@link #markedAt} before this run marked it RUNNING. */
-  private ObjectStatus statusBefore;
+  ObjectStatus statusBefore;
 
   /**
    * What a failed save of this run threw, already recorded, so onError does not record it again.
    */
-  private RuntimeException recorded;
+  RuntimeException recorded;
 
   private Instant startedAt;
-  private String endedBy;
-  private boolean aborted;
+  String endedBy;
+  boolean aborted;
 
   /**
    * Whether a worker pool's claim wrote this run's first save point (a NEW workflow marked RUNNING
-   * at object 0, object 0 RUNNING): the run begins without writing it again.
+   * at object 0, object 0 RUNNING): the run begins without writing it again. Set by the load of a
+   * claimed workflow, before its run.
    */
   boolean startedByClaim;
 
@@ -127,22 +118,6 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     this.state = new RowState(row, store, clock, history, leases, events, transaction, watch);
   }
 
-  /**
-   * The run's own transaction, begun when a task first asks: what tasks write through it commits
-   * with the save point that ends their object (or checkpoint), and rolls back with a failure, an
-   * abort or a skip of their object, a crash, or a fenced-out save.
-   */
-  EntityManager runTransaction() {
-    if (!inRun) {
-      throw new IllegalStateException(
-          "workflow "
-              + id
-              + " has no run transaction now: tasks get it while they run, from the engine they"
-              + " were given");
-    }
-    return transaction.get();
-  }
-
   @Override
   public void beforeEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
     MDC.put(StoredEngine.MDC_TASK, task.name());
@@ -160,11 +135,6 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   }
 
   // ------------------------------------------------------------------ hooks
-
-  /** See {@link #startedByClaim}: set by the load of a claimed workflow, before its run. */
-  void startedByClaim() {
-    startedByClaim = true;
-  }
 
   @Override
   public void beforeProcessing(WorkflowEngine<T> engine, List<? extends T> objects) {
@@ -275,7 +245,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   }
 
   /** The object ended COMPLETED and the run goes on with the next one. */
-  private void completed(WorkflowEngine<T> engine, T obj, String outcome) {
+  void completed(WorkflowEngine<T> engine, T obj, String outcome) {
     int index = engine.state().tokenPos();
     commitOrFail(
         engine,
@@ -297,204 +267,10 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     boolean completed = !aborted && (engine.hasCompleted() || objects.isEmpty());
     row.status = completed ? WorkflowStatus.COMPLETED : WorkflowStatus.HALTED;
     row.endedBy = completed ? null : aborted ? EndedBy.ABORT : EndedBy.STOP;
-    row.haltMessage = completed ? null : cut(endedBy, Columns.HALT_MESSAGE);
+    row.haltMessage = completed ? null : Columns.cut(endedBy, Columns.HALT_MESSAGE);
     int index = engine.state().tokenPos();
     commitOrFail(
         engine, index, "the end of the run at object " + index, null, () -> commitRunState(engine));
-  }
-
-  // ------------------------------------------------------------------ transitions
-
-  @Override
-  public Next onHalt(WorkflowEngine<T> engine, T obj, HaltProcessing halt) {
-    inRun = false;
-    int index = engine.state().tokenPos();
-    String task = engine.currentTaskName();
-    List<Integer> callbackPos = engine.state().callbackPos();
-    commitOrFail(
-        engine,
-        index,
-        "the halt at task " + task + " (\"" + halt.message() + "\") on object " + index,
-        halt,
-        () -> {
-          JsonNode payload = json.payload(halt.payload());
-          state.ended(
-              ended(
-                  index,
-                  ObjectStatus.HALTED,
-                  json.object(obj, index),
-                  callbackPos,
-                  null,
-                  "HALTED"));
-          row.status = WorkflowStatus.HALTED;
-          // a retry is due after its delay: a worker pool resumes it then, running the task again
-          row.endedBy = halt.retryAfter() == null ? EndedBy.HALT : EndedBy.RETRY;
-          row.resumeAt = halt.retryAfter() == null ? null : leases.now().plus(halt.retryAfter());
-          row.haltMessage = cut(halt.message(), Columns.HALT_MESSAGE);
-          row.haltAction = cut(halt.action(), Columns.HALT_ACTION);
-          row.haltPayload = payload;
-          commitRunState(engine);
-        });
-    LOG.warn(
-        "workflow {} halted at object {}, task {} {}: {}",
-        id,
-        index,
-        task,
-        callbackPos,
-        halt.message());
-    throw halt;
-  }
-
-  @Override
-  public Next onError(WorkflowEngine<T> engine, T obj, Throwable error) {
-    if (error == recorded) {
-      throw recorded; // a failed save of this run, already recorded where it failed
-    }
-    transaction.undoTask(); // the failed task's writes go; earlier tasks' commit with the error
-    inRun = false;
-    int index = engine.state().tokenPos();
-    String task = engine.currentTaskName();
-    String text = errorText(error);
-    commitOrFail(
-        engine,
-        index,
-        "the failure of task " + task + " (" + text + ") on object " + index,
-        error,
-        () -> {
-          // the data as the failed task left it: resume() runs that task again on it
-          String data = obj == null ? null : json.object(obj, index);
-          state.ended(
-              ended(
-                  index,
-                  ObjectStatus.ERROR,
-                  data,
-                  engine.state().callbackPos(),
-                  cut(text, Columns.ERROR_TEXT),
-                  "ERROR"));
-          row.status = WorkflowStatus.ERROR;
-          row.endedBy = EndedBy.ERROR;
-          row.lastError =
-              cut("task " + task + " on object " + index + ": " + text, Columns.LAST_ERROR);
-          commitRunState(engine);
-        });
-    // one line per failed run, wherever it runs (a worker pool logs nothing more of it)
-    LOG.warn(
-        "workflow {} ({}) failed at object {}, task {} {}: {}",
-        id,
-        definitionName,
-        index,
-        task,
-        engine.state().callbackPos(),
-        text,
-        error);
-    WorkflowError failed =
-        error instanceof WorkflowError known && id.toString().equals(known.workflowId())
-            ? known
-            : new WorkflowError(
-                "workflow " + id + " failed at object " + index + ", task " + task + ": " + text,
-                id.toString(),
-                index,
-                null,
-                error);
-    // the core engine goes on with the next object after a WorkflowError or a checked exception
-    // when stopOnError is false, and stops at any other exception: so does this one
-    if (error instanceof WorkflowError
-        || !(error instanceof RuntimeException || error instanceof Error)) {
-      throw failed;
-    }
-    throw new TaskFailed(failed);
-  }
-
-  /**
-   * A task's error as stored and reported: a WorkflowError by its message, others with their type.
-   */
-  static String errorText(Throwable error) {
-    return error instanceof WorkflowError && error.getMessage() != null
-        ? error.getMessage()
-        : String.valueOf(error);
-  }
-
-  @Override
-  public Next onStop(WorkflowEngine<T> engine, T obj) {
-    int index = engine.state().tokenPos();
-    endedBy = "stopped by task " + engine.currentTaskName() + " on object " + index;
-    commitOrFail(
-        engine,
-        index,
-        "the stop on object " + index,
-        null,
-        // the run's end follows at once and commits this object with the workflow's end, in one
-        // transaction (afterProcessing): nothing runs in between that a crash could split
-        () ->
-            state.ended(
-                ended(
-                    index,
-                    ObjectStatus.COMPLETED,
-                    json.object(obj, index),
-                    null,
-                    null,
-                    "STOPPED")));
-    return Next.END_RUN;
-  }
-
-  @Override
-  public Next onAbort(WorkflowEngine<T> engine, T obj) {
-    int index = engine.state().tokenPos();
-    aborted = true;
-    transaction.undoObject();
-    endedBy = "aborted by task " + engine.currentTaskName() + " on object " + index;
-    // an object this run did not mark RUNNING still has the status it had before this run
-    ObjectStatus back = markedAt == index ? statusBefore : null;
-    commitOrFail(
-        engine,
-        index,
-        "the abort of object " + index,
-        null,
-        () -> state.ended(ended(index, back, null, null, null, "ABORTED"))); // as for a stop
-    return Next.END_RUN;
-  }
-
-  @Override
-  public Next onContinueNextToken(WorkflowEngine<T> engine, T obj) {
-    completed(engine, obj, "CONTINUED");
-    return Next.NEXT_OBJECT;
-  }
-
-  @Override
-  public Next onJumpToken(WorkflowEngine<T> engine, T obj, int offset) {
-    int index = engine.state().tokenPos();
-    commitOrFail(
-        engine,
-        index,
-        "object " + index,
-        null,
-        () -> {
-          state.ended(
-              ended(index, ObjectStatus.COMPLETED, json.object(obj, index), null, null, "JUMPED"));
-          if (checkpointEvery == 1) {
-            // where the loop will go: a crash now resumes with the object the jump lands on
-            row.tokenPos =
-                offset > 0
-                    ? Math.min(objects.size(), index - 1 + offset)
-                    : Math.max(-1, index - 1 + offset);
-            row.callbackPos = FIRST_TASK;
-            commit(engine, -1); // the next object is elsewhere: its "before object" marks it
-          }
-        });
-    return Next.NEXT_OBJECT;
-  }
-
-  @Override
-  public Next onSkipToken(WorkflowEngine<T> engine, T obj) {
-    transaction.undoObject();
-    int index = engine.state().tokenPos();
-    commitOrFail(
-        engine,
-        index,
-        "object " + index,
-        null,
-        () -> movedOn(engine, ended(index, ObjectStatus.SKIPPED, null, null, null, "SKIPPED")));
-    return Next.NEXT_OBJECT;
   }
 
   // ------------------------------------------------------------------ failed saves
@@ -506,7 +282,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
    * @param what what was being saved, for the messages
    * @param original the halt or task failure being saved, or null; attached to what is thrown
    */
-  private void commitOrFail(
+  void commitOrFail(
       WorkflowEngine<T> engine, int index, String what, Throwable original, Runnable save) {
     watch.progressed();
     try {
@@ -529,74 +305,17 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   }
 
   /**
-   * A stored object that cannot be read was met mid-run: the workflow becomes ERROR at it, so that
-   * no object stays RUNNING; the caller gets the exception.
-   */
-  void unreadable(StoreException problem, int index) {
-    if (!inRun || engine.state().tokenPos() != index) {
-      return; // not the object the run moves to (before the run, or a task's own read)
-    }
-    inRun = false;
-    state.ended(
-        ended(
-            index,
-            ObjectStatus.ERROR,
-            null,
-            null,
-            cut(problem.getMessage(), Columns.ERROR_TEXT),
-            "ERROR"));
-    row.status = WorkflowStatus.ERROR;
-    row.endedBy = EndedBy.ERROR;
-    row.lastError = cut(problem.getMessage(), Columns.LAST_ERROR);
-    row.tokenPos = index;
-    row.callbackPos = FIRST_TASK;
-    state.release();
-    // the run's open transaction holds only the writes of the objects pending above (the row is
-    // read before its object starts): they commit with those objects' ends
-    commit(null, -1);
-    leases.ended(watch);
-  }
-
-  /**
-   * Reads the workflow row again into {@link #row}, with the number of objects and the status of
-   * the object at its token_pos: what an interrupted run resumes from.
-   */
-  WorkflowStore.Reloaded reload() {
-    return state.store.reload(row);
-  }
-
-  /**
    * The row made a new workflow's ({@code NEW}, before its first object, created now) and its
    * objects' JSON, checked as a save checks them; nothing is written yet.
    */
   List<String> prepareNew(List<? extends T> objects) {
-    Instant now = clock.instant();
-    row.status = WorkflowStatus.NEW;
-    row.tokenPos = -1;
-    row.callbackPos = FIRST_TASK;
-    row.createdAt = now;
-    row.modifiedAt = now;
-    List<String> data = new ArrayList<>(objects.size());
-    for (int i = 0; i < objects.size(); i++) {
-      data.add(json.object(objects.get(i), i));
-    }
-    return data;
-  }
-
-  /** Stores a new workflow {@code NEW}, with its objects {@code INITIAL}: one transaction. */
-  void storeNew(List<? extends T> objects) {
-    // an insert, not a save point: the row starts at version 0, which saves then expect
-    state.store.insertNew(row, prepareNew(objects));
-  }
-
-  /** Every object back to its source data and INITIAL, with the workflow row: one transaction. */
-  void resetToSource(WorkflowEngine<T> engine) {
-    state.resetToSource(engine);
+    state.markNew(FIRST_TASK);
+    return json.objects(objects);
   }
 
   // ------------------------------------------------------------------ helpers
 
-  private ObjectEnd ended(
+  ObjectEnd ended(
       int index,
       ObjectStatus status,
       String data,
@@ -616,7 +335,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
    * next object RUNNING; checkpoint mode commits when N objects are pending; the last object is
    * committed with the run's end.
    */
-  private void movedOn(WorkflowEngine<T> engine, ObjectEnd ended) {
+  void movedOn(WorkflowEngine<T> engine, ObjectEnd ended) {
     state.ended(ended);
     int index = ended.pos();
     boolean yielding = watch.yieldRequested() && index + 1 < objects.size();
@@ -654,7 +373,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   }
 
   /** One transaction: the workflow row, the pending objects, the object to mark RUNNING. */
-  private void commit(WorkflowEngine<T> engine, int markRunning) {
+  void commit(WorkflowEngine<T> engine, int markRunning) {
     ObjectStatus before = state.commit(engine, markRunning);
     if (markRunning >= 0) {
       statusBefore = before;
@@ -668,7 +387,7 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
   }
 
   /** The run stops here (halt, error, end): extra data and positions with it, one commit. */
-  private void commitRunState(WorkflowEngine<T> engine) {
+  void commitRunState(WorkflowEngine<T> engine) {
     row.extraData = json.extraData(engine.extraData());
     positions(engine);
     state.release();
@@ -676,10 +395,5 @@ final class SavePoints<T> implements EngineHooks<T>, TransitionTable<T> {
     leases.ended(watch);
     WorkflowStatus stored = row.status;
     events.tell("runEnded", l -> l.runEnded(StoreEvents.any(engine), stored));
-  }
-
-  /** {@code text} cut to a column's length, visibly (see {@link Columns#cut}). */
-  static String cut(String text, int length) {
-    return Columns.cut(text, length);
   }
 }

@@ -22,7 +22,7 @@ final class StoredEngine<T> extends WorkflowEngine<T> {
   private final boolean sealed;
 
   StoredEngine(SavePoints<T> saves, Flow<T> definition) {
-    super(saves, saves);
+    super(saves, saves.transitions);
     this.saves = saves;
     setDefinition(definition);
     setWorkflowId(saves.id.toString());

@@ -3,6 +3,8 @@ package dev.flowstate.db;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -40,6 +42,15 @@ final class StoredJson {
     }
     checkLength(json.length(), "object " + index);
     return json;
+  }
+
+  /** Each object's data as JSON, by position. */
+  List<String> objects(List<?> objects) {
+    List<String> data = new ArrayList<>(objects.size());
+    for (int i = 0; i < objects.size(); i++) {
+      data.add(object(objects.get(i), i));
+    }
+    return data;
   }
 
   /** A halt's payload as a JSON tree, or null for none. */
