@@ -7,7 +7,7 @@ import dev.flowstate.benchmarks.BenchDatabase.Item;
 import dev.flowstate.db.Flowstate;
 import dev.flowstate.db.WorkerPool;
 import dev.flowstate.db.internal.Store;
-import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.db.internal.Tables;
 import dev.flowstate.migrations.DatabaseKind;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -294,13 +294,13 @@ public final class WorkerScaling {
     pool.setJdbcUrl(BenchDatabase.url());
     try (HikariDataSource ds = pool;
         Store store = Store.open(ds, BenchDatabase.SCHEMA, DatabaseKind.POSTGRESQL, mapper)) {
-      WorkflowStore workflows = new WorkflowStore(store);
+      Tables tables = Tables.of(store);
       Map<String, String> definitions = Map.of("bench", fingerprint);
       int claims = 200;
       long started = System.nanoTime();
       for (int i = 0; i < claims; i++) {
         Instant at = Instant.now();
-        workflows.claim("bench:1:x#workers-1", 8, at, at.plusSeconds(30), definitions, at);
+        tables.ownership().claim("bench:1:x#workers-1", 8, at, at.plusSeconds(30), definitions, at);
       }
       System.out.printf(
           "%d claims of 8 (each its own transaction, committed): %.2f ms each%n",

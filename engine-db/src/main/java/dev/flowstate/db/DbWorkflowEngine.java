@@ -2,7 +2,7 @@ package dev.flowstate.db;
 
 import dev.flowstate.db.internal.EndedBy;
 import dev.flowstate.db.internal.WorkflowEntity;
-import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.db.internal.WorkflowTable;
 import dev.flowstate.engine.EngineListener;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Flow;
@@ -420,7 +420,7 @@ public final class DbWorkflowEngine<T> {
    * a failed save) starts again where its run began, else the next object from its first task.
    */
   private void resumeFromStore() {
-    WorkflowStore.Reloaded stored = saves.state.store.reload(saves.row);
+    WorkflowTable.Reloaded stored = saves.state.tables.workflows().reload(saves.row);
     restore(
         new EngineState(saves.row.tokenPos, saves.row.callbackPos),
         saves.row.extraData,

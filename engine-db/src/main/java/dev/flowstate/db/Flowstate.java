@@ -3,9 +3,11 @@ package dev.flowstate.db;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.flowstate.db.internal.Fingerprint;
+import dev.flowstate.db.internal.Ownership;
 import dev.flowstate.db.internal.Store;
+import dev.flowstate.db.internal.Tables;
 import dev.flowstate.db.internal.WorkflowEntity;
-import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.db.internal.WorkflowTable;
 import dev.flowstate.engine.EngineListener;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Flow;
@@ -79,8 +81,7 @@ public final class Flowstate implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Flowstate.class);
 
-  private final Store sessions;
-  private final WorkflowStore store;
+  private final Tables tables;
   private final ObjectMapper mapper;
   private final HikariDataSource ownPool;
   private final Clock clock;
@@ -100,7 +101,7 @@ public final class Flowstate implements AutoCloseable {
       String name, Class<T> type, Flow<T> definition, String fingerprint) {}
 
   Flowstate(
-      Store store,
+      Store sessions,
       ObjectMapper mapper,
       HikariDataSource ownPool,
       Clock clock,
@@ -111,19 +112,20 @@ public final class Flowstate implements AutoCloseable {
       Duration heartbeat,
       Duration stalledAfter,
       TransactionBinding transactionBinding) {
-    this.sessions = store;
     this.transactionBinding = transactionBinding;
-    this.store = new WorkflowStore(store);
+    this.tables = Tables.of(sessions);
     this.mapper = mapper;
     this.ownPool = ownPool;
     Clock database =
-        databaseClock != null ? databaseClock : new DatabaseClock(this.store::databaseTime);
+        databaseClock != null
+            ? databaseClock
+            : new DatabaseClock(this.tables.sessions()::databaseTime);
     this.clock = clock != null ? clock : database;
     this.leaseClock = database;
     this.history = history;
     this.maxDataLength = maxDataLength;
-    this.queries = new Queries(this.store, mapper);
-    this.leases = new Leases(this.store, database, lease, heartbeat, stalledAfter, events);
+    this.queries = new Queries(this.tables, mapper);
+    this.leases = new Leases(this.tables, database, lease, heartbeat, stalledAfter, events);
     leases.startBeating(); // keeps the database's clock read
   }
 
@@ -277,7 +279,7 @@ public final class Flowstate implements AutoCloseable {
     Registered<T> registered = registered(name, type, null);
     WorkflowEntity row = newRow(registered, false);
     SavePoints<T> saves = savePoints(row, null);
-    store.insertNew(saves.row, saves.prepareNew(objects));
+    tables.workflows().insertNew(saves.row, saves.prepareNew(objects));
     DbWorkflowEngine<T> engine = engine(saves, registered.definition(), type);
     if (!objects.isEmpty()) {
       engine.restore(
@@ -352,7 +354,7 @@ public final class Flowstate implements AutoCloseable {
       UUID id,
       String definitionName,
       String claimant,
-      WorkflowStore.Preloaded preloaded,
+      WorkflowTable.Preloaded preloaded,
       boolean started) {
     return load(id, registeredByName(definitionName).type(), false, claimant, preloaded, started);
   }
@@ -379,12 +381,12 @@ public final class Flowstate implements AutoCloseable {
       Class<T> type,
       boolean allowChangedDefinition,
       String claimant,
-      WorkflowStore.Preloaded preloaded,
+      WorkflowTable.Preloaded preloaded,
       boolean started) {
     if (id == null) {
       throw new IllegalArgumentException("workflow id must not be null");
     }
-    WorkflowEntity wf = preloaded != null ? preloaded.row() : RowShapes.find(store, mapper, id);
+    WorkflowEntity wf = preloaded != null ? preloaded.row() : RowShapes.find(tables, mapper, id);
     if (wf == null) {
       throw new StoreException(
           "no workflow with id "
@@ -411,7 +413,7 @@ public final class Flowstate implements AutoCloseable {
         && !wf.owner.equals(claimant)
         && wf.leaseUntil != null
         && !wf.leaseUntil.isBefore(leases.now())) {
-      throw WorkflowStore.heldBy(id, wf.owner, wf.leaseUntil);
+      throw Ownership.heldBy(id, wf.owner, wf.leaseUntil);
     }
     if (wf.status == WorkflowStatus.COMPLETED && claimant != null) {
       // a pool claimed it as another engine completed it: nothing to run (a caller's load may
@@ -421,7 +423,7 @@ public final class Flowstate implements AutoCloseable {
               + id
               + " is COMPLETED: every object was processed, there is nothing to resume");
     }
-    int count = preloaded != null ? preloaded.objects() : store.objectCount(id);
+    int count = preloaded != null ? preloaded.objects() : tables.objects().objectCount(id);
     if (wf.tokenPos > count) {
       throw new StoreException(
           "workflow "
@@ -484,7 +486,7 @@ public final class Flowstate implements AutoCloseable {
    */
   private <T> StoredObjects<T> storedObjects(
       SavePoints<T> saves, Class<T> type, int size, String[] data) {
-    StoredObjects<T> objects = new StoredObjects<>(store, mapper, saves.id, type, size);
+    StoredObjects<T> objects = new StoredObjects<>(tables, mapper, saves.id, type, size);
     objects.onUnreadable(saves.transitions::unreadable);
     if (data != null) {
       objects.preloaded(data);
@@ -503,7 +505,7 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException("workflow id must not be null");
     }
     // the status alone: a row whose JSON columns were spoilt by hand still tells its status
-    return store.status(id);
+    return tables.workflows().status(id);
   }
 
   // ------------------------------------------------------------------ submitting and requests
@@ -534,7 +536,7 @@ public final class Flowstate implements AutoCloseable {
     // stored, not loaded: a submit's caller gets the id, and a pool builds the engine it runs
     WorkflowEntity row = newRow(registered, true);
     SavePoints<T> saves = savePoints(row, null);
-    store.insertNew(row, saves.prepareNew(typed));
+    tables.workflows().insertNew(row, saves.prepareNew(typed));
     workAvailable();
     return row.id;
   }
@@ -603,7 +605,7 @@ public final class Flowstate implements AutoCloseable {
     if (saves.isEmpty()) {
       return List.of();
     }
-    store.insertAll(saves.stream().map(save -> save.row).toList(), data);
+    tables.workflows().insertAll(saves.stream().map(save -> save.row).toList(), data);
     workAvailable();
     List<UUID> ids = new java.util.ArrayList<>(saves.size());
     saves.forEach(save -> ids.add(save.id));
@@ -638,7 +640,7 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "resumeAt needs a workflow id and an instant, got " + id + ", " + at);
     }
-    WorkflowStatus refused = store.requestResume(id, at);
+    WorkflowStatus refused = tables.workflows().requestResume(id, at);
     if (refused != null) {
       throw new StoreException(
           "workflow "
@@ -699,7 +701,7 @@ public final class Flowstate implements AutoCloseable {
    * @return definition name to status to count
    */
   public Map<String, Map<WorkflowStatus, Long>> workflowCounts() {
-    return store.workflowCounts();
+    return tables.reads().workflowCounts();
   }
 
   /**
@@ -710,8 +712,8 @@ public final class Flowstate implements AutoCloseable {
    * @return the counts
    */
   public Stuck stuck() {
-    long[] counts = store.stuckCounts(leaseClock.instant());
-    return new Stuck(counts[0], counts[1]);
+    var counts = tables.reads().stuckCounts(leaseClock.instant());
+    return new Stuck(counts.interrupted(), counts.stalled());
   }
 
   /**
@@ -719,7 +721,7 @@ public final class Flowstate implements AutoCloseable {
    *     it was never migrated), for an application's info page
    */
   public Optional<String> schemaVersion() {
-    return store.schemaVersion();
+    return tables.reads().schemaVersion();
   }
 
   /**
@@ -746,8 +748,8 @@ public final class Flowstate implements AutoCloseable {
     pools.forEach(WorkerPool::wake);
   }
 
-  WorkflowStore store() {
-    return store;
+  Tables tables() {
+    return tables;
   }
 
   /** The size of the connection pool the builder made, or 0 if the application gave its own. */
@@ -759,7 +761,7 @@ public final class Flowstate implements AutoCloseable {
   private <T> SavePoints<T> savePoints(WorkflowEntity row, String owner) {
     return new SavePoints<>(
         row,
-        store,
+        tables,
         mapper,
         clock,
         history,
@@ -884,7 +886,7 @@ public final class Flowstate implements AutoCloseable {
   public void close() {
     pools.forEach(WorkerPool::close); // a pool outliving its database would only log failures
     leases.close();
-    sessions.close();
+    tables.sessions().close();
     if (ownPool != null) {
       ownPool.close();
     }

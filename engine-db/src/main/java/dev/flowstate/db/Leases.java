@@ -1,6 +1,6 @@
 package dev.flowstate.db;
 
-import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.db.internal.Tables;
 import dev.flowstate.migrations.Columns;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -33,7 +33,7 @@ final class Leases implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
 
-  private final WorkflowStore store;
+  private final Tables tables;
   private final Clock clock;
   private final Duration lease;
   private final Duration heartbeat;
@@ -48,14 +48,14 @@ final class Leases implements AutoCloseable {
    * @param clock the database's time ({@link DatabaseClock}, or a test's clock)
    */
   Leases(
-      WorkflowStore store,
+      Tables tables,
       Clock clock,
       Duration lease,
       Duration heartbeat,
       Duration stalledAfter,
       StoreEvents events) {
     this.events = events;
-    this.store = store;
+    this.tables = tables;
     this.clock = clock;
     this.lease = lease;
     this.heartbeat = heartbeat;
@@ -185,7 +185,7 @@ final class Leases implements AutoCloseable {
       held.put(saves.id, saves.owner);
       byId.put(saves.id, saves);
     }
-    for (UUID lost : store.renewLeases(held, until())) {
+    for (UUID lost : tables.ownership().renewLeases(held, until())) {
       RunWatch saves = byId.get(lost);
       saves.fencedOut();
       running.remove(saves);
@@ -223,13 +223,15 @@ final class Leases implements AutoCloseable {
               stalledAfter,
               saves.where(),
               where);
-          store.markStalled(
-              saves.id,
-              saves.owner,
-              now().minusNanos(quiet),
-              task == null ? null : Columns.cut(task, Columns.STALLED_TASK));
+          tables
+              .ownership()
+              .markStalled(
+                  saves.id,
+                  saves.owner,
+                  now().minusNanos(quiet),
+                  task == null ? null : Columns.cut(task, Columns.STALLED_TASK));
         } else {
-          store.markStalled(saves.id, saves.owner, null, null);
+          tables.ownership().markStalled(saves.id, saves.owner, null, null);
         }
         saves.markedStalled = stalled;
       } catch (RuntimeException e) {

@@ -3,8 +3,8 @@ package dev.flowstate.db;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.ObjectEntity;
 import dev.flowstate.db.internal.ObjectRunEntity;
+import dev.flowstate.db.internal.Tables;
 import dev.flowstate.db.internal.WorkflowEntity;
-import dev.flowstate.db.internal.WorkflowStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +18,11 @@ import java.util.UUID;
  */
 final class Queries {
 
-  private final WorkflowStore store;
+  private final Tables tables;
   private final ObjectMapper mapper;
 
-  Queries(WorkflowStore store, ObjectMapper mapper) {
-    this.store = store;
+  Queries(Tables tables, ObjectMapper mapper) {
+    this.tables = tables;
     this.mapper = mapper;
   }
 
@@ -31,26 +31,28 @@ final class Queries {
       throw new IllegalArgumentException("query must not be null; use WorkflowQuery.all()");
     }
     return summaries(
-        store.workflows(
-            query.status(),
-            query.definitionName(),
-            query.modifiedSince(),
-            query.offset(),
-            query.limit()));
+        tables
+            .reads()
+            .workflows(
+                query.status(),
+                query.definitionName(),
+                query.modifiedSince(),
+                query.offset(),
+                query.limit()));
   }
 
   Optional<StoredWorkflow> workflow(UUID id) {
     if (id == null) {
       throw new IllegalArgumentException("workflow id must not be null");
     }
-    WorkflowEntity row = RowShapes.find(store, mapper, id);
+    WorkflowEntity row = RowShapes.find(tables, mapper, id);
     return row == null ? Optional.empty() : Optional.of(summaries(List.of(row)).get(0));
   }
 
   private List<StoredWorkflow> summaries(List<WorkflowEntity> rows) {
     List<UUID> ids = new ArrayList<>(rows.size());
     rows.forEach(row -> ids.add(row.id));
-    Map<UUID, Map<ObjectStatus, Long>> counts = store.objectCounts(ids);
+    Map<UUID, Map<ObjectStatus, Long>> counts = tables.reads().objectCounts(ids);
     List<StoredWorkflow> summaries = new ArrayList<>(rows.size());
     for (WorkflowEntity w : rows) {
       summaries.add(
@@ -83,7 +85,7 @@ final class Queries {
           "objects needs a workflow id and an object type, got " + id + ", " + type);
     }
     checkPage(offset, limit);
-    List<ObjectEntity> rows = store.objects(id, status, offset, limit);
+    List<ObjectEntity> rows = tables.reads().objects(id, status, offset, limit);
     List<StoredObject<T>> objects = new ArrayList<>(rows.size());
     for (ObjectEntity o : rows) {
       T data;
@@ -119,7 +121,7 @@ final class Queries {
     if (id == null) {
       throw new IllegalArgumentException("workflow id must not be null");
     }
-    List<ObjectRunEntity> rows = store.runs(id, position);
+    List<ObjectRunEntity> rows = tables.reads().runs(id, position);
     List<ObjectRun> runs = new ArrayList<>(rows.size());
     for (ObjectRunEntity r : rows) {
       runs.add(

@@ -2,8 +2,9 @@ package dev.flowstate.db;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstate.db.internal.Tables;
 import dev.flowstate.db.internal.WorkflowEntity;
-import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.db.internal.WorkflowTable;
 import java.util.UUID;
 
 /*
@@ -21,19 +22,19 @@ final class RowShapes {
   private RowShapes() {}
 
   /** The workflow row, or null if there is none; a row of the wrong shape is a StoreException. */
-  static WorkflowEntity find(WorkflowStore store, ObjectMapper mapper, UUID id) {
+  static WorkflowEntity find(Tables tables, ObjectMapper mapper, UUID id) {
     try {
-      return store.findWorkflow(id);
+      return tables.workflows().findWorkflow(id);
     } catch (RuntimeException e) {
-      throw diagnose(store, mapper, id, e);
+      throw diagnose(tables, mapper, id, e);
     }
   }
 
   private static StoreException diagnose(
-      WorkflowStore store, ObjectMapper mapper, UUID id, RuntimeException e) {
-    WorkflowStore.JsonColumns stored;
+      Tables tables, ObjectMapper mapper, UUID id, RuntimeException e) {
+    WorkflowTable.JsonColumns stored;
     try {
-      stored = store.jsonColumns(id).orElse(null);
+      stored = tables.workflows().jsonColumns(id).orElse(null);
     } catch (RuntimeException unreadable) {
       e.addSuppressed(unreadable);
       stored = null;

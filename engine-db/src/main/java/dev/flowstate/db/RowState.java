@@ -2,8 +2,9 @@ package dev.flowstate.db;
 
 import dev.flowstate.db.internal.EndedBy;
 import dev.flowstate.db.internal.ObjectEnd;
+import dev.flowstate.db.internal.Ownership;
+import dev.flowstate.db.internal.Tables;
 import dev.flowstate.db.internal.WorkflowEntity;
-import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.engine.WorkflowEngine;
 import jakarta.persistence.EntityManager;
 import java.time.Clock;
@@ -25,7 +26,7 @@ final class RowState {
   /** The workflow row as this engine last stored it, or is about to. */
   final WorkflowEntity row;
 
-  final WorkflowStore store;
+  final Tables tables;
   private final Clock clock;
   private final boolean history;
   final Leases leases;
@@ -36,7 +37,7 @@ final class RowState {
 
   RowState(
       WorkflowEntity row,
-      WorkflowStore store,
+      Tables tables,
       Clock clock,
       boolean history,
       Leases leases,
@@ -44,7 +45,7 @@ final class RowState {
       RunTransaction transaction,
       RunWatch watch) {
     this.row = row;
-    this.store = store;
+    this.tables = tables;
     this.clock = clock;
     this.history = history;
     this.leases = leases;
@@ -84,7 +85,9 @@ final class RowState {
           engine,
           em ->
               before[0] =
-                  store.commit(em, row, watch.owner, leases.now(), pending, history, markRunning));
+                  tables
+                      .workflows()
+                      .commit(em, row, watch.owner, leases.now(), pending, history, markRunning));
     } finally {
       pending.clear();
     }
@@ -105,13 +108,15 @@ final class RowState {
     save(
         engine,
         em -> {
-          store.updateWorkflow(em, row, watch.owner, leases.now());
+          tables.workflows().updateWorkflow(em, row, watch.owner, leases.now());
           if (json != null) {
             insertNewObjects(em, objects, json, now);
           }
           if (markRunning >= 0) {
             before[0] =
-                store.writeObjects(em, row.id, pending, history, markRunning, row.modifiedAt);
+                tables
+                    .objects()
+                    .writeObjects(em, row.id, pending, history, markRunning, row.modifiedAt);
           }
         });
     return before[0];
@@ -119,7 +124,7 @@ final class RowState {
 
   private void insertNewObjects(
       EntityManager em, int objects, IntFunction<String> json, Instant now) {
-    long storedCount = store.countObjects(em, row.id);
+    long storedCount = tables.objects().countObjects(em, row.id);
     if (objects < storedCount) {
       throw new StoreException(
           "workflow "
@@ -133,7 +138,7 @@ final class RowState {
               + storedCount
               + " (a longer list appends objects), or resume() to run the stored ones");
     }
-    store.insertObjects(em, row.id, (int) storedCount, objects, json, now);
+    tables.objects().insertObjects(em, row.id, (int) storedCount, objects, json, now);
   }
 
   /** Every object back to its source data and INITIAL, with the workflow row: one transaction. */
@@ -143,8 +148,8 @@ final class RowState {
     save(
         engine,
         em -> {
-          store.updateWorkflow(em, row, watch.owner, leases.now());
-          store.resetToSource(em, row.id, now);
+          tables.workflows().updateWorkflow(em, row, watch.owner, leases.now());
+          tables.objects().resetToSource(em, row.id, now);
         });
   }
 
@@ -162,7 +167,7 @@ final class RowState {
   private void save(WorkflowEngine<?> engine, Consumer<EntityManager> work) {
     if (watch.fenced()) {
       transaction.discard();
-      WorkflowStore.Holder holder = store.holder(row.id).orElse(null);
+      Ownership.Holder holder = tables.ownership().holder(row.id).orElse(null);
       String newOwner = holder == null ? null : holder.owner();
       Instant until = holder == null ? null : holder.leaseUntil();
       throw new OwnershipException(
@@ -182,8 +187,10 @@ final class RowState {
     EntityManager open = transaction.take();
     long started = engine != null && events.active() ? System.nanoTime() : 0;
     try {
-      store.write(
-          open, row.id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
+      tables
+          .sessions()
+          .write(
+              open, row.id, engine == null ? "" : " at object " + engine.state().tokenPos(), work);
     } catch (RuntimeException | Error e) {
       transaction.ended(false);
       throw e;

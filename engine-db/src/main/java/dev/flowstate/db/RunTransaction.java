@@ -1,6 +1,6 @@
 package dev.flowstate.db;
 
-import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.db.internal.Store;
 import jakarta.persistence.EntityManager;
 import java.sql.Savepoint;
 import org.hibernate.Session;
@@ -14,7 +14,7 @@ import org.hibernate.Session;
  */
 final class RunTransaction {
 
-  private final WorkflowStore store;
+  private final Store sessions;
   private final TransactionBinding binding;
   private TransactionBinding.Scope scope;
   private EntityManager em;
@@ -30,8 +30,8 @@ final class RunTransaction {
   private boolean askedSinceObjectStart;
   private boolean firstTaskOfObject;
 
-  RunTransaction(WorkflowStore store, TransactionBinding binding) {
-    this.store = store;
+  RunTransaction(Store sessions, TransactionBinding binding) {
+    this.sessions = sessions;
     this.binding = binding;
   }
 
@@ -39,7 +39,7 @@ final class RunTransaction {
   EntityManager get() {
     askedSinceObjectStart = true;
     if (em == null) {
-      em = store.begin();
+      em = sessions.begin();
     }
     return em;
   }
@@ -136,7 +136,7 @@ final class RunTransaction {
   /** Rolls back everything since the last save point. */
   void discard() {
     if (em != null) {
-      store.discard(em);
+      sessions.discard(em);
       em = null;
     }
     objectStart = null;

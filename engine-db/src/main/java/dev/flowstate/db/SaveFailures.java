@@ -60,18 +60,24 @@ final class SaveFailures {
     long version = state.row.version;
     RuntimeException thrown;
     try {
-      state.store.write(
-          watch.id,
-          "",
-          em ->
-              state.store.markSaveFailed(
-                  em,
-                  watch.id,
-                  version,
-                  watch.owner,
-                  Columns.cut(text, Columns.LAST_ERROR),
-                  Columns.cut(text, Columns.ERROR_TEXT),
-                  now));
+      state
+          .tables
+          .sessions()
+          .write(
+              watch.id,
+              "",
+              em ->
+                  state
+                      .tables
+                      .workflows()
+                      .markSaveFailed(
+                          em,
+                          watch.id,
+                          version,
+                          watch.owner,
+                          Columns.cut(text, Columns.LAST_ERROR),
+                          Columns.cut(text, Columns.ERROR_TEXT),
+                          now));
       state.row.version = version + 1;
       state.release();
       state.row.status = WorkflowStatus.ERROR;

@@ -3,8 +3,8 @@ package dev.flowstate.db;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.EndedBy;
 import dev.flowstate.db.internal.ObjectEnd;
+import dev.flowstate.db.internal.Tables;
 import dev.flowstate.db.internal.WorkflowEntity;
-import dev.flowstate.db.internal.WorkflowStore;
 import dev.flowstate.engine.EngineHooks;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Task;
@@ -97,7 +97,7 @@ final class SavePoints<T> implements EngineHooks<T> {
 
   SavePoints(
       WorkflowEntity row,
-      WorkflowStore store,
+      Tables tables,
       ObjectMapper mapper,
       Clock clock,
       boolean history,
@@ -114,8 +114,8 @@ final class SavePoints<T> implements EngineHooks<T> {
     this.leases = leases;
     this.json = new StoredJson(id, mapper, maxDataLength);
     this.watch = new RunWatch(id, definitionName, owner == null ? leases.newOwner() : owner);
-    this.transaction = new RunTransaction(store, binding);
-    this.state = new RowState(row, store, clock, history, leases, events, transaction, watch);
+    this.transaction = new RunTransaction(tables.sessions(), binding);
+    this.state = new RowState(row, tables, clock, history, leases, events, transaction, watch);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.flowstate.db;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.db.internal.Tables;
 import java.util.AbstractList;
 import java.util.RandomAccess;
 import java.util.UUID;
@@ -17,7 +17,7 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
 
   static final int PAGE = 1000;
 
-  private final WorkflowStore store;
+  private final Tables tables;
   private final ObjectMapper mapper;
   private final UUID workflowId;
   private final Class<T> type;
@@ -28,9 +28,8 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
   private Object[] page = new Object[0];
   private boolean[] made = new boolean[0];
 
-  StoredObjects(
-      WorkflowStore store, ObjectMapper mapper, UUID workflowId, Class<T> type, int size) {
-    this.store = store;
+  StoredObjects(Tables tables, ObjectMapper mapper, UUID workflowId, Class<T> type, int size) {
+    this.tables = tables;
     this.mapper = mapper;
     this.workflowId = workflowId;
     this.type = type;
@@ -85,7 +84,7 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
     // one plain query outside any transaction (a read needs no BEGIN/COMMIT round trip); a
     // thousand (position, JSON text) pairs need none of Hibernate's row processing, which took
     // a few times as long as the query itself
-    int found = store.readObjectData(workflowId, start, data);
+    int found = tables.objects().readObjectData(workflowId, start, data);
     if (found != length) {
       StoreException missing =
           new StoreException(

@@ -1,8 +1,9 @@
 package dev.flowstate.db;
 
 import dev.flowstate.db.internal.Claim;
+import dev.flowstate.db.internal.Tables;
 import dev.flowstate.db.internal.WorkerEntity;
-import dev.flowstate.db.internal.WorkflowStore;
+import dev.flowstate.db.internal.WorkflowTable;
 import dev.flowstate.engine.HaltProcessing;
 import dev.flowstate.engine.WorkflowError;
 import dev.flowstate.migrations.Columns;
@@ -201,7 +202,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private final Flowstate flowstate;
-  private final WorkflowStore store;
+  private final Tables tables;
   private final Leases leases;
   private final String name;
   private final int threads;
@@ -246,7 +247,7 @@ public final class WorkerPool implements AutoCloseable {
       int prefetch,
       Duration shutdownTimeout) {
     this.flowstate = flowstate;
-    this.store = flowstate.store();
+    this.tables = flowstate.tables();
     this.leases = flowstate.leases();
     this.name = leases.newPool();
     this.threads = threads;
@@ -279,7 +280,7 @@ public final class WorkerPool implements AutoCloseable {
     row.threads = threads;
     row.startedAt = now;
     try {
-      store.forgetWorkers(now.minus(Duration.ofDays(7))); // pools long gone
+      tables.workers().forgetWorkers(now.minus(Duration.ofDays(7))); // pools long gone
     } catch (RuntimeException e) {
       LOG.debug("could not forget old worker rows: {}", e.toString());
     }
@@ -372,13 +373,15 @@ public final class WorkerPool implements AutoCloseable {
       try {
         long started = System.nanoTime();
         claims =
-            store.claim(
-                name,
-                wanted,
-                now,
-                leases.until(),
-                flowstate.fingerprints(),
-                flowstate.timestamps().instant());
+            tables
+                .ownership()
+                .claim(
+                    name,
+                    wanted,
+                    now,
+                    leases.until(),
+                    flowstate.fingerprints(),
+                    flowstate.timestamps().instant());
         long nanos = System.nanoTime() - started;
         int claimedNow = claims.size();
         flowstate.events().tell("claimed", l -> l.claimed(name, claimedNow, nanos));
@@ -392,7 +395,7 @@ public final class WorkerPool implements AutoCloseable {
         continue;
       }
       long claimedAt = System.nanoTime();
-      Map<UUID, WorkflowStore.Preloaded> preloaded = preload(claims);
+      Map<UUID, WorkflowTable.Preloaded> preloaded = preload(claims);
       for (Claim claim : claims) {
         idle.acquireUninterruptibly(); // free: only the claimer takes permits
         claimed.incrementAndGet();
@@ -425,13 +428,13 @@ public final class WorkerPool implements AutoCloseable {
    * start without reading them one by one; when it fails, each run reads its own (and names what is
    * wrong with a row edited by hand).
    */
-  private Map<UUID, WorkflowStore.Preloaded> preload(List<Claim> claims) {
+  private Map<UUID, WorkflowTable.Preloaded> preload(List<Claim> claims) {
     // on PostgreSQL the claim returned them; a row it could not decode is read by its run
-    if (claims.isEmpty() || store.claimReturnsRows()) {
+    if (claims.isEmpty() || tables.ownership().claimReturnsRows()) {
       return Map.of();
     }
     try {
-      return store.preload(claims.stream().map(Claim::id).toList());
+      return tables.workflows().preload(claims.stream().map(Claim::id).toList());
     } catch (RuntimeException e) {
       LOG.debug("worker pool {}: claimed rows not read ahead: {}", name, e.toString());
       return Map.of();
@@ -442,9 +445,9 @@ public final class WorkerPool implements AutoCloseable {
   private final class Claimed implements Runnable {
     final Claim claim;
     final long at;
-    final WorkflowStore.Preloaded preloaded;
+    final WorkflowTable.Preloaded preloaded;
 
-    Claimed(Claim claim, long at, WorkflowStore.Preloaded preloaded) {
+    Claimed(Claim claim, long at, WorkflowTable.Preloaded preloaded) {
       this.claim = claim;
       this.at = at;
       this.preloaded = preloaded;
@@ -459,9 +462,9 @@ public final class WorkerPool implements AutoCloseable {
   /** Gives an unstarted claim back as it was before it (NEW again if the claim started it). */
   private void release(Claim claim) {
     if (claim.started()) {
-      store.releaseStartedClaim(claim.id(), name, flowstate.timestamps().instant());
+      tables.ownership().releaseStartedClaim(claim.id(), name, flowstate.timestamps().instant());
     } else {
-      store.releaseClaim(claim.id(), name);
+      tables.ownership().releaseClaim(claim.id(), name);
     }
   }
 
@@ -487,7 +490,7 @@ public final class WorkerPool implements AutoCloseable {
     idle.release();
   }
 
-  private void run(Claim claim, long claimedAt, WorkflowStore.Preloaded preloaded) {
+  private void run(Claim claim, long claimedAt, WorkflowTable.Preloaded preloaded) {
     try {
       if (stopping || System.nanoTime() - claimedAt > leases.lease().toNanos() / 2) {
         // closing, or it waited for a thread so long that its lease is at risk: any pool may
@@ -553,7 +556,7 @@ public final class WorkerPool implements AutoCloseable {
         "worker pool " + name + " could not resume it (tried again when the lease ends): " + e;
     LOG.error("workflow {}: {}", claim.id(), text);
     try {
-      store.claimFailed(claim.id(), name, Columns.cut(text, Columns.LAST_ERROR));
+      tables.ownership().claimFailed(claim.id(), name, Columns.cut(text, Columns.LAST_ERROR));
     } catch (RuntimeException alsoFailed) {
       e.addSuppressed(alsoFailed);
     }
@@ -571,7 +574,7 @@ public final class WorkerPool implements AutoCloseable {
     row.halted = halted.get();
     row.failed = failed.get();
     row.released = released.get();
-    store.saveWorker(row);
+    tables.workers().saveWorker(row);
     nextReport = now.plus(leases.heartbeat());
   }
 

@@ -43,7 +43,7 @@ class PostgresWorkerPoolTest extends WorkerPoolContract {
 
     String plan =
         ClaimPlans.explain(
-            flowstate.store(), "me", 8, now, now.plusSeconds(30), Map.of("one", fingerprint));
+            flowstate.tables(), "me", 8, now, now.plusSeconds(30), Map.of("one", fingerprint));
 
     assertThat(plan).contains("Index Scan using fs_workflow_due_ix on fs_workflow");
     assertThat(plan).doesNotContain("Seq Scan on fs_workflow").doesNotContain("Bitmap");
@@ -64,7 +64,7 @@ class PostgresWorkerPoolTest extends WorkerPoolContract {
 
     String plan =
         ClaimPlans.explain(
-            flowstate.store(), "me", 8, now, now.plusSeconds(30), Map.of("one", fingerprint));
+            flowstate.tables(), "me", 8, now, now.plusSeconds(30), Map.of("one", fingerprint));
 
     assertThat(plan.lines()).anyMatch(line -> line.contains("Update on fs_workflow"));
     assertThat(plan).contains("LockRows").contains("actual time=").contains("Execution Time");

@@ -14,7 +14,7 @@ import java.util.UUID;
  *     them (PostgreSQL), else null: the pool reads them for the batch
  */
 public record Claim(
-    UUID id, String definitionName, boolean started, WorkflowStore.Preloaded preloaded) {
+    UUID id, String definitionName, boolean started, WorkflowTable.Preloaded preloaded) {
 
   /** A claim that wrote no save point and returned nothing to run with. */
   public Claim(UUID id, String definitionName) {

@@ -51,7 +51,7 @@ interface Dialect {
 
   /**
    * A save point's writes in one statement where the database can: the workflow row as {@link
-   * WorkflowStore#updateWorkflow} writes it (fenced), and only if it was written the objects and
+   * WorkflowTable#updateWorkflow} writes it (fenced), and only if it was written the objects and
    * history as {@link #writeObjects} does.
    *
    * @return what was written, or null if this database writes them one after the other

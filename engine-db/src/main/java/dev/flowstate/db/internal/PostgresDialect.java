@@ -628,7 +628,7 @@ final class PostgresDialect implements Dialect {
         + " o WHERE o.workflow_id = w.id), (SELECT array_agg(o.data::text ORDER BY o.pos) FROM "
         + objects
         + " o WHERE o.workflow_id = w.id AND o.pos >= 0 AND o.pos < "
-        + WorkflowStore.PRELOADED_OBJECTS
+        + WorkflowTable.PRELOADED_OBJECTS
         + ")";
   }
 
@@ -649,7 +649,7 @@ final class PostgresDialect implements Dialect {
    * it), with its object count and small workflows' objects; null when a column does not decode (a
    * row edited by hand): the run then reads the row itself and names what is wrong with it.
    */
-  private WorkflowStore.Preloaded claimedRow(UUID id, java.sql.ResultSet r)
+  private WorkflowTable.Preloaded claimedRow(UUID id, java.sql.ResultSet r)
       throws java.sql.SQLException {
     WorkflowEntity row = new WorkflowEntity();
     row.id = id;
@@ -684,8 +684,8 @@ final class PostgresDialect implements Dialect {
     java.sql.Array array = r.getArray(23);
     String[] data = array == null ? new String[0] : (String[]) array.getArray();
     // positions are unique and not negative: as many as the count means exactly 0..count-1
-    boolean complete = count <= WorkflowStore.PRELOADED_OBJECTS && data.length == count;
-    return new WorkflowStore.Preloaded(row, count, complete ? data : null);
+    boolean complete = count <= WorkflowTable.PRELOADED_OBJECTS && data.length == count;
+    return new WorkflowTable.Preloaded(row, count, complete ? data : null);
   }
 
   private static java.time.Instant instant(java.sql.ResultSet r, int column)

@@ -1,10 +1,19 @@
 package dev.flowstate.db.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstate.db.OwnershipException;
+import dev.flowstate.db.StoreException;
 import dev.flowstate.migrations.DatabaseKind;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.boot.MetadataSources;
 import org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy;
@@ -13,7 +22,12 @@ import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.type.format.jackson.JacksonJsonFormatMapper;
 
-/** The Hibernate session factory over flowstate's entities, built in code (no persistence.xml). */
+/**
+ * The Hibernate session factory over flowstate's entities, built in code (no persistence.xml), and
+ * the one place where transactions begin and end: a run's own transaction ({@link #begin()}, ended
+ * by the save point that commits it through {@link #write}), and the short ones of every other
+ * write and read.
+ */
 public final class Store implements AutoCloseable {
 
   /** Rows per JDBC batch. */
@@ -174,6 +188,78 @@ public final class Store implements AutoCloseable {
     try (EntityManager em = open()) {
       return work.apply(em);
     }
+  }
+
+  /**
+   * Runs {@code work} as one transaction; a database failure becomes a {@link StoreException}
+   * naming the workflow and {@code where}, a version mismatch the conflict error.
+   *
+   * @param id the workflow written
+   * @param where what was being saved, e.g. "at object 3", for the message
+   * @param work the statements
+   */
+  public void write(UUID id, String where, Consumer<EntityManager> work) {
+    write(null, id, where, work);
+  }
+
+  /**
+   * {@link #write(UUID, String, Consumer)} in a transaction already open ({@link #begin()}), or in
+   * a new one when {@code open} is null; either way committed and closed here.
+   */
+  public void write(EntityManager open, UUID id, String where, Consumer<EntityManager> work) {
+    try {
+      // one flush, at commit: a second one would compare JSON columns with Hibernate's copies of
+      // them (a long read back as an int is "changed") and write the rows again
+      java.util.function.Function<EntityManager, Object> statements =
+          em -> {
+            work.accept(em);
+            return null;
+          };
+      if (open == null) {
+        inTransaction(statements);
+      } else {
+        inTransaction(open, statements);
+      }
+    } catch (StoreException e) {
+      throw e;
+    } catch (PersistenceException e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof org.hibernate.StaleStateException
+            || cause instanceof jakarta.persistence.OptimisticLockException) {
+          throw conflict(id, e);
+        }
+      }
+      throw new StoreException(
+          "workflow " + id + ": could not save" + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The error of a write that found the workflow saved by another engine. */
+  public static OwnershipException conflict(UUID id, Exception cause) {
+    return new OwnershipException(
+        "workflow "
+            + id
+            + " was saved by another engine since this one last saved it; this engine's"
+            + " changes were not written. Load the workflow again to continue from what is stored",
+        null,
+        null,
+        cause);
+  }
+
+  /** The database's current time (CURRENT_TIMESTAMP), read outside any transaction. */
+  public Instant databaseTime() {
+    return withoutTransaction(
+        em ->
+            em.unwrap(Session.class)
+                .doReturningWork(
+                    connection -> {
+                      try (PreparedStatement read =
+                              connection.prepareStatement("SELECT CURRENT_TIMESTAMP");
+                          ResultSet r = read.executeQuery()) {
+                        r.next();
+                        return r.getObject(1, java.time.OffsetDateTime.class).toInstant();
+                      }
+                    }));
   }
 
   @Override

@@ -18,17 +18,17 @@ public final class ClaimPlans {
    * settings that pin its plan, and is rolled back.
    */
   public static String explain(
-      WorkflowStore workflows,
+      Tables tables,
       String owner,
       int limit,
       Instant now,
       Instant until,
       Map<String, String> definitions) {
-    if (!(workflows.dialect instanceof PostgresDialect postgres)) {
+    if (!(tables.workflows().dialect instanceof PostgresDialect postgres)) {
       throw new IllegalStateException("the claim's plan is shown on PostgreSQL only");
     }
     StringBuilder plan = new StringBuilder();
-    EntityManager em = workflows.store.begin();
+    EntityManager em = tables.sessions().begin();
     try {
       em.unwrap(Session.class)
           .doWork(
@@ -47,7 +47,7 @@ public final class ClaimPlans {
                 }
               });
     } finally {
-      workflows.store.discard(em);
+      tables.sessions().discard(em);
     }
     return plan.toString();
   }
