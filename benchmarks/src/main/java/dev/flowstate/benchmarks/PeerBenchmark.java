@@ -451,8 +451,7 @@ public final class PeerBenchmark {
 
     /** A pool of the row's threads; {@code -Dprefetch=n} overrides the pool's default. */
     private static WorkerPool workers(Flowstate f, int threads) {
-      WorkerPool.Builder builder =
-          f.workers().threads(threads).pollInterval(Duration.ofMillis(100));
+      WorkerPoolBuilder builder = f.workers().threads(threads).pollInterval(Duration.ofMillis(100));
       String prefetch = java.lang.System.getProperty("prefetch");
       if (prefetch != null) {
         builder.prefetch(Integer.parseInt(prefetch));

@@ -198,18 +198,7 @@ public final class DbWorkflowEngine<T> {
               + " DbWorkflowEngine was given, got "
               + engine);
     }
-    SavePoints<?> saves = stored.saves;
-    // begun when a task first asks: what tasks write through it commits with the save point that
-    // ends their object (or checkpoint), and rolls back with a failure, an abort or a skip of their
-    // object, a crash, or a fenced-out save
-    if (!saves.inRun) {
-      throw new IllegalStateException(
-          "workflow "
-              + saves.id
-              + " has no run transaction now: tasks get it while they run, from the engine they"
-              + " were given");
-    }
-    return saves.transaction.get();
+    return stored.saves.transaction.forTask(stored.saves.inRun, stored.saves.id);
   }
 
   // ---------------------------------------------------------------- reading

@@ -2,18 +2,13 @@ package dev.flowstate.db;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.flowstate.db.internal.Fingerprint;
-import dev.flowstate.db.internal.Ownership;
 import dev.flowstate.db.internal.Store;
 import dev.flowstate.db.internal.Tables;
-import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.db.internal.WorkflowTable;
 import dev.flowstate.engine.EngineListener;
-import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Flow;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,19 +81,13 @@ public final class Flowstate implements AutoCloseable {
   private final HikariDataSource ownPool;
   private final Clock clock;
   private final Clock leaseClock;
-  private final boolean history;
-  private final int maxDataLength;
-  private final TransactionBinding transactionBinding;
   private final Queries queries;
+  private final Definitions definitions = new Definitions();
+  private final Engines engines;
   private final Leases leases;
-  private final Map<String, Registered<?>> registry = new LinkedHashMap<>();
   private final List<EngineListener<?>> listeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final StoreEvents events = new StoreEvents(listeners);
-  private final Map<String, Integer> checkpoints = new java.util.concurrent.ConcurrentHashMap<>();
-
-  private record Registered<T>(
-      String name, Class<T> type, Flow<T> definition, String fingerprint) {}
 
   Flowstate(
       Store sessions,
@@ -112,7 +101,6 @@ public final class Flowstate implements AutoCloseable {
       Duration heartbeat,
       Duration stalledAfter,
       TransactionBinding transactionBinding) {
-    this.transactionBinding = transactionBinding;
     this.tables = Tables.of(sessions);
     this.mapper = mapper;
     this.ownPool = ownPool;
@@ -122,10 +110,20 @@ public final class Flowstate implements AutoCloseable {
             : new DatabaseClock(this.tables.sessions()::databaseTime);
     this.clock = clock != null ? clock : database;
     this.leaseClock = database;
-    this.history = history;
-    this.maxDataLength = maxDataLength;
     this.queries = new Queries(this.tables, mapper);
     this.leases = new Leases(this.tables, database, lease, heartbeat, stalledAfter, events);
+    this.engines =
+        new Engines(
+            tables,
+            mapper,
+            this.clock,
+            history,
+            maxDataLength,
+            leases,
+            events,
+            transactionBinding,
+            definitions,
+            listeners);
     leases.startBeating(); // keeps the database's clock read
   }
 
@@ -186,30 +184,8 @@ public final class Flowstate implements AutoCloseable {
    *     definition has no name of its own (a lambda or method reference not given one with {@link
    *     dev.flowstate.engine.Task#named(String, dev.flowstate.engine.Task)})
    */
-  public synchronized <T> Flowstate register(String name, Class<T> type, Flow<T> definition) {
-    if (name == null || name.isBlank() || type == null || definition == null) {
-      throw new IllegalArgumentException(
-          "register needs a name, an object type and a definition, got "
-              + name
-              + ", "
-              + type
-              + ", "
-              + definition);
-    }
-    if (registry.containsKey(name)) {
-      throw new IllegalArgumentException("a definition is already registered as '" + name + "'");
-    }
-    List<String> unnamed = Fingerprint.unnamedTasks(definition);
-    if (!unnamed.isEmpty()) {
-      throw new IllegalArgumentException(
-          "definition '"
-              + name
-              + "' has tasks without a name: "
-              + String.join(", ", unnamed)
-              + ". A stored workflow recognises a changed definition by its tasks' names, and"
-              + " unnamed lambdas look alike in every JVM; name each with Task.named(\"...\", task)");
-    }
-    registry.put(name, new Registered<>(name, type, definition, Fingerprint.of(definition)));
+  public <T> Flowstate register(String name, Class<T> type, Flow<T> definition) {
+    definitions.register(name, type, definition);
     return this;
   }
 
@@ -226,12 +202,7 @@ public final class Flowstate implements AutoCloseable {
    * @throws IllegalArgumentException if {@code objects} is less than 1
    */
   public Flowstate checkpointEvery(String name, int objects) {
-    registeredByName(name); // an unknown name says so, with the registered ones
-    if (objects < 1) {
-      throw new IllegalArgumentException(
-          "checkpointEvery of '" + name + "' must be at least 1 (durable), got " + objects);
-    }
-    checkpoints.put(name, objects);
+    definitions.checkpointEvery(name, objects);
     return this;
   }
 
@@ -248,7 +219,7 @@ public final class Flowstate implements AutoCloseable {
    *     cannot be written
    */
   public <T> DbWorkflowEngine<T> newWorkflow(String name, Class<T> type) {
-    return create(name, type, List.of());
+    return engines.create(name, type, List.of());
   }
 
   /**
@@ -271,31 +242,7 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "objects must not be null; pass a List, even an empty one");
     }
-    return create(name, type, objects);
-  }
-
-  /** A new workflow its creator runs (no pool takes it until asked), stored, and its engine. */
-  private <T> DbWorkflowEngine<T> create(String name, Class<T> type, List<? extends T> objects) {
-    Registered<T> registered = registered(name, type, null);
-    WorkflowEntity row = newRow(registered, false);
-    SavePoints<T> saves = savePoints(row, null);
-    tables.workflows().insertNew(saves.row, saves.prepareNew(objects));
-    DbWorkflowEngine<T> engine = engine(saves, registered.definition(), type);
-    if (!objects.isEmpty()) {
-      engine.restore(
-          new EngineState(-1, List.of(0)), null, storedObjects(saves, type, objects.size()), false);
-    }
-    return engine;
-  }
-
-  /** A new workflow's row of {@code registered}'s definition, due now or never. */
-  private WorkflowEntity newRow(Registered<?> registered, boolean due) {
-    WorkflowEntity row = new WorkflowEntity();
-    row.id = UUID.randomUUID();
-    row.definitionName = registered.name();
-    row.definitionFingerprint = registered.fingerprint();
-    row.resumeAt = due ? leases.now() : null;
-    return row;
+    return engines.create(name, type, objects);
   }
 
   /**
@@ -356,7 +303,8 @@ public final class Flowstate implements AutoCloseable {
       String claimant,
       WorkflowTable.Preloaded preloaded,
       boolean started) {
-    return load(id, registeredByName(definitionName).type(), false, claimant, preloaded, started);
+    return engines.load(
+        id, definitions.byName(definitionName).type(), false, claimant, preloaded, started);
   }
 
   /** The clock of the timestamps written (created, modified, runs' starts and ends). */
@@ -369,129 +317,7 @@ public final class Flowstate implements AutoCloseable {
    */
   private <T> DbWorkflowEngine<T> load(
       UUID id, Class<T> type, boolean allowChangedDefinition, String claimant) {
-    return load(id, type, allowChangedDefinition, claimant, null, false);
-  }
-
-  /**
-   * @param preloaded the row and object count a pool read with its claim, or null to read them
-   * @param started whether the pool's claim wrote the run's first save point (a NEW workflow)
-   */
-  private <T> DbWorkflowEngine<T> load(
-      UUID id,
-      Class<T> type,
-      boolean allowChangedDefinition,
-      String claimant,
-      WorkflowTable.Preloaded preloaded,
-      boolean started) {
-    if (id == null) {
-      throw new IllegalArgumentException("workflow id must not be null");
-    }
-    WorkflowEntity wf = preloaded != null ? preloaded.row() : RowShapes.find(tables, mapper, id);
-    if (wf == null) {
-      throw new StoreException(
-          "no workflow with id "
-              + id
-              + (type == null
-                  ? "; check the id (flowstate list)"
-                  : "; load never creates one, use newWorkflow(name, type)"));
-    }
-    Registered<T> registered = registered(wf.definitionName, type, id);
-    if (!allowChangedDefinition && !registered.fingerprint().equals(wf.definitionFingerprint)) {
-      throw new StoreException(
-          "definition '"
-              + wf.definitionName
-              + "' changed since workflow "
-              + id
-              + " was stored (stored fingerprint "
-              + wf.definitionFingerprint
-              + ", current "
-              + registered.fingerprint()
-              + "): its positions may point at other tasks. If the change keeps them meaningful,"
-              + " load with allowChangedDefinition = true");
-    }
-    if (wf.owner != null
-        && !wf.owner.equals(claimant)
-        && wf.leaseUntil != null
-        && !wf.leaseUntil.isBefore(leases.now())) {
-      throw Ownership.heldBy(id, wf.owner, wf.leaseUntil);
-    }
-    if (wf.status == WorkflowStatus.COMPLETED && claimant != null) {
-      // a pool claimed it as another engine completed it: nothing to run (a caller's load may
-      // rerun it with restartFromSourceData, process or restart; its resume() says it completed)
-      throw new StoreException(
-          "workflow "
-              + id
-              + " is COMPLETED: every object was processed, there is nothing to resume");
-    }
-    int count = preloaded != null ? preloaded.objects() : tables.objects().objectCount(id);
-    if (wf.tokenPos > count) {
-      throw new StoreException(
-          "workflow "
-              + id
-              + " cannot be read: its stored token_pos "
-              + wf.tokenPos
-              + " is beyond its "
-              + count
-              + " objects; set token_pos to the position of the object to resume at (-1 to"
-              + " "
-              + count
-              + ")");
-    }
-    SavePoints<T> saves = savePoints(wf, claimant);
-    boolean startedByClaim =
-        started
-            && wf.status == WorkflowStatus.RUNNING
-            && wf.tokenPos == 0
-            && claimant != null
-            && claimant.equals(wf.owner);
-    if (startedByClaim) {
-      saves.startedByClaim = true;
-    }
-    DbWorkflowEngine<T> engine = engine(saves, registered.definition(), registered.type());
-    engine.restore(
-        // a run the claim started is a NEW workflow's: the engine begins before its first object
-        startedByClaim
-            ? new EngineState(-1, wf.callbackPos)
-            : new EngineState(wf.tokenPos, wf.callbackPos),
-        wf.extraData,
-        storedObjects(
-            saves, registered.type(), count, preloaded == null ? null : preloaded.objectData()),
-        false);
-    engine.loaded();
-    return engine;
-  }
-
-  /** A stored workflow's engine, with this Flowstate's listeners. */
-  @SuppressWarnings("unchecked")
-  private <T> DbWorkflowEngine<T> engine(SavePoints<T> saves, Flow<T> definition, Class<T> type) {
-    DbWorkflowEngine<T> engine =
-        new DbWorkflowEngine<>(saves, definition, size -> storedObjects(saves, type, size));
-    Integer checkpoint = checkpoints.get(saves.definitionName);
-    if (checkpoint != null) {
-      engine.setCheckpointEvery(checkpoint);
-    }
-    for (EngineListener<?> listener : listeners) {
-      // listeners of a Flowstate see engines of every type: they take the engine as it is
-      engine.addListener((EngineListener<T>) listener);
-    }
-    return engine;
-  }
-
-  private <T> StoredObjects<T> storedObjects(SavePoints<T> saves, Class<T> type, int size) {
-    return storedObjects(saves, type, size, null);
-  }
-
-  /**
-   * @param data the objects' JSON read with a pool's claim, or null to read them page by page
-   */
-  private <T> StoredObjects<T> storedObjects(
-      SavePoints<T> saves, Class<T> type, int size, String[] data) {
-    StoredObjects<T> objects = new StoredObjects<>(tables, mapper, saves.id, type, size);
-    objects.onUnreadable(saves.transitions::unreadable);
-    if (data != null) {
-      objects.preloaded(data);
-    }
-    return objects;
+    return engines.load(id, type, allowChangedDefinition, claimant, null, false);
   }
 
   /**
@@ -527,40 +353,9 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "objects must not be null; pass a List, even an empty one");
     }
-    Registered<?> registered = registeredByName(name);
-    return submitTyped(registered, objects);
-  }
-
-  private <T> UUID submitTyped(Registered<T> registered, List<?> objects) {
-    List<T> typed = typed(registered, objects, "");
-    // stored, not loaded: a submit's caller gets the id, and a pool builds the engine it runs
-    WorkflowEntity row = newRow(registered, true);
-    SavePoints<T> saves = savePoints(row, null);
-    tables.workflows().insertNew(row, saves.prepareNew(typed));
+    UUID id = engines.submit(definitions.byName(name), objects);
     workAvailable();
-    return row.id;
-  }
-
-  /** The objects as the definition's type; {@code which} names the workflow in a message. */
-  private static <T> List<T> typed(Registered<T> registered, List<?> objects, String which) {
-    List<T> typed = new java.util.ArrayList<>(objects.size());
-    for (int i = 0; i < objects.size(); i++) {
-      Object object = objects.get(i);
-      if (object != null && !registered.type().isInstance(object)) {
-        throw new IllegalArgumentException(
-            "object "
-                + i
-                + which
-                + " is a "
-                + object.getClass().getName()
-                + ", but definition '"
-                + registered.name()
-                + "' runs on "
-                + registered.type().getName());
-      }
-      typed.add(registered.type().cast(object));
-    }
-    return typed;
+    return id;
   }
 
   /**
@@ -581,34 +376,10 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "workflows must not be null; pass a List of object lists, even an empty one");
     }
-    Registered<?> registered = registeredByName(name);
-    return submitAllTyped(registered, workflows);
-  }
-
-  private <T> List<UUID> submitAllTyped(
-      Registered<T> registered, List<? extends List<?>> workflows) {
-    List<SavePoints<T>> saves = new java.util.ArrayList<>(workflows.size());
-    List<List<String>> data = new java.util.ArrayList<>(workflows.size());
-    for (int w = 0; w < workflows.size(); w++) {
-      List<?> objects = workflows.get(w);
-      if (objects == null) {
-        throw new IllegalArgumentException(
-            "workflow "
-                + w
-                + " of submitAll has null for its objects; pass a List, even an empty one");
-      }
-      List<T> typed = typed(registered, objects, " of workflow " + w + " of submitAll");
-      SavePoints<T> save = savePoints(newRow(registered, true), null);
-      data.add(save.prepareNew(typed));
-      saves.add(save);
+    List<UUID> ids = engines.submitAll(definitions.byName(name), workflows);
+    if (!ids.isEmpty()) {
+      workAvailable();
     }
-    if (saves.isEmpty()) {
-      return List.of();
-    }
-    tables.workflows().insertAll(saves.stream().map(save -> save.row).toList(), data);
-    workAvailable();
-    List<UUID> ids = new java.util.ArrayList<>(saves.size());
-    saves.forEach(save -> ids.add(save.id));
     return ids;
   }
 
@@ -670,17 +441,15 @@ public final class Flowstate implements AutoCloseable {
    * pool.close();                                           // hands back what it holds
    * }</pre>
    *
-   * @return a builder with the defaults of {@link WorkerPool.Builder}
+   * @return a builder with the defaults of {@link WorkerPoolBuilder}
    */
-  public WorkerPool.Builder workers() {
-    return new WorkerPool.Builder(this);
+  public WorkerPoolBuilder workers() {
+    return new WorkerPoolBuilder(this);
   }
 
-  /** The definitions a pool may run now: name to fingerprint. */
-  synchronized Map<String, String> fingerprints() {
-    Map<String, String> fingerprints = new LinkedHashMap<>();
-    registry.values().forEach(r -> fingerprints.put(r.name(), r.fingerprint()));
-    return fingerprints;
+  /** The registered definitions' fingerprints by name, for the pools' claims. */
+  Map<String, String> fingerprints() {
+    return definitions.fingerprints();
   }
 
   /**
@@ -757,21 +526,6 @@ public final class Flowstate implements AutoCloseable {
     return ownPool == null ? 0 : ownPool.getMaximumPoolSize();
   }
 
-  /** The save points of one engine on {@code row}; {@code owner} null for a new owner. */
-  private <T> SavePoints<T> savePoints(WorkflowEntity row, String owner) {
-    return new SavePoints<>(
-        row,
-        tables,
-        mapper,
-        clock,
-        history,
-        maxDataLength,
-        leases,
-        events,
-        owner,
-        transactionBinding);
-  }
-
   StoreEvents events() {
     return events;
   }
@@ -842,43 +596,6 @@ public final class Flowstate implements AutoCloseable {
    */
   public List<ObjectRun> history(UUID id, int position) {
     return queries.history(id, position);
-  }
-
-  private synchronized Registered<?> registeredByName(String name) {
-    Registered<?> registered = registry.get(name);
-    if (registered == null) {
-      throw new StoreException(
-          "no definition is registered as '"
-              + name
-              + "'; registered definitions: "
-              + registry.keySet()
-              + ". Register it with register(name, type, definition)");
-    }
-    return registered;
-  }
-
-  @SuppressWarnings("unchecked")
-  private synchronized <T> Registered<T> registered(String name, Class<T> type, UUID workflow) {
-    Registered<?> registered = registry.get(name);
-    if (registered == null) {
-      throw new StoreException(
-          (workflow == null ? "" : "workflow " + workflow + " uses ")
-              + "definition '"
-              + name
-              + "', which is not registered; registered definitions: "
-              + registry.keySet()
-              + ". Register it with register(name, type, definition)");
-    }
-    if (type != null && !registered.type().equals(type)) {
-      throw new StoreException(
-          "definition '"
-              + name
-              + "' is registered for objects of "
-              + registered.type().getName()
-              + ", not "
-              + type.getName());
-    }
-    return (Registered<T>) registered;
   }
 
   /** Closes the entity manager factory and, if the builder made it, the connection pool. */

@@ -359,7 +359,7 @@ public final class FlowstateBuilder {
     DataSource ds = dataSource;
     String url = jdbcUrl != null ? jdbcUrl : dataSource == null ? Flowstate.DEFAULT_JDBC_URL : null;
     if (ds == null) {
-      requireDriver(url);
+      Connections.requireDriver(url);
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(url);
       config.setUsername(user);
@@ -375,16 +375,16 @@ public final class FlowstateBuilder {
       // the first connection is made now: a database that cannot be opened fails build() at
       // once with its own cause, instead of after the 30 s wait of the first save
       config.setInitializationFailTimeout(1);
-      logH2Folder(url);
+      Connections.logH2Folder(url);
       try {
         pool = new HikariDataSource(config);
       } catch (RuntimeException e) {
-        throw unreachable(url, e);
+        throw Connections.unreachable(url, e);
       }
       ds = pool;
     }
     try {
-      DatabaseKind kind = databaseKind != null ? databaseKind : kindOf(ds);
+      DatabaseKind kind = databaseKind != null ? databaseKind : Connections.kindOf(ds, migrate);
       if (migrate && pool != null && maxConnections < FLYWAY_CONNECTIONS) {
         // too small a pool to lend Flyway its connections: it opens its own for the migration
         // (the pool's timeouts do not apply to them, so only when it must)
@@ -392,7 +392,7 @@ public final class FlowstateBuilder {
       } else if (migrate) {
         FlowstateMigrations.migrate(ds, schema, kind);
       } else {
-        requireSchema(ds);
+        Connections.requireSchema(ds, schema);
       }
       ObjectMapper json =
           (mapper != null ? mapper.copy() : new ObjectMapper())
@@ -412,7 +412,7 @@ public final class FlowstateBuilder {
       json.registerModule(new UntypedValues());
       LOG.info(
           "flowstate ready: database {}, schema {}, migrations {}",
-          url != null ? masked(url) : "(given DataSource)",
+          url != null ? Connections.masked(url) : "(given DataSource)",
           schema == null ? "(default)" : schema,
           migrate ? "applied" : "not run");
       return new Flowstate(
@@ -428,162 +428,11 @@ public final class FlowstateBuilder {
           stalledAfter,
           transactionBinding);
     } catch (MigrationException e) {
-      closeQuietly(pool);
+      Connections.closeQuietly(pool);
       throw new StoreException(e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeQuietly(pool);
+      Connections.closeQuietly(pool);
       throw e;
-    }
-  }
-
-  private void requireSchema(DataSource ds) {
-    try (var connection = ds.getConnection()) {
-      if (schema != null) {
-        connection.setSchema(schema);
-      }
-      // only the schema the store will use: fs_workflow elsewhere does not count, and listing
-      // every schema's tables is slow on a server that has many
-      var meta = connection.getMetaData();
-      String current = connection.getSchema();
-      String escape = meta.getSearchStringEscape();
-      String pattern =
-          current == null || escape == null
-              ? current
-              : current.replace(escape, escape + escape).replace("_", escape + "_");
-      try (var tables = meta.getTables(null, pattern, "%", new String[] {"TABLE"})) {
-        while (tables.next()) {
-          if (tables.getString("TABLE_NAME").equalsIgnoreCase("fs_workflow")) {
-            return;
-          }
-        }
-      }
-    } catch (java.sql.SQLException e) {
-      throw new StoreException(
-          "the database is unreachable: "
-              + e.getMessage()
-              + "; check the JDBC URL, user and password, and that the server is running",
-          e);
-    }
-    throw new StoreException(
-        "the database has no flowstate schema (table fs_workflow is missing) and migrate(false)"
-            + " was set; run FlowstateMigrations.migrate(dataSource) or build with migrate(true)");
-  }
-
-  /**
-   * flowstate leaves the JDBC driver to the application: a URL whose driver is missing fails here,
-   * naming the dependency to add, instead of HikariCP's "no suitable driver".
-   */
-  private static void requireDriver(String url) {
-    DatabaseKind kind = DatabaseKind.ofUrl(url).orElse(null);
-    if (kind != null && !visible(kind.driverClass())) {
-      throw new StoreException(
-          "the database "
-              + masked(url)
-              + " needs "
-              + kind.driverDependency()
-              + " on the classpath: add it to your build as a runtime dependency (flowstate"
-              + " leaves the driver to the application)"
-              + (url.equals(Flowstate.DEFAULT_JDBC_URL)
-                  ? "; it is the default embedded database, used when no jdbcUrl(...) or"
-                      + " dataSource(...) is set"
-                  : ""));
-    }
-  }
-
-  /**
-   * The database's kind from a connection's metadata: the first connection the build opens, so its
-   * failure is worded as the step it stops (migrating, or checking the schema).
-   */
-  private DatabaseKind kindOf(DataSource ds) {
-    try (var connection = ds.getConnection()) {
-      return DatabaseKind.of(connection);
-    } catch (java.sql.SQLException e) {
-      throw new StoreException(
-          (migrate
-                  ? "could not connect to the database to migrate the flowstate schema: "
-                  : "the database is unreachable: ")
-              + e.getMessage()
-              + "; check the JDBC URL, user and password, and that the server is running",
-          e);
-    }
-  }
-
-  /** Whether a class is visible to flowstate's class loader or to the thread's (a container's). */
-  private static boolean visible(String className) {
-    for (ClassLoader loader :
-        new ClassLoader[] {
-          FlowstateBuilder.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
-        }) {
-      try {
-        Class.forName(className, false, loader);
-        return true;
-      } catch (ClassNotFoundException | LinkageError e) {
-        // not from this loader
-      }
-    }
-    return false;
-  }
-
-  /** The database cannot be opened: the first line names the real cause, however deep. */
-  private static StoreException unreachable(String url, RuntimeException e) {
-    String cause = null;
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = String.valueOf(t.getMessage());
-      if (message.contains("already in use") || message.contains("is locked")) {
-        return new StoreException(
-            "the H2 database "
-                + masked(url)
-                + " is in use by another process that opened it without AUTO_SERVER=TRUE ("
-                + firstLine(message)
-                + "); add ;AUTO_SERVER=TRUE to the JDBC URL of every process that opens it"
-                + " (flowstate's default URL has it), or stop the other process",
-            e);
-      }
-      if (t.getCause() == null) {
-        cause = firstLine(message);
-      }
-    }
-    return new StoreException(
-        "could not connect to the database "
-            + masked(url)
-            + ": "
-            + cause
-            + "; check the JDBC URL, user and password, and that the server is running",
-        e);
-  }
-
-  private static String firstLine(String message) {
-    int end = message.indexOf('\n');
-    return end < 0 ? message : message.substring(0, end);
-  }
-
-  /** An embedded H2 file lives relative to the working directory: say where, once. */
-  private static void logH2Folder(String url) {
-    if (url.startsWith("jdbc:h2:file:")
-        || (url.startsWith("jdbc:h2:")
-            && !url.startsWith("jdbc:h2:mem:")
-            && !url.startsWith("jdbc:h2:tcp:")
-            && !url.startsWith("jdbc:h2:ssl:"))) {
-      String path = url.substring(url.startsWith("jdbc:h2:file:") ? 13 : 8);
-      int options = path.indexOf(';');
-      path = options < 0 ? path : path.substring(0, options);
-      LOG.info(
-          "flowstate database: H2 file {}.mv.db (paths in the URL are relative to the working"
-              + " directory)",
-          java.nio.file.Path.of(path.replace("~", System.getProperty("user.home")))
-              .toAbsolutePath()
-              .normalize());
-    }
-  }
-
-  /** The URL with the value of any password parameter replaced, as HikariCP does. */
-  static String masked(String url) {
-    return url.replaceAll("(?i)(password\\s*=)[^;&]*", "$1<masked>");
-  }
-
-  private static void closeQuietly(HikariDataSource pool) {
-    if (pool != null) {
-      pool.close();
     }
   }
 }

@@ -35,6 +35,24 @@ final class RunTransaction {
     this.binding = binding;
   }
 
+  /**
+   * The transaction for a task of workflow {@code id}, begun now if no task asked before: what
+   * tasks write through it commits with the save point that ends their object (or checkpoint), and
+   * rolls back with a failure, an abort or a skip of their object, a crash, or a fenced-out save.
+   *
+   * @param running whether a run of the workflow is under way (else there is no transaction)
+   */
+  EntityManager forTask(boolean running, java.util.UUID id) {
+    if (!running) {
+      throw new IllegalStateException(
+          "workflow "
+              + id
+              + " has no run transaction now: tasks get it while they run, from the engine they"
+              + " were given");
+    }
+    return get();
+  }
+
   /** The transaction, begun now if no task asked before. */
   EntityManager get() {
     askedSinceObjectStart = true;

@@ -2,12 +2,10 @@ package dev.flowstate.db;
 
 import dev.flowstate.db.internal.Claim;
 import dev.flowstate.db.internal.Tables;
-import dev.flowstate.db.internal.WorkerEntity;
 import dev.flowstate.db.internal.WorkflowTable;
 import dev.flowstate.engine.HaltProcessing;
 import dev.flowstate.engine.WorkflowError;
 import dev.flowstate.migrations.Columns;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -47,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * alone and the reverse. A claim writes the pool's {@link #name()} as the workflow's owner under a
  * lease, in the same statement that picks the rows (PostgreSQL: {@code FOR UPDATE SKIP LOCKED}), so
  * no two pools ever run one workflow. A pool claims as many workflows as it has idle threads, and
- * up to {@link Builder#prefetch} more that wait for a thread, so a thread that finishes starts the
- * next without a claim's round trip (one that waited half its lease is handed back unstarted); when
- * there is nothing to claim it polls less often, up to the poll interval, and work submitted or
- * requested through the same Flowstate wakes it at once.
+ * up to {@link WorkerPoolBuilder#prefetch} more that wait for a thread, so a thread that finishes
+ * starts the next without a claim's round trip (one that waited half its lease is handed back
+ * unstarted); when there is nothing to claim it polls less often, up to the poll interval, and work
+ * submitted or requested through the same Flowstate wakes it at once.
  *
  * <p>{@link #close()} stops claiming, asks every running workflow to hand itself back at its next
  * save point between two objects (stored {@code RUNNING} at the next object with no owner, which
@@ -64,142 +61,22 @@ public final class WorkerPool implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
 
-  /** The default of {@link Builder#threads}. */
+  /** The default of {@link WorkerPoolBuilder#threads}. */
   public static final int DEFAULT_THREADS = 4;
 
-  /** The default of {@link Builder#pollInterval}: the longest an idle pool waits between claims. */
+  /**
+   * The default of {@link WorkerPoolBuilder#pollInterval}: the longest an idle pool waits between
+   * claims.
+   */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
 
-  /** The default of {@link Builder#shutdownTimeout}. */
+  /** The default of {@link WorkerPoolBuilder#shutdownTimeout}. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   /** An idle pool's first wait; it doubles up to the poll interval. */
   private static final long FIRST_BACKOFF_MILLIS = 25;
 
   private static final AtomicInteger POOLS = new AtomicInteger();
-
-  /** Configures and starts a pool; get one from {@link Flowstate#workers()}. */
-  public static final class Builder {
-    private final Flowstate flowstate;
-    private int threads = DEFAULT_THREADS;
-    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
-    private int batchSize = -1;
-    private int prefetch = -1;
-    private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
-
-    Builder(Flowstate flowstate) {
-      this.flowstate = flowstate;
-    }
-
-    /**
-     * @param threads how many workflows the pool runs at once, 1 to 1000 (default {@value
-     *     #DEFAULT_THREADS}); durable runs wait on commits, so more threads than cores pay
-     * @return this
-     */
-    public Builder threads(int threads) {
-      if (threads < 1 || threads > 1000) {
-        throw new IllegalArgumentException(
-            "threads must be between 1 and 1000, got " + threads + "; the default is 4");
-      }
-      this.threads = threads;
-      return this;
-    }
-
-    /**
-     * @param interval the longest an idle pool waits before it looks for work again (default 1 s),
-     *     so new work in other processes is noticed within it; from 10 ms to 1 hour
-     * @return this
-     */
-    public Builder pollInterval(Duration interval) {
-      if (interval == null
-          || interval.compareTo(Duration.ofMillis(10)) < 0
-          || interval.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException(
-            "pollInterval must be between 10 ms and 1 hour, got "
-                + interval
-                + "; the default is 1 s");
-      }
-      this.pollInterval = interval;
-      return this;
-    }
-
-    /**
-     * @param size the most workflows one claim takes, at least 1 (default: the number of threads
-     *     and of {@link #prefetch} together, so that one claim fills an idle pool); a claim never
-     *     takes more than the pool has free places
-     * @return this
-     */
-    public Builder batchSize(int size) {
-      if (size < 1) {
-        throw new IllegalArgumentException(
-            "batchSize must be at least 1, got "
-                + size
-                + "; the default is the number of threads plus prefetch");
-      }
-      this.batchSize = size;
-      return this;
-    }
-
-    /**
-     * @param workflows how many claimed workflows may wait for a thread, 0 to 10,000 (default:
-     *     twice the threads, at least 4, as db-scheduler's lock-and-fetch holds up to three times
-     *     its threads). A thread that finishes starts the next at once instead of waiting for a
-     *     claim's round trip, and a claim's commit is shared by a batch; a workflow that waited
-     *     half its lease is handed back unstarted (a pool takes it again), as are all waiting ones
-     *     when the pool closes. 0 claims only for idle threads; lower it when tasks are long and
-     *     other instances should get the work
-     * @return this
-     */
-    public Builder prefetch(int workflows) {
-      if (workflows < 0 || workflows > 10_000) {
-        throw new IllegalArgumentException(
-            "prefetch must be between 0 and 10000, got "
-                + workflows
-                + "; the default is twice the number of threads, at least 4");
-      }
-      this.prefetch = workflows;
-      return this;
-    }
-
-    /**
-     * @param timeout how long {@link #close()} waits for running workflows to reach their next save
-     *     point (default 30 s), zero or more
-     * @return this
-     */
-    public Builder shutdownTimeout(Duration timeout) {
-      if (timeout == null || timeout.isNegative()) {
-        throw new IllegalArgumentException(
-            "shutdownTimeout must be zero or more, got " + timeout + "; the default is 30 s");
-      }
-      this.shutdownTimeout = timeout;
-      return this;
-    }
-
-    private static int defaultPrefetch(int threads) {
-      return Math.max(4, 2 * threads);
-    }
-
-    /**
-     * Starts the pool: its row in {@code fs_worker} is written, then it claims work.
-     *
-     * @return the running pool; close it when the service stops
-     * @throws StoreException if the pool's row cannot be written (the database is unreachable)
-     */
-    public WorkerPool start() {
-      WorkerPool pool =
-          new WorkerPool(
-              flowstate,
-              threads,
-              pollInterval,
-              batchSize < 0
-                  ? threads + (prefetch < 0 ? defaultPrefetch(threads) : prefetch)
-                  : batchSize,
-              prefetch < 0 ? defaultPrefetch(threads) : prefetch,
-              shutdownTimeout);
-      pool.begin();
-      return pool;
-    }
-  }
 
   private final Flowstate flowstate;
   private final Tables tables;
@@ -231,15 +108,9 @@ public final class WorkerPool implements AutoCloseable {
   private volatile boolean stopping;
   private boolean closed;
 
-  private final AtomicLong claimed = new AtomicLong();
-  private final AtomicLong completed = new AtomicLong();
-  private final AtomicLong halted = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
-  private final AtomicLong released = new AtomicLong();
-  private final WorkerEntity row = new WorkerEntity();
-  private Instant nextReport = Instant.MIN;
+  private final PoolCounts counts;
 
-  private WorkerPool(
+  WorkerPool(
       Flowstate flowstate,
       int threads,
       Duration pollInterval,
@@ -270,15 +141,12 @@ public final class WorkerPool implements AutoCloseable {
             });
     this.claimer = new Thread(this::claimLoop, "flowstate-claimer-" + pool);
     claimer.setDaemon(true);
+    this.counts = new PoolCounts(name, tables, leases);
   }
 
-  private void begin() {
+  void begin() {
     Instant now = leases.now();
-    row.name = name;
-    row.host = Columns.cut(Leases.host(), 255);
-    row.pid = ManagementFactory.getRuntimeMXBean().getPid();
-    row.threads = threads;
-    row.startedAt = now;
+    counts.started(threads, now);
     try {
       tables.workers().forgetWorkers(now.minus(Duration.ofDays(7))); // pools long gone
     } catch (RuntimeException e) {
@@ -294,7 +162,7 @@ public final class WorkerPool implements AutoCloseable {
           connections,
           threads + 2);
     }
-    report(now);
+    counts.report(now, false);
     flowstate.started(this);
     claimer.start();
     LOG.info(
@@ -319,8 +187,7 @@ public final class WorkerPool implements AutoCloseable {
    * @return what the pool has done so far
    */
   public WorkerStats stats() {
-    return new WorkerStats(
-        claimed.get(), completed.get(), halted.get(), failed.get(), released.get(), running.size());
+    return counts.stats(running.size());
   }
 
   /** Work may be waiting: look now instead of at the end of the back-off. */
@@ -358,9 +225,7 @@ public final class WorkerPool implements AutoCloseable {
     boolean warned = false;
     while (!stopping && !Thread.currentThread().isInterrupted()) {
       Instant now = leases.now();
-      if (!now.isBefore(nextReport)) {
-        reportQuietly(now);
-      }
+      counts.reportIfDue(now, stopping);
       int free = idle.availablePermits();
       if (free == 0 || waiting() > lowWater) {
         // full, or enough claimed work still waits for a thread: claim later and more at once,
@@ -398,7 +263,7 @@ public final class WorkerPool implements AutoCloseable {
       Map<UUID, WorkflowTable.Preloaded> preloaded = preload(claims);
       for (Claim claim : claims) {
         idle.acquireUninterruptibly(); // free: only the claimer takes permits
-        claimed.incrementAndGet();
+        counts.claimed.incrementAndGet();
         try {
           workers.execute(
               new Claimed(
@@ -486,7 +351,7 @@ public final class WorkerPool implements AutoCloseable {
       LOG.warn(
           "worker pool {}: could not hand back workflow {}: {}", name, claim.id(), e.toString());
     }
-    released.incrementAndGet();
+    counts.released.incrementAndGet();
     idle.release();
   }
 
@@ -496,7 +361,7 @@ public final class WorkerPool implements AutoCloseable {
         // closing, or it waited for a thread so long that its lease is at risk: any pool may
         // take it now (this one, at its next claim)
         release(claim);
-        released.incrementAndGet();
+        counts.released.incrementAndGet();
         return;
       }
       DbWorkflowEngine<?> engine;
@@ -506,7 +371,7 @@ public final class WorkerPool implements AutoCloseable {
                 claim.id(), claim.definitionName(), name, preloaded, claim.started());
       } catch (OwnershipException lost) {
         // the claim's lease ran out before this thread got to it, and another pool took it
-        released.incrementAndGet();
+        counts.released.incrementAndGet();
         return;
       } catch (RuntimeException e) {
         cannotStart(claim, e);
@@ -519,16 +384,16 @@ public final class WorkerPool implements AutoCloseable {
           saves.requestYield();
         }
         engine.resume();
-        (engine.hasCompleted() ? completed : halted).incrementAndGet();
+        (engine.hasCompleted() ? counts.completed : counts.halted).incrementAndGet();
       } catch (HaltProcessing halt) {
-        halted.incrementAndGet();
+        counts.halted.incrementAndGet();
       } catch (Yielded handedBack) {
-        released.incrementAndGet();
+        counts.released.incrementAndGet();
         LOG.debug("{}", handedBack.getMessage());
       } catch (OwnershipException lost) {
-        released.incrementAndGet(); // another owner has it now (logged where it was found)
+        counts.released.incrementAndGet(); // another owner has it now (logged where it was found)
       } catch (RuntimeException e) {
-        failed.incrementAndGet();
+        counts.failed.incrementAndGet();
         if (!(e
             instanceof
             WorkflowError)) { // a task's failure: logged by the save point (SavePoints.onError)
@@ -538,7 +403,7 @@ public final class WorkerPool implements AutoCloseable {
         running.remove(saves);
       }
     } catch (RuntimeException | Error e) {
-      failed.incrementAndGet();
+      counts.failed.incrementAndGet();
       LOG.error("worker pool {}: workflow {}: {}", name, claim.id(), e.toString(), e);
     } finally {
       idle.release();
@@ -560,31 +425,7 @@ public final class WorkerPool implements AutoCloseable {
     } catch (RuntimeException alsoFailed) {
       e.addSuppressed(alsoFailed);
     }
-    failed.incrementAndGet();
-  }
-
-  // ------------------------------------------------------------------ reporting
-
-  private synchronized void report(Instant now) {
-    row.seenAt = now;
-    row.aliveUntil = stopping ? null : now.plus(leases.lease());
-    row.stoppedAt = stopping ? now : null;
-    row.claimed = claimed.get();
-    row.completed = completed.get();
-    row.halted = halted.get();
-    row.failed = failed.get();
-    row.released = released.get();
-    tables.workers().saveWorker(row);
-    nextReport = now.plus(leases.heartbeat());
-  }
-
-  private void reportQuietly(Instant now) {
-    try {
-      report(now);
-    } catch (RuntimeException e) {
-      nextReport = now.plus(leases.heartbeat()); // the claim will log the outage
-      LOG.debug("worker pool {} could not write its row: {}", name, e.toString());
-    }
+    counts.failed.incrementAndGet();
   }
 
   // ------------------------------------------------------------------ shutdown
@@ -633,7 +474,7 @@ public final class WorkerPool implements AutoCloseable {
       // with the process and is taken over when its lease ends
     }
     flowstate.stopped(this);
-    reportQuietly(leases.now());
+    counts.reportQuietly(leases.now(), true);
     LOG.info("worker pool {} stopped: {}", name, stats());
   }
 }

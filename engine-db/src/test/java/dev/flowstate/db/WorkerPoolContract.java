@@ -71,7 +71,7 @@ abstract class WorkerPoolContract extends DatabaseTest {
                 })));
   }
 
-  WorkerPool start(WorkerPool.Builder builder) {
+  WorkerPool start(WorkerPoolBuilder builder) {
     WorkerPool pool = builder.pollInterval(Duration.ofMillis(50)).start();
     pools.add(pool);
     return pool;
@@ -809,7 +809,7 @@ abstract class WorkerPoolContract extends DatabaseTest {
 
   @Test
   void builder_refusesBadSettings_sayingWhatIsAllowed() {
-    WorkerPool.Builder builder = flowstate.workers();
+    WorkerPoolBuilder builder = flowstate.workers();
 
     assertThatThrownBy(() -> builder.threads(0))
         .isInstanceOf(IllegalArgumentException.class)

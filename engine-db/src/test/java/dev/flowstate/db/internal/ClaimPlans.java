@@ -35,11 +35,11 @@ public final class ClaimPlans {
               connection -> {
                 try (PreparedStatement explain =
                     connection.prepareStatement(
-                        PostgresDialect.PIN_PLAN
+                        PostgresClaims.PIN_PLAN
                             + "EXPLAIN (ANALYZE, BUFFERS) "
-                            + postgres.claimSql(definitions.size()))) {
-                  PostgresDialect.bind(explain, owner, limit, now, until, definitions, now);
-                  try (java.sql.ResultSet rows = PostgresDialect.pinnedResult(explain)) {
+                            + postgres.claims.claimSql(definitions.size()))) {
+                  PostgresClaims.bind(explain, owner, limit, now, until, definitions, now);
+                  try (java.sql.ResultSet rows = PostgresClaims.pinnedResult(explain)) {
                     while (rows.next()) {
                       plan.append(rows.getString(1)).append('\n');
                     }
