@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.flowstate.db.DbWorkflowEngine;
 import dev.flowstate.db.Flowstate;
 import dev.flowstate.db.WorkerPool;
+import dev.flowstate.db.WorkerPoolBuilder;
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.Task;
 import java.sql.Connection;
