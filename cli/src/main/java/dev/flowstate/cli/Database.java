@@ -1,13 +1,19 @@
 package dev.flowstate.cli;
 
 import dev.flowstate.db.Flowstate;
+import dev.flowstate.migrations.Columns;
 import dev.flowstate.migrations.DatabaseKind;
 import dev.flowstate.migrations.FlowstateMigrations;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * The database a command works on, opened with plain JDBC: read commands need no Hibernate
@@ -96,7 +102,7 @@ final class Database {
           "cannot connect to "
               + masked()
               + ": "
-              + firstLine(e.getMessage())
+              + Columns.firstLine(e.getMessage())
               + "; check --db (or FLOWSTATE_DB_URL), --user and --password",
           e);
     }
@@ -184,15 +190,7 @@ final class Database {
   }
 
   String masked() {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
-  }
-
-  static String firstLine(String text) {
-    if (text == null) {
-      return "";
-    }
-    int end = text.indexOf('\n');
-    return end < 0 ? text : text.substring(0, end);
+    return DatabaseKind.masked(url);
   }
 
   static void close(Connection c) {
@@ -205,6 +203,44 @@ final class Database {
       c.close();
     } catch (SQLException ignored) {
       // nothing more to do
+    }
+  }
+
+  List<Map<String, Object>> query(String sql, List<Object> params, Set<String> jsonColumns) {
+    return query(null, sql, params, jsonColumns);
+  }
+
+  /**
+   * The rows of one query in a read-only transaction; with a {@code workflow}, first checks on the
+   * same connection that it exists (an unknown id is an error, not an empty table).
+   */
+  List<Map<String, Object>> query(
+      UUID workflow, String sql, List<Object> params, Set<String> jsonColumns) {
+    Connection c = read();
+    try {
+      if (workflow != null) {
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM fs_workflow WHERE id = ?")) {
+          s.setObject(1, workflow);
+          try (ResultSet r = s.executeQuery()) {
+            if (!r.next()) {
+              throw new CliException(
+                  "no workflow with id " + workflow + "; list them with: ./flowstate list");
+            }
+          }
+        }
+      }
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        for (int i = 0; i < params.size(); i++) {
+          s.setObject(i + 1, params.get(i));
+        }
+        try (ResultSet r = s.executeQuery()) {
+          return Output.rows(r, jsonColumns);
+        }
+      }
+    } catch (SQLException e) {
+      throw new CliException("the query failed: " + Columns.firstLine(e.getMessage()), e);
+    } finally {
+      close(c);
     }
   }
 }

@@ -29,7 +29,6 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(
     name = "demo",
-    mixinStandardHelpOptions = true,
     description =
         "The reference's exam story, stored in an embedded database of its own: a workflow halts"
             + " at a failing grade, and new processes resume it until it completes.",
@@ -112,7 +111,7 @@ final class Demo implements Callable<Integer> {
     main.out.println();
     main.out.println(
         "The task history records what ran (" + launcher + " " + db + " history " + id + "):");
-    main.history(id, null);
+    HistoryCommand.print(main, id, null);
     main.out.println();
     main.out.println(
         "Look around: " + launcher + " " + db + " list | objects " + id + " | sql \"SELECT …\"");
@@ -177,7 +176,8 @@ final class Demo implements Callable<Integer> {
 
   private void stored(UUID id) throws Exception {
     Map<String, Object> w =
-        main.query(
+        main.database()
+            .query(
                 "SELECT s.status_label AS status, w.token_pos, w.callback_pos, w.halt_message,"
                     + " w.halt_action FROM fs_workflow w JOIN fs_workflow_status s ON"
                     + " s.workflow_id = w.id WHERE w.id = ?",
@@ -199,11 +199,12 @@ final class Demo implements Callable<Integer> {
     main.out.println(
         "  halt message: " + w.get("halt_message") + " (action: " + w.get("halt_action") + ")");
     List<Map<String, Object>> objects =
-        main.query(
-            id,
-            "SELECT pos AS position, status, data FROM fs_object WHERE workflow_id = ? ORDER BY pos",
-            List.of(id),
-            Set.of("data"));
+        main.database()
+            .query(
+                id,
+                "SELECT pos AS position, status, data FROM fs_object WHERE workflow_id = ? ORDER BY pos",
+                List.of(id),
+                Set.of("data"));
     Output.table(main.out, objects, List.of("position", "status", "data"), 60);
   }
 

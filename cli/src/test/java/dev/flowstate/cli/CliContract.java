@@ -324,6 +324,38 @@ abstract class CliContract {
     assertThat(unknownCommand.code()).isEqualTo(2);
   }
 
+  /**
+   * Issue 22: a bad --limit is bad arguments in every read command, checked the same way, and the
+   * message names the command's own help (it named the top-level help before).
+   */
+  @Test
+  void limitOutOfRange_isBadArguments_namingTheCommandsOwnHelp() {
+    Run list = cli("list", "--limit", "0");
+    Run objects = cli("objects", UUID.randomUUID().toString(), "--limit", "100001");
+
+    assertThat(list.code()).isEqualTo(2);
+    assertThat(list.err().lines().toList())
+        .containsExactly(
+            "flowstate: --limit must be between 1 and 10000, got 0",
+            "flowstate: see ./flowstate list --help");
+    assertThat(objects.code()).isEqualTo(2);
+    assertThat(objects.err().lines().toList())
+        .containsExactly(
+            "flowstate: --limit must be between 1 and 100000, got 100001",
+            "flowstate: see ./flowstate objects --help");
+  }
+
+  /** Issue 22: --version prints the build's version, on every command (inherited, as --help). */
+  @Test
+  void version_isTheBuildsOwn_onEveryCommand() {
+    Run top = cli("--version");
+    Run list = cli("list", "--version");
+
+    assertThat(top.code()).isZero();
+    assertThat(top.out()).matches("flowstate \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+    assertThat(list.out()).isEqualTo(top.out());
+  }
+
   @Test
   void everyCommand_hasHelpWithAnExample() {
     for (String command : List.of("migrate", "list", "show", "objects", "history", "sql")) {

@@ -87,6 +87,27 @@ class LauncherIT {
     assertThat(list.out()).contains("demo-exam").contains("Completed");
   }
 
+  /**
+   * Issue 22: the launcher picks the JVM's settings (C1 only and the read commands' class-data
+   * archive, or the full JIT and the run archive) by the command, not by a word anywhere in the
+   * arguments: "list --name resume" is a read command.
+   */
+  @Test
+  void launcher_choosesTheJvmByTheCommand_notByAWordInTheArguments() throws Exception {
+    Path target = MODULE.resolve("target");
+    java.nio.file.Files.deleteIfExists(target.resolve("flowstate-read.jsa"));
+    java.nio.file.Files.deleteIfExists(target.resolve("flowstate-run.jsa"));
+    String db = "jdbc:h2:file:" + temp.resolve("words").toAbsolutePath() + ";WRITE_DELAY=0";
+    assertThat(flowstate(temp, "--db", db, "migrate").code()).isZero();
+
+    Run list = flowstate(temp, "--db", db, "list", "--name", "resume");
+
+    assertThat(list.code()).as(list.out()).isZero();
+    assertThat(list.out()).contains("no workflows match");
+    assertThat(target.resolve("flowstate-read.jsa")).exists();
+    assertThat(target.resolve("flowstate-run.jsa")).doesNotExist();
+  }
+
   @Test
   void h2File_haltedByOneProcess_resumedToCompletionByAnother() throws Exception {
     String url = "jdbc:h2:file:" + temp.resolve("fs") + ";WRITE_DELAY=0;AUTO_SERVER=TRUE";

@@ -26,7 +26,7 @@ final class Connections {
     if (kind != null && !visible(kind.driverClass())) {
       throw new StoreException(
           "the database "
-              + masked(url)
+              + DatabaseKind.masked(url)
               + " needs "
               + kind.driverDependency()
               + " on the classpath: add it to your build as a runtime dependency (flowstate"
@@ -97,29 +97,24 @@ final class Connections {
       if (message.contains("already in use") || message.contains("is locked")) {
         return new StoreException(
             "the H2 database "
-                + masked(url)
+                + DatabaseKind.masked(url)
                 + " is in use by another process that opened it without AUTO_SERVER=TRUE ("
-                + firstLine(message)
+                + dev.flowstate.migrations.Columns.firstLine(message)
                 + "); add ;AUTO_SERVER=TRUE to the JDBC URL of every process that opens it"
                 + " (flowstate's default URL has it), or stop the other process",
             e);
       }
       if (t.getCause() == null) {
-        cause = firstLine(message);
+        cause = dev.flowstate.migrations.Columns.firstLine(message);
       }
     }
     return new StoreException(
         "could not connect to the database "
-            + masked(url)
+            + DatabaseKind.masked(url)
             + ": "
             + cause
             + "; check the JDBC URL, user and password, and that the server is running",
         e);
-  }
-
-  static String firstLine(String message) {
-    int end = message.indexOf('\n');
-    return end < 0 ? message : message.substring(0, end);
   }
 
   /** An embedded H2 file lives relative to the working directory: say where, once. */
@@ -139,11 +134,6 @@ final class Connections {
               .toAbsolutePath()
               .normalize());
     }
-  }
-
-  /** The URL with the value of any password parameter replaced, as HikariCP does. */
-  static String masked(String url) {
-    return url.replaceAll("(?i)(password\\s*=)[^;&]*", "$1<masked>");
   }
 
   static void closeQuietly(HikariDataSource pool) {

@@ -412,7 +412,7 @@ public final class FlowstateBuilder {
       json.registerModule(new UntypedValues());
       LOG.info(
           "flowstate ready: database {}, schema {}, migrations {}",
-          url != null ? Connections.masked(url) : "(given DataSource)",
+          url != null ? DatabaseKind.masked(url) : "(given DataSource)",
           schema == null ? "(default)" : schema,
           migrate ? "applied" : "not run");
       return new Flowstate(

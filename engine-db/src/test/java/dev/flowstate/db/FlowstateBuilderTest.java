@@ -440,9 +440,13 @@ class FlowstateBuilderTest {
 
   @Test
   void jdbcUrlInLogsAndMessages_hasItsPasswordMasked() {
-    assertThat(Connections.masked("jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"))
+    assertThat(
+            dev.flowstate.migrations.DatabaseKind.masked(
+                "jdbc:postgresql://db/app?user=app&password=s3cret&ssl=true"))
         .isEqualTo("jdbc:postgresql://db/app?user=app&password=<masked>&ssl=true");
-    assertThat(Connections.masked("jdbc:h2:file:./x;USER=sa;PASSWORD=s3cret"))
+    assertThat(
+            dev.flowstate.migrations.DatabaseKind.masked(
+                "jdbc:h2:file:./x;USER=sa;PASSWORD=s3cret"))
         .isEqualTo("jdbc:h2:file:./x;USER=sa;PASSWORD=<masked>");
     assertThatThrownBy(
             () ->

@@ -41,4 +41,19 @@ public final class Columns {
   public static String cut(String text, int length) {
     return text == null || text.length() <= length ? text : text.substring(0, length - 3) + "...";
   }
+
+  /**
+   * The first line of a message, as one-line errors show a database's (PostgreSQL's carry a
+   * "Detail:" or "Where:" line, H2's the SQL statement).
+   *
+   * @param text the message, or null
+   * @return its first line; empty for null
+   */
+  public static String firstLine(String text) {
+    if (text == null) {
+      return "";
+    }
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end);
+  }
 }

@@ -70,6 +70,17 @@ public enum DatabaseKind {
   }
 
   /**
+   * A JDBC URL as messages and logs show it: the value of any password parameter masked (as
+   * PostgreSQL's {@code password=} and H2's {@code PASSWORD=} write it).
+   *
+   * @param jdbcUrl a JDBC URL
+   * @return the URL with each password's value replaced by {@code <masked>}
+   */
+  public static String masked(String jdbcUrl) {
+    return jdbcUrl.replaceAll("(?i)(password\\s*=)[^;&]*", "$1<masked>");
+  }
+
+  /**
    * @return the class name of this family's JDBC driver ({@code null} for {@link #OTHER})
    */
   public String driverClass() {
