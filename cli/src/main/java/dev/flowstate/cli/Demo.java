@@ -3,7 +3,6 @@ package dev.flowstate.cli;
 import dev.flowstate.cli.DemoDefinitions.Grade;
 import dev.flowstate.db.DbWorkflowEngine;
 import dev.flowstate.db.Flowstate;
-import dev.flowstate.db.StoreException;
 import dev.flowstate.engine.HaltProcessing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -235,7 +234,7 @@ final class Demo implements Callable<Integer> {
       flowstate.register(DemoDefinitions.EXAM, Grade.class, DemoDefinitions.amendingExam());
       flowstate.load(id, Grade.class);
       throw new CliException("the demo's changed definition was accepted; it should not be");
-    } catch (StoreException refused) {
+    } catch (IllegalStateException refused) { // the definition changed since it was stored
       return "refused: " + refused.getMessage();
     }
   }

@@ -97,7 +97,9 @@ abstract class RunCommand implements Callable<Integer> {
       dev.flowstate.db.DbWorkflowEngine<?> engine;
       try {
         engine = flowstate.load(id);
-      } catch (dev.flowstate.db.StoreException e) {
+      } catch (dev.flowstate.db.StoreException
+          | IllegalArgumentException
+          | IllegalStateException e) { // unreadable; no such workflow; definition missing here
         throw new CliException(Columns.firstLine(e.getMessage()), e);
       }
       try {
@@ -120,7 +122,8 @@ abstract class RunCommand implements Callable<Integer> {
       } catch (dev.flowstate.engine.WorkflowError failed) {
         main.out.println("workflow " + id + " failed: " + Columns.firstLine(failed.getMessage()));
         return 4;
-      } catch (dev.flowstate.db.StoreException e) {
+      } catch (dev.flowstate.db.StoreException | IllegalStateException e) {
+        // the database's trouble, or nothing to resume (a COMPLETED workflow)
         throw new CliException(Columns.firstLine(e.getMessage()), e);
       }
       if (engine.hasCompleted()) {

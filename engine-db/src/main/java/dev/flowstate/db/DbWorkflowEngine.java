@@ -357,7 +357,8 @@ public final class DbWorkflowEngine<T> {
    *
    * <p>Works on an engine from {@link Flowstate#load} as on one that just halted or failed.
    *
-   * @throws StoreException if the workflow is COMPLETED, or its rows cannot be read
+   * @throws IllegalStateException if the workflow is COMPLETED
+   * @throws StoreException if its rows cannot be read
    * @throws HaltProcessing if a task halts again
    * @throws WorkflowError if a task fails again
    * @throws WorkflowError while the engine runs
@@ -377,7 +378,7 @@ public final class DbWorkflowEngine<T> {
     }
     switch (row.status) {
       case COMPLETED ->
-          throw new StoreException(
+          throw new IllegalStateException(
               "workflow "
                   + saves.id
                   + " is COMPLETED: every object was processed, there is nothing to resume");
@@ -440,8 +441,8 @@ public final class DbWorkflowEngine<T> {
    * transaction; then this is {@code restart(FIRST, FIRST)} over the stored objects. Extra data is
    * kept.
    *
-   * @throws WorkflowError while the engine runs, or if no object was processed yet (use {@code
-   *     process})
+   * @throws WorkflowError while the engine runs (as the core engine's guards)
+   * @throws IllegalStateException if no object was processed yet (use {@code process})
    * @throws StoreException if the reset cannot be saved (nothing is changed then)
    */
   public void restartFromSourceData() {

@@ -64,7 +64,7 @@ final class Definitions {
   synchronized Registered<?> byName(String name) {
     Registered<?> registered = registry.get(name);
     if (registered == null) {
-      throw new StoreException(
+      throw new IllegalArgumentException(
           "no definition is registered as '"
               + name
               + "'; registered definitions: "
@@ -78,16 +78,20 @@ final class Definitions {
   synchronized <T> Registered<T> of(String name, Class<T> type, UUID workflow) {
     Registered<?> registered = registry.get(name);
     if (registered == null) {
-      throw new StoreException(
+      String message =
           (workflow == null ? "" : "workflow " + workflow + " uses ")
               + "definition '"
               + name
               + "', which is not registered; registered definitions: "
               + registry.keySet()
-              + ". Register it with register(name, type, definition)");
+              + ". Register it with register(name, type, definition)";
+      // a name the caller gave is a bad argument; a stored workflow's is this Flowstate's state
+      throw workflow == null
+          ? new IllegalArgumentException(message)
+          : new IllegalStateException(message);
     }
     if (type != null && !registered.type().equals(type)) {
-      throw new StoreException(
+      throw new IllegalArgumentException(
           "definition '"
               + name
               + "' is registered for objects of "

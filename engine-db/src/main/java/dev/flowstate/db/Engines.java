@@ -94,7 +94,7 @@ final class Engines {
     }
     WorkflowEntity wf = preloaded != null ? preloaded.row() : RowShapes.find(tables, mapper, id);
     if (wf == null) {
-      throw new StoreException(
+      throw new IllegalArgumentException(
           "no workflow with id "
               + id
               + (type == null
@@ -103,7 +103,7 @@ final class Engines {
     }
     Definitions.Registered<T> registered = definitions.of(wf.definitionName, type, id);
     if (!allowChangedDefinition && !registered.fingerprint().equals(wf.definitionFingerprint)) {
-      throw new StoreException(
+      throw new IllegalStateException(
           "definition '"
               + wf.definitionName
               + "' changed since workflow "
@@ -124,7 +124,7 @@ final class Engines {
     if (wf.status == WorkflowStatus.COMPLETED && claimant != null) {
       // a pool claimed it as another engine completed it: nothing to run (a caller's load may
       // rerun it with restartFromSourceData, process or restart; its resume() says it completed)
-      throw new StoreException(
+      throw new IllegalStateException(
           "workflow "
               + id
               + " is COMPLETED: every object was processed, there is nothing to resume");

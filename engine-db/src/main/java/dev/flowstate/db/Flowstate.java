@@ -198,8 +198,8 @@ public final class Flowstate implements AutoCloseable {
    * @param name the definition's registered name
    * @param objects commit after this many objects, at least 1
    * @return this
-   * @throws StoreException if no definition has that name
-   * @throws IllegalArgumentException if {@code objects} is less than 1
+   * @throws IllegalArgumentException if no definition has that name, or {@code objects} is less
+   *     than 1
    */
   public Flowstate checkpointEvery(String name, int objects) {
     definitions.checkpointEvery(name, objects);
@@ -215,8 +215,8 @@ public final class Flowstate implements AutoCloseable {
    * @param type the class of the objects
    * @param <T> the object type
    * @return an engine for the new workflow ({@link DbWorkflowEngine#id()} is its id)
-   * @throws StoreException if no definition has that name or it is for another type, or the row
-   *     cannot be written
+   * @throws IllegalArgumentException if no definition has that name or it is for another type
+   * @throws StoreException if the row cannot be written
    */
   public <T> DbWorkflowEngine<T> newWorkflow(String name, Class<T> type) {
     return engines.create(name, type, List.of());
@@ -232,9 +232,9 @@ public final class Flowstate implements AutoCloseable {
    * @param objects the objects, in order; each is written as JSON now
    * @param <T> the object type
    * @return an engine for the new workflow, its objects read back from the database
-   * @throws StoreException if no definition has that name or it is for another type, or an object
-   *     cannot be written (nothing is stored then)
-   * @throws IllegalArgumentException if {@code objects} is null
+   * @throws IllegalArgumentException if no definition has that name or it is for another type, or
+   *     {@code objects} is null
+   * @throws StoreException if an object cannot be written (nothing is stored then)
    */
   public <T> DbWorkflowEngine<T> newWorkflow(
       String name, Class<T> type, List<? extends T> objects) {
@@ -253,8 +253,11 @@ public final class Flowstate implements AutoCloseable {
    * @param type the class of the objects
    * @param <T> the object type
    * @return the engine, ready to restart
-   * @throws StoreException if there is no such workflow (one is never created here), or its
-   *     definition is not registered or has changed. A COMPLETED workflow loads, to be rerun with
+   * @throws IllegalArgumentException if there is no such workflow (one is never created here), or
+   *     its definition is registered for another type
+   * @throws IllegalStateException if its definition is not registered here, or has changed since it
+   *     was stored
+   * @throws StoreException if its row cannot be read. A COMPLETED workflow loads, to be rerun with
    *     {@link DbWorkflowEngine#restartFromSourceData()}, a new {@code process} or a restart with
    *     new objects; its {@link DbWorkflowEngine#resume()} says there is nothing to resume
    */
@@ -283,8 +286,9 @@ public final class Flowstate implements AutoCloseable {
    *
    * @param id the workflow's id
    * @return the engine, ready to resume
-   * @throws StoreException as {@link #load(UUID, Class)} does, or if its definition is not
-   *     registered here
+   * @throws IllegalArgumentException if there is no such workflow
+   * @throws IllegalStateException if its definition is not registered here, or has changed
+   * @throws StoreException if its row cannot be read
    */
   public DbWorkflowEngine<?> load(UUID id) {
     if (id == null) {
@@ -345,8 +349,9 @@ public final class Flowstate implements AutoCloseable {
    * @param objects the objects, in order, each an instance of the type the definition was
    *     registered for (or null)
    * @return the new workflow's id
-   * @throws StoreException if no definition has that name, or an object cannot be written
-   * @throws IllegalArgumentException if {@code objects} is null or holds an object of another type
+   * @throws IllegalArgumentException if no definition has that name, or {@code objects} is null or
+   *     holds an object of another type
+   * @throws StoreException if an object cannot be written
    */
   public UUID submit(String name, List<?> objects) {
     if (objects == null) {
@@ -366,10 +371,10 @@ public final class Flowstate implements AutoCloseable {
    * @param name the definition's name
    * @param workflows the objects of each workflow, in order (each list as {@code submit} takes it)
    * @return the new workflows' ids, in the order of {@code workflows}
-   * @throws StoreException if no definition has that name, or an object cannot be written; then no
-   *     workflow was stored
-   * @throws IllegalArgumentException if {@code workflows} or one of its lists is null, or holds an
-   *     object of another type; then no workflow was stored
+   * @throws IllegalArgumentException if no definition has that name, or {@code workflows} or one of
+   *     its lists is null, or holds an object of another type; then no workflow was stored
+   * @throws StoreException if an object cannot be written, or the commit fails; then no workflow
+   *     was stored
    */
   public List<UUID> submitAll(String name, List<? extends List<?>> workflows) {
     if (workflows == null) {
@@ -389,8 +394,9 @@ public final class Flowstate implements AutoCloseable {
    * request; one from {@link #newWorkflow} only when asked).
    *
    * @param id the workflow's id
-   * @throws StoreException if there is no such workflow, or it is RUNNING (an interrupted one is
-   *     claimed anyway) or COMPLETED
+   * @throws IllegalArgumentException if there is no such workflow
+   * @throws IllegalStateException if it is RUNNING (an interrupted one is claimed anyway) or
+   *     COMPLETED
    */
   public void requestResume(UUID id) {
     resumeAt(id, leases.now());
@@ -403,8 +409,8 @@ public final class Flowstate implements AutoCloseable {
    *
    * @param id the workflow's id
    * @param at when it becomes due
-   * @throws StoreException if there is no such workflow, or it is RUNNING or COMPLETED
-   * @throws IllegalArgumentException if an argument is null
+   * @throws IllegalArgumentException if an argument is null, or there is no such workflow
+   * @throws IllegalStateException if it is RUNNING or COMPLETED
    */
   public void resumeAt(UUID id, java.time.Instant at) {
     if (id == null || at == null) {
@@ -413,7 +419,7 @@ public final class Flowstate implements AutoCloseable {
     }
     WorkflowStatus refused = tables.workflows().requestResume(id, at);
     if (refused != null) {
-      throw new StoreException(
+      throw new IllegalStateException(
           "workflow "
               + id
               + " is "

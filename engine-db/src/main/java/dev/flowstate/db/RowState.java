@@ -126,7 +126,7 @@ final class RowState {
       EntityManager em, int objects, IntFunction<String> json, Instant now) {
     long storedCount = tables.objects().countObjects(em, row.id);
     if (objects < storedCount) {
-      throw new StoreException(
+      throw new IllegalArgumentException(
           "workflow "
               + row.id
               + " has "

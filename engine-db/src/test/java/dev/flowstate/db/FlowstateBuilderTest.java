@@ -568,7 +568,7 @@ class FlowstateBuilderTest {
       flowstate.register("f", Doc.class, Flow.of(Task.named("a", (d, e) -> {})));
 
       assertThatThrownBy(() -> flowstate.newWorkflow("f", String.class))
-          .isInstanceOf(StoreException.class)
+          .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
               "definition 'f' is registered for objects of dev.flowstate.db.Doc, not java.lang.String");
       assertThatThrownBy(() -> flowstate.load(null, Doc.class))

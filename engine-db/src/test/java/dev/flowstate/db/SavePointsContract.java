@@ -413,7 +413,7 @@ abstract class SavePointsContract extends DatabaseTest {
     UUID unknown = UUID.fromString("00000000-0000-0000-0000-000000000042");
 
     assertThatThrownBy(() -> flowstate.load(unknown, Doc.class))
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "no workflow with id "
                 + unknown
@@ -430,7 +430,7 @@ abstract class SavePointsContract extends DatabaseTest {
     flowstate.register("other", Doc.class, Flow.of(rec("x")));
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "workflow "
                 + engine.id()
@@ -447,7 +447,7 @@ abstract class SavePointsContract extends DatabaseTest {
     flowstate.register("halting", Doc.class, HALTING.then(rec("new")));
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith(
             "definition 'halting' changed since workflow "
                 + engine.id()
@@ -760,7 +760,7 @@ abstract class SavePointsContract extends DatabaseTest {
     DbWorkflowEngine<Doc> loaded = flowstate.load(id, Doc.class);
     assertThat(loaded.hasCompleted()).isTrue();
     assertThatThrownBy(loaded::resume)
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "workflow "
                 + id

@@ -745,7 +745,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
                     dev.flowstate.engine.RestartPosition.CURRENT,
                     dev.flowstate.engine.RestartPosition.NEXT,
                     Doc.docs("A", "B")))
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "workflow "
                 + engine.id()
@@ -799,7 +799,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
     engine.process(Doc.docs("A"));
 
     assertThatThrownBy(engine::resume)
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "workflow "
                 + engine.id()
@@ -1238,7 +1238,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
     flowstate.register("loop", Doc.class, loopOver.apply(List.of("a", "x", "b", "c")));
 
     assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith(
             "definition 'loop' changed since workflow " + engine.id() + " was stored");
   }
@@ -1268,7 +1268,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
         .hasMessage(
             "object 1 is a java.lang.String, but definition 'plain' runs on dev.flowstate.db.Doc");
     assertThatThrownBy(() -> flowstate.submit("nope", List.of()))
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("no definition is registered as 'nope'; registered definitions: [");
     assertThat(rows("SELECT COUNT(*) FROM fs_workflow")).containsExactly("0");
   }
@@ -1301,7 +1301,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
                 (d, e) -> {
                   try {
                     flowstate.requestResume(UUID.fromString(e.workflowId()));
-                  } catch (StoreException refused) {
+                  } catch (IllegalStateException refused) {
                     fromInside[0] = refused.getMessage();
                   }
                 })));
@@ -1316,13 +1316,13 @@ abstract class TrustedStoreContract extends DatabaseTest {
                 + " is RUNNING: it is running (a worker pool takes an interrupted one over without"
                 + " a request)");
     assertThatThrownBy(() -> flowstate.requestResume(done.id()))
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "workflow "
                 + done.id()
                 + " is COMPLETED: every object was processed, there is nothing to resume");
     assertThatThrownBy(() -> flowstate.requestResume(unknown))
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no workflow with id " + unknown + "; check the id (flowstate list)");
   }
 
@@ -1338,7 +1338,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(engine.hasCompleted()).isTrue();
     assertThat(engine.objects()).singleElement().isInstanceOf(Doc.class);
     assertThatThrownBy(() -> flowstate.load(unknown))
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no workflow with id " + unknown + "; check the id (flowstate list)");
   }
 

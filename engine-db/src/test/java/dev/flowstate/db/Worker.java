@@ -255,7 +255,7 @@ public final class Worker {
         exit = 0;
       } catch (OwnershipException lost) {
         exit = 5;
-      } catch (StoreException completed) {
+      } catch (IllegalStateException completed) {
         exit = completed.getMessage().contains("is COMPLETED") ? 6 : 1;
       }
     }

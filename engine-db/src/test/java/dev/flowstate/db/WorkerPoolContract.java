@@ -721,7 +721,7 @@ abstract class WorkerPoolContract extends DatabaseTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("checkpointEvery of 'batched' must be at least 1 (durable), got 0");
     assertThatThrownBy(() -> flowstate.checkpointEvery("nope", 2))
-        .isInstanceOf(StoreException.class)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("no definition is registered as 'nope'");
   }
 

@@ -244,7 +244,7 @@ public final class WorkflowTable {
                   .findFirst()
                   .orElseThrow(
                       () ->
-                          new StoreException(
+                          new IllegalArgumentException(
                               "no workflow with id " + id + "; check the id (flowstate list)"));
           return status;
         });
