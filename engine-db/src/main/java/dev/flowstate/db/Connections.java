@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Connections {
 
-  private static final Logger LOG = LoggerFactory.getLogger(FlowstateBuilder.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
 
   private Connections() {}
 
@@ -146,7 +146,7 @@ final class Connections {
   static boolean visible(String className) {
     for (ClassLoader loader :
         new ClassLoader[] {
-          FlowstateBuilder.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+          Connections.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
         }) {
       try {
         Class.forName(className, false, loader);

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PoolCounts {
 
-  private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PoolCounts.class);
 
   final AtomicLong claimed = new AtomicLong();
   final AtomicLong completed = new AtomicLong();

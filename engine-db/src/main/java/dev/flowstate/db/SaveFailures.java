@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SaveFailures {
 
-  private static final Logger LOG = LoggerFactory.getLogger(SavePoints.class);
+  /** The save points' logger, where a run's other warnings are. */
+  private static final Logger LOG = LoggerFactory.getLogger("dev.flowstate.db.SavePoints");
 
   private SaveFailures() {}
 

@@ -120,7 +120,7 @@ final class SavePoints<T> implements EngineHooks<T> {
 
   @Override
   public void beforeEachCallback(WorkflowEngine<T> engine, Task<T> task, T obj) {
-    MDC.put(StoredEngine.MDC_TASK, task.name());
+    MDC.put(RunLogs.TASK, task.name());
     taskStarted = events.active() ? System.nanoTime() : 0;
     transaction.taskStarts(engine); // a round trip only while the run's transaction is open
   }
@@ -215,8 +215,8 @@ final class SavePoints<T> implements EngineHooks<T> {
   public void beforeObject(WorkflowEngine<T> engine, T obj) {
     watch.progressed();
     int index = engine.state().tokenPos();
-    MDC.put(StoredEngine.MDC_OBJECT, Integer.toString(index));
-    MDC.remove(StoredEngine.MDC_TASK);
+    MDC.put(RunLogs.OBJECT, Integer.toString(index));
+    MDC.remove(RunLogs.TASK);
     startedAt = clock.instant();
     transaction.objectStarts();
     if (markedRunning == index) {

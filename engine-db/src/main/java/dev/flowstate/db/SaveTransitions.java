@@ -153,15 +153,7 @@ final class SaveTransitions<T> implements TransitionTable<T> {
         null,
         // the run's end follows at once and commits this object with the workflow's end, in one
         // transaction (afterProcessing): nothing runs in between that a crash could split
-        () ->
-            saves.state.ended(
-                saves.ended(
-                    index,
-                    ObjectStatus.COMPLETED,
-                    saves.json.object(obj, index),
-                    null,
-                    null,
-                    "STOPPED")));
+        () -> completedAs(index, obj, "STOPPED"));
     return Next.END_RUN;
   }
 
@@ -199,14 +191,7 @@ final class SaveTransitions<T> implements TransitionTable<T> {
         "object " + index,
         null,
         () -> {
-          saves.state.ended(
-              saves.ended(
-                  index,
-                  ObjectStatus.COMPLETED,
-                  saves.json.object(obj, index),
-                  null,
-                  null,
-                  "JUMPED"));
+          completedAs(index, obj, "JUMPED");
           if (saves.checkpointEvery == 1) {
             // where the loop will go: a crash now resumes with the object the jump lands on
             saves.row.tokenPos =
@@ -262,6 +247,13 @@ final class SaveTransitions<T> implements TransitionTable<T> {
     // read before its object starts): they commit with those objects' ends
     saves.commit(null, -1);
     saves.leases.ended(saves.watch);
+  }
+
+  /** The object ended COMPLETED with its data, by a task's decision ({@code outcome}). */
+  private void completedAs(int index, T obj, String outcome) {
+    saves.state.ended(
+        saves.ended(
+            index, ObjectStatus.COMPLETED, saves.json.object(obj, index), null, null, outcome));
   }
 
   private static String cut(String text, int length) {

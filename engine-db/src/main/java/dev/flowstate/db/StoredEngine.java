@@ -116,30 +116,23 @@ final class StoredEngine<T> extends WorkflowEngine<T> {
     unwrapped(() -> super.restart(object, task, objects, stopOnError, stopOnHalt));
   }
 
-  /** Log lines during a run carry these (SLF4J MDC); the object and task ones are the hooks'. */
-  static final String MDC_WORKFLOW = "flowstate.workflowId";
-
-  static final String MDC_DEFINITION = "flowstate.definition";
-  static final String MDC_OBJECT = "flowstate.object";
-  static final String MDC_TASK = "flowstate.task";
-
   private void unwrapped(Runnable run) {
     // a run inside a run (a task resuming another workflow) gets its own keys, then the outer's
-    String workflow = MDC.get(MDC_WORKFLOW);
-    String definition = MDC.get(MDC_DEFINITION);
-    String object = MDC.get(MDC_OBJECT);
-    String task = MDC.get(MDC_TASK);
-    MDC.put(MDC_WORKFLOW, saves.id.toString());
-    MDC.put(MDC_DEFINITION, saves.definitionName);
+    String workflow = MDC.get(RunLogs.WORKFLOW);
+    String definition = MDC.get(RunLogs.DEFINITION);
+    String object = MDC.get(RunLogs.OBJECT);
+    String task = MDC.get(RunLogs.TASK);
+    MDC.put(RunLogs.WORKFLOW, saves.id.toString());
+    MDC.put(RunLogs.DEFINITION, saves.definitionName);
     try {
       run.run();
     } catch (TaskFailed failed) {
       throw failed.error;
     } finally {
-      restore(MDC_WORKFLOW, workflow);
-      restore(MDC_DEFINITION, definition);
-      restore(MDC_OBJECT, object);
-      restore(MDC_TASK, task);
+      restore(RunLogs.WORKFLOW, workflow);
+      restore(RunLogs.DEFINITION, definition);
+      restore(RunLogs.OBJECT, object);
+      restore(RunLogs.TASK, task);
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.flowstate.db.internal;
 
 import dev.flowstate.db.ObjectStatus;
-import dev.flowstate.migrations.DatabaseKind;
 import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.List;
@@ -80,12 +79,6 @@ interface Dialect {
       int count,
       java.util.function.IntFunction<String> objects) {
     return false;
-  }
-
-  static Dialect of(Store store) {
-    return store.kind() == DatabaseKind.POSTGRESQL
-        ? new PostgresDialect(store)
-        : new StandardDialect();
   }
 
   /**

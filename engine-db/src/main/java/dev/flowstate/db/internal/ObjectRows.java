@@ -1,6 +1,7 @@
 package dev.flowstate.db.internal;
 
 import dev.flowstate.db.ObjectStatus;
+import dev.flowstate.db.StoreException;
 import java.sql.PreparedStatement;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ final class ObjectRows {
       mark[i] = false;
       status[i] = e.status() == null ? null : e.status().name();
       data[i] = e.data();
-      callbackPos[i] = PostgresDialect.json(e.callbackPos());
+      callbackPos[i] = json(e.callbackPos());
       errorText[i] = e.errorText();
       modifiedAt[i] = e.endedAt().toString();
       i++;
@@ -68,7 +69,27 @@ final class ObjectRows {
 
   void check(UUID id, int updated) {
     if (updated != n) {
-      throw PostgresDialect.missing(id, pos);
+      throw missing(id, pos);
     }
+  }
+
+  static String json(List<Integer> positions) {
+    if (positions == null) {
+      return null;
+    }
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < positions.size(); i++) {
+      json.append(i == 0 ? "" : ",").append(positions.get(i));
+    }
+    return json.append(']').toString();
+  }
+
+  static StoreException missing(UUID id, Integer[] positions) {
+    return new StoreException(
+        "workflow "
+            + id
+            + " has no stored object at some of the positions "
+            + java.util.Arrays.toString(positions)
+            + "; were the objects replaced by a longer list in restart(...)?");
   }
 }

@@ -132,7 +132,7 @@ final class PostgresDialect implements Dialect {
                 save.setString(p++, row.status.name());
                 save.setString(p++, row.endedBy == null ? null : row.endedBy.name());
                 save.setInt(p++, row.tokenPos);
-                save.setString(p++, json(row.callbackPos));
+                save.setString(p++, ObjectRows.json(row.callbackPos));
                 save.setString(p++, json);
                 save.setString(p++, row.haltMessage);
                 save.setString(p++, row.haltAction);
@@ -150,7 +150,7 @@ final class PostgresDialect implements Dialect {
                   if (ended != null) {
                     save.setString(p++, ended.status() == null ? null : ended.status().name());
                     save.setString(p++, ended.data());
-                    save.setString(p++, json(ended.callbackPos()));
+                    save.setString(p++, ObjectRows.json(ended.callbackPos()));
                     save.setString(p++, ended.errorText());
                     save.setString(p++, ended.endedAt().toString());
                     save.setObject(p++, row.id);
@@ -182,7 +182,7 @@ final class PostgresDialect implements Dialect {
                   if (rowWritten && scalar) {
                     int expected = (ended != null ? 1 : 0) + (marking ? 1 : 0);
                     if (counts.getLong(2) != expected) {
-                      throw missing(
+                      throw ObjectRows.missing(
                           row.id,
                           ended == null
                               ? new Integer[] {markRunning}
@@ -258,7 +258,7 @@ final class PostgresDialect implements Dialect {
             insert.setString(p++, row.definitionFingerprint);
             insert.setString(p++, row.status.name());
             insert.setInt(p++, row.tokenPos);
-            insert.setString(p++, json(row.callbackPos));
+            insert.setString(p++, ObjectRows.json(row.callbackPos));
             insert.setString(p++, extra);
             insert.setString(p++, row.haltMessage);
             insert.setString(p++, row.haltAction);
@@ -395,15 +395,6 @@ final class PostgresDialect implements Dialect {
     }
   }
 
-  static StoreException missing(UUID id, Integer[] positions) {
-    return new StoreException(
-        "workflow "
-            + id
-            + " has no stored object at some of the positions "
-            + java.util.Arrays.toString(positions)
-            + "; were the objects replaced by a longer list in restart(...)?");
-  }
-
   /** History columns, one array each: id, pos, started, ended, outcome, callbackPos, message. */
   private static Object[][] runs(EntityManager em, List<ObjectEnd> pending) {
     SessionImplementor session = em.unwrap(SessionImplementor.class);
@@ -425,21 +416,10 @@ final class PostgresDialect implements Dialect {
       columns[2][i] = (e.startedAt() != null ? e.startedAt() : e.endedAt()).toString();
       columns[3][i] = e.endedAt().toString();
       columns[4][i] = e.outcome();
-      columns[5][i] = json(e.callbackPos());
+      columns[5][i] = ObjectRows.json(e.callbackPos());
       columns[6][i] = Columns.cut(e.errorText(), Columns.RUN_MESSAGE);
     }
     return columns;
-  }
-
-  static String json(List<Integer> positions) {
-    if (positions == null) {
-      return null;
-    }
-    StringBuilder json = new StringBuilder("[");
-    for (int i = 0; i < positions.size(); i++) {
-      json.append(i == 0 ? "" : ",").append(positions.get(i));
-    }
-    return json.append(']').toString();
   }
 
   /*

@@ -1,5 +1,7 @@
 package dev.flowstate.db.internal;
 
+import dev.flowstate.migrations.DatabaseKind;
+
 /**
  * flowstate's store, by table: what the engine, the worker pools and the query API read and write,
  * each from the class of the table it touches, over one {@link Store} that begins and ends every
@@ -25,7 +27,10 @@ public record Tables(
    * @return the tables over it, with the dialect of its database
    */
   public static Tables of(Store sessions) {
-    Dialect dialect = Dialect.of(sessions);
+    Dialect dialect =
+        sessions.kind() == DatabaseKind.POSTGRESQL
+            ? new PostgresDialect(sessions)
+            : new StandardDialect();
     ObjectTable objects = new ObjectTable(sessions, dialect);
     return new Tables(
         sessions,
