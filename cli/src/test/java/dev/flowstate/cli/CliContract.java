@@ -88,6 +88,61 @@ abstract class CliContract {
     assertThat(lines.get(2).replaceAll("\\s+", " ")).contains("Halted 3 1 1");
   }
 
+  /**
+   * Issue 22: the command line's read commands and the library's query API answer alike: the same
+   * workflows in the same order with the same counts, the same objects with the same data, the same
+   * history. The two still run their own SQL (the command line reads without Hibernate's start-up);
+   * this pins what one read side for both must keep.
+   */
+  @Test
+  void readCommands_andTheQueryApi_giveTheSameAnswers() throws Exception {
+    var mapper = Output.JSON;
+    var listed = mapper.readTree(cli("--json", "list").out());
+    List<dev.flowstate.db.StoredWorkflow> workflows =
+        flowstate.workflows(dev.flowstate.db.WorkflowQuery.all());
+
+    assertThat(listed).hasSameSizeAs(workflows);
+    for (int i = 0; i < workflows.size(); i++) {
+      var row = listed.get(i);
+      var workflow = workflows.get(i);
+      var counts = workflow.objectsByStatus();
+      assertThat(row.get("id").asText()).isEqualTo(workflow.id().toString());
+      assertThat(row.get("definition").asText()).isEqualTo(workflow.definitionName());
+      assertThat(row.get("status").asText().toUpperCase(java.util.Locale.ROOT))
+          .isEqualTo(workflow.status().name());
+      assertThat(row.get("objects").asLong())
+          .isEqualTo(counts.values().stream().mapToLong(Long::longValue).sum());
+      assertThat(row.get("completed").asLong())
+          .isEqualTo(counts.getOrDefault(dev.flowstate.db.ObjectStatus.COMPLETED, 0L));
+      assertThat(row.get("stuck").asLong())
+          .isEqualTo(
+              counts.getOrDefault(dev.flowstate.db.ObjectStatus.HALTED, 0L)
+                  + counts.getOrDefault(dev.flowstate.db.ObjectStatus.ERROR, 0L));
+
+      var shown = mapper.readTree(cli("--json", "show", workflow.id().toString()).out());
+      assertThat(shown.get("token_pos").asInt()).isEqualTo(workflow.tokenPos());
+      assertThat(shown.get("halt_message").isNull() ? null : shown.get("halt_message").asText())
+          .isEqualTo(workflow.haltMessage());
+
+      var objects = mapper.readTree(cli("--json", "objects", workflow.id().toString()).out());
+      var stored = flowstate.objects(workflow.id(), Grade.class, null, 0, 100);
+      assertThat(objects).hasSameSizeAs(stored);
+      for (int o = 0; o < stored.size(); o++) {
+        assertThat(objects.get(o).get("position").asInt()).isEqualTo(stored.get(o).position());
+        assertThat(objects.get(o).get("status").asText()).isEqualTo(stored.get(o).status().name());
+        assertThat(objects.get(o).get("data")).isEqualTo(mapper.valueToTree(stored.get(o).data()));
+      }
+
+      var history = mapper.readTree(cli("--json", "history", workflow.id().toString()).out());
+      var runs = flowstate.history(workflow.id());
+      assertThat(history).hasSameSizeAs(runs);
+      for (int r = 0; r < runs.size(); r++) {
+        assertThat(history.get(r).get("position").asInt()).isEqualTo(runs.get(r).position());
+        assertThat(history.get(r).get("outcome").asText()).isEqualTo(runs.get(r).outcome());
+      }
+    }
+  }
+
   @Test
   void list_filtersByStatusAndName_caseInsensitively() {
     assertThat(cli("list", "--status", "halted").out().lines().skip(1))
