@@ -39,24 +39,28 @@ final class Connections {
   }
 
   /**
-   * The database's kind from a connection's metadata: the first connection the build opens, so its
-   * failure is worded as the step it stops (migrating, or checking the schema).
+   * The database's kind from a connection's metadata, read before migrating: the first connection
+   * the build opens, so its failure is worded as the step it stops.
    */
-  static DatabaseKind kindOf(DataSource ds, boolean migrate) {
+  static DatabaseKind kindBeforeMigrating(DataSource ds) {
     try (var connection = ds.getConnection()) {
       return DatabaseKind.of(connection);
     } catch (java.sql.SQLException e) {
       throw new StoreException(
-          (migrate
-                  ? "could not connect to the database to migrate the flowstate schema: "
-                  : "the database is unreachable: ")
+          "could not connect to the database to migrate the flowstate schema: "
               + e.getMessage()
               + "; check the JDBC URL, user and password, and that the server is running",
           e);
     }
   }
 
-  static void requireSchema(DataSource ds, String schema) {
+  /**
+   * Refuses a database without flowstate's schema (migrate(false) was set); on the same connection,
+   * reads the database's kind.
+   *
+   * @return the kind, as {@link DatabaseKind#of(java.sql.Connection)} reads it
+   */
+  static DatabaseKind requireSchema(DataSource ds, String schema) {
     try (var connection = ds.getConnection()) {
       if (schema != null) {
         connection.setSchema(schema);
@@ -73,7 +77,7 @@ final class Connections {
       try (var tables = meta.getTables(null, pattern, "%", new String[] {"TABLE"})) {
         while (tables.next()) {
           if (tables.getString("TABLE_NAME").equalsIgnoreCase("fs_workflow")) {
-            return;
+            return DatabaseKind.of(connection);
           }
         }
       }

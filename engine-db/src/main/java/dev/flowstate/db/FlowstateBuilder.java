@@ -384,15 +384,19 @@ public final class FlowstateBuilder {
       ds = pool;
     }
     try {
-      DatabaseKind kind = databaseKind != null ? databaseKind : Connections.kindOf(ds, migrate);
-      if (migrate && pool != null && maxConnections < FLYWAY_CONNECTIONS) {
-        // too small a pool to lend Flyway its connections: it opens its own for the migration
-        // (the pool's timeouts do not apply to them, so only when it must)
-        FlowstateMigrations.migrate(url, user, password, schema, kind);
-      } else if (migrate) {
-        FlowstateMigrations.migrate(ds, schema, kind);
+      DatabaseKind kind = databaseKind;
+      if (!migrate) {
+        DatabaseKind read = Connections.requireSchema(ds, schema);
+        kind = kind != null ? kind : read;
       } else {
-        Connections.requireSchema(ds, schema);
+        kind = kind != null ? kind : Connections.kindBeforeMigrating(ds);
+        if (pool != null && maxConnections < FLYWAY_CONNECTIONS) {
+          // too small a pool to lend Flyway its connections: it opens its own for the migration
+          // (the pool's timeouts do not apply to them, so only when it must)
+          FlowstateMigrations.migrate(url, user, password, schema, kind);
+        } else {
+          FlowstateMigrations.migrate(ds, schema, kind);
+        }
       }
       ObjectMapper json =
           (mapper != null ? mapper.copy() : new ObjectMapper())
