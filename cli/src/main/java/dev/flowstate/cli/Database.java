@@ -1,6 +1,8 @@
 package dev.flowstate.cli;
 
-import dev.flowstate.db.Flowstate;
+import dev.flowstate.db.FlowstateBuilder;
+import dev.flowstate.db.StoreException;
+import dev.flowstate.db.WorkflowReader;
 import dev.flowstate.migrations.Columns;
 import dev.flowstate.migrations.DatabaseKind;
 import dev.flowstate.migrations.FlowstateMigrations;
@@ -12,7 +14,6 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -28,14 +29,14 @@ final class Database {
   final String schema;
 
   Database(String url, String user, String password, String schema) {
-    this.url = url == null ? Flowstate.DEFAULT_JDBC_URL : url;
+    this.url = url == null ? FlowstateBuilder.DEFAULT_JDBC_URL : url;
     this.user = user;
     this.password = password;
     this.schema = schema;
   }
 
   boolean isDefault() {
-    return url.equals(Flowstate.DEFAULT_JDBC_URL);
+    return url.equals(FlowstateBuilder.DEFAULT_JDBC_URL);
   }
 
   /**
@@ -52,6 +53,31 @@ final class Database {
                     + " jdbc:h2:./flowstate-demo/flowstate list (or set FLOWSTATE_DB_URL)"
                 : "; point --db (or FLOWSTATE_DB_URL) at yours, or run ./flowstate demo")
             + ". To create one here: ./flowstate migrate");
+  }
+
+  /** One read of the library's read side, the same queries as Flowstate's query API. */
+  interface Read<R> {
+    R on(WorkflowReader reader, Connection connection);
+  }
+
+  /**
+   * Runs {@code read} in a read-only transaction; with a {@code workflow}, first checks on the same
+   * connection that it exists (an unknown id is an error, not an empty table).
+   */
+  <R> R reading(UUID workflow, Read<R> read) {
+    Connection c = read();
+    try {
+      WorkflowReader reader = new WorkflowReader(Output.JSON, schema);
+      if (workflow != null && !reader.exists(c, workflow)) {
+        throw new CliException(
+            "no workflow with id " + workflow + "; list them with: ./flowstate list");
+      }
+      return read.on(reader, c);
+    } catch (StoreException e) {
+      throw new CliException(e.getMessage(), e);
+    } finally {
+      close(c);
+    }
   }
 
   /** A connection in a read-only transaction (PostgreSQL refuses writes in it). */
@@ -206,37 +232,12 @@ final class Database {
     }
   }
 
-  List<Map<String, Object>> query(String sql, List<Object> params, Set<String> jsonColumns) {
-    return query(null, sql, params, jsonColumns);
-  }
-
-  /**
-   * The rows of one query in a read-only transaction; with a {@code workflow}, first checks on the
-   * same connection that it exists (an unknown id is an error, not an empty table).
-   */
-  List<Map<String, Object>> query(
-      UUID workflow, String sql, List<Object> params, Set<String> jsonColumns) {
+  /** The rows of one query in a read-only transaction, for the sql command. */
+  List<Map<String, Object>> query(String sql) {
     Connection c = read();
-    try {
-      if (workflow != null) {
-        try (PreparedStatement s = c.prepareStatement("SELECT id FROM fs_workflow WHERE id = ?")) {
-          s.setObject(1, workflow);
-          try (ResultSet r = s.executeQuery()) {
-            if (!r.next()) {
-              throw new CliException(
-                  "no workflow with id " + workflow + "; list them with: ./flowstate list");
-            }
-          }
-        }
-      }
-      try (PreparedStatement s = c.prepareStatement(sql)) {
-        for (int i = 0; i < params.size(); i++) {
-          s.setObject(i + 1, params.get(i));
-        }
-        try (ResultSet r = s.executeQuery()) {
-          return Output.rows(r, jsonColumns);
-        }
-      }
+    try (PreparedStatement s = c.prepareStatement(sql);
+        ResultSet r = s.executeQuery()) {
+      return Output.rows(r);
     } catch (SQLException e) {
       throw new CliException("the query failed: " + Columns.firstLine(e.getMessage()), e);
     } finally {

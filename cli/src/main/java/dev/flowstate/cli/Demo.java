@@ -1,14 +1,19 @@
 package dev.flowstate.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowstate.cli.DemoDefinitions.Grade;
 import dev.flowstate.db.DbWorkflowEngine;
 import dev.flowstate.db.Flowstate;
+import dev.flowstate.db.StoredObject;
+import dev.flowstate.db.StoredWorkflow;
+import dev.flowstate.db.WorkflowQuery;
 import dev.flowstate.engine.HaltProcessing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -174,36 +179,34 @@ final class Demo implements Callable<Integer> {
   }
 
   private void stored(UUID id) throws Exception {
-    Map<String, Object> w =
-        main.database()
-            .query(
-                "SELECT s.status_label AS status, w.token_pos, w.callback_pos, w.halt_message,"
-                    + " w.halt_action FROM fs_workflow w JOIN fs_workflow_status s ON"
-                    + " s.workflow_id = w.id WHERE w.id = ?",
-                List.of(id),
-                Set.of("callback_pos"))
-            .get(0);
+    StoredWorkflow w =
+        main.database().reading(id, (reader, c) -> reader.workflow(c, id)).orElseThrow();
     main.out.println(
         "  status "
-            + w.get("status")
+            + w.statusLabel()
             + ", at object "
-            + w.get("token_pos")
+            + w.tokenPos()
             + " (test #"
-            + (((Number) w.get("token_pos")).intValue() + 1)
+            + (w.tokenPos() + 1)
             + "), task "
-            + w.get("callback_pos")
+            + Output.tree(w.callbackPos())
             + " ("
             + haltedTask
             + ")");
-    main.out.println(
-        "  halt message: " + w.get("halt_message") + " (action: " + w.get("halt_action") + ")");
-    List<Map<String, Object>> objects =
+    main.out.println("  halt message: " + w.haltMessage() + " (action: " + w.haltAction() + ")");
+    List<Map<String, Object>> objects = new ArrayList<>();
+    for (StoredObject<JsonNode> o :
         main.database()
-            .query(
+            .reading(
                 id,
-                "SELECT pos AS position, status, data FROM fs_object WHERE workflow_id = ? ORDER BY pos",
-                List.of(id),
-                Set.of("data"));
+                (reader, c) ->
+                    reader.objects(c, id, JsonNode.class, null, 0, WorkflowQuery.MAX_LIMIT))) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("position", o.position());
+      row.put("status", o.status().name());
+      row.put("data", o.data());
+      objects.add(row);
+    }
     Output.table(main.out, objects, List.of("position", "status", "data"), 60);
   }
 

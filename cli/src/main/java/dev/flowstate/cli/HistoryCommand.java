@@ -1,10 +1,11 @@
 package dev.flowstate.cli;
 
+import dev.flowstate.db.ObjectRun;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,27 +34,22 @@ final class HistoryCommand implements Callable<Integer> {
 
   /** Prints a workflow's task history, of one object or of all. */
   static void print(Main main, UUID id, Integer object) {
-    List<Object> params = new ArrayList<>(List.of(id));
-    String sql =
-        "SELECT pos AS position, outcome, started_at AS started, ended_at AS ended,"
-            + " message FROM fs_object_run WHERE workflow_id = ?"
-            + (object == null ? "" : " AND pos = ?")
-            + " ORDER BY started_at, id";
-    if (object != null) {
-      params.add(object);
-    }
-    List<Map<String, Object>> rows = main.database().query(id, sql, params, Set.of());
-    for (Map<String, Object> row : rows) {
-      Object started = row.get("started");
-      Object ended = row.get("ended");
-      row.put(
-          "ms",
-          started == null || ended == null
-              ? null
-              : java.time.Duration.between(
-                      java.time.Instant.parse(started.toString()),
-                      java.time.Instant.parse(ended.toString()))
-                  .toMillis());
+    List<ObjectRun> runs =
+        main.database()
+            .reading(
+                id,
+                (reader, c) ->
+                    object == null ? reader.history(c, id) : reader.history(c, id, object));
+    List<Map<String, Object>> rows = new ArrayList<>(runs.size());
+    for (ObjectRun run : runs) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("position", run.position());
+      row.put("outcome", run.outcome());
+      row.put("started", Output.time(run.startedAt()));
+      row.put("ended", Output.time(run.endedAt()));
+      row.put("message", run.message());
+      row.put("ms", run.endedAt() == null ? null : run.duration().toMillis());
+      rows.add(row);
     }
     if (main.json) {
       Output.json(main.out, Output.array(rows));

@@ -1,11 +1,14 @@
 package dev.flowstate.cli;
 
+import dev.flowstate.db.ObjectStatus;
+import dev.flowstate.db.StoredWorkflow;
+import dev.flowstate.db.WorkflowQuery;
 import dev.flowstate.db.WorkflowStatus;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,26 +45,21 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() throws SQLException {
     Main.limit(spec, limit, Main.MAX_LIMIT);
-    List<Object> params = new ArrayList<>();
-    StringBuilder sql =
-        new StringBuilder(
-            "SELECT workflow_id AS id, definition_name AS definition, status_label AS status,"
-                + " objects, objects_completed AS completed, objects_stuck AS stuck,"
-                + " modified_at AS modified FROM fs_workflow_status WHERE 1 = 1");
-    if (status != null) {
-      sql.append(" AND status = ?");
-      params.add(status.name());
+    WorkflowQuery query =
+        WorkflowQuery.all().status(status).definition(name).modifiedSince(since).limit(limit);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (StoredWorkflow w :
+        main.database().reading(null, (reader, c) -> reader.workflows(c, query))) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("id", w.id().toString());
+      row.put("definition", w.definitionName());
+      row.put("status", w.statusLabel());
+      row.put("objects", w.objects());
+      row.put("completed", count(w, ObjectStatus.COMPLETED));
+      row.put("stuck", count(w, ObjectStatus.HALTED) + count(w, ObjectStatus.ERROR));
+      row.put("modified", Output.time(w.modifiedAt()));
+      rows.add(row);
     }
-    if (name != null) {
-      sql.append(" AND definition_name = ?");
-      params.add(name);
-    }
-    if (since != null) {
-      sql.append(" AND modified_at >= ?");
-      params.add(java.sql.Timestamp.from(since));
-    }
-    sql.append(" ORDER BY modified_at DESC, workflow_id LIMIT ").append(limit);
-    List<Map<String, Object>> rows = main.database().query(sql.toString(), params, Set.of());
     if (main.json) {
       Output.json(main.out, Output.array(rows));
     } else if (rows.isEmpty()) {
@@ -74,5 +72,9 @@ final class ListCommand implements Callable<Integer> {
           60);
     }
     return 0;
+  }
+
+  static long count(StoredWorkflow workflow, ObjectStatus status) {
+    return workflow.objectsByStatus().getOrDefault(status, 0L);
   }
 }

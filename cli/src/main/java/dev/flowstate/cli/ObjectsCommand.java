@@ -1,10 +1,13 @@
 package dev.flowstate.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowstate.db.StoredObject;
+import dev.flowstate.db.WorkflowQuery;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,17 +40,33 @@ final class ObjectsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws SQLException {
-    List<Object> params = new ArrayList<>(List.of(id));
-    String sql =
-        "SELECT pos AS position, status, data, error_text AS error FROM fs_object"
-            + " WHERE workflow_id = ?"
-            + (status == null ? "" : " AND status = ?")
-            + " ORDER BY pos LIMIT "
-            + Main.limit(spec, limit, 100_000);
-    if (status != null) {
-      params.add(status.name());
+    int wanted = Main.limit(spec, limit, 100_000);
+    List<StoredObject<JsonNode>> objects =
+        main.database()
+            .reading(
+                id,
+                (reader, c) -> {
+                  // the reader's pages hold at most WorkflowQuery.MAX_LIMIT objects
+                  List<StoredObject<JsonNode>> read = new ArrayList<>();
+                  while (read.size() < wanted) {
+                    int page = Math.min(wanted - read.size(), WorkflowQuery.MAX_LIMIT);
+                    var next = reader.objects(c, id, JsonNode.class, status, read.size(), page);
+                    read.addAll(next);
+                    if (next.size() < page) {
+                      break;
+                    }
+                  }
+                  return read;
+                });
+    List<Map<String, Object>> rows = new ArrayList<>(objects.size());
+    for (StoredObject<JsonNode> o : objects) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("position", o.position());
+      row.put("status", o.status().name());
+      row.put("data", o.data());
+      row.put("error", o.errorText());
+      rows.add(row);
     }
-    List<Map<String, Object>> rows = main.database().query(id, sql, params, Set.of("data"));
     if (main.json) {
       Output.json(main.out, Output.array(rows));
     } else {

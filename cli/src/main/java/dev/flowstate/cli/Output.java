@@ -19,13 +19,19 @@ import java.util.Map;
  */
 final class Output {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Prints what the library's reader returns, and reads objects' data for it: extra data holds
+   * Instants, LocalDates and Durations, written as ISO text.
+   */
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+          .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
   private Output() {}
 
   /** The rows of a result set, each a map from column label (lower case) to value. */
-  static List<Map<String, Object>> rows(ResultSet r, java.util.Set<String> jsonColumns)
-      throws SQLException {
+  static List<Map<String, Object>> rows(ResultSet r) throws SQLException {
     ResultSetMetaData meta = r.getMetaData();
     List<Map<String, Object>> rows = new ArrayList<>();
     while (r.next()) {
@@ -41,8 +47,6 @@ final class Output {
               value instanceof java.time.OffsetDateTime o
                   ? o.toInstant().toString()
                   : value.toString();
-        } else if (value != null && jsonColumns.contains(name)) {
-          value = parse(value);
         } else if (value instanceof java.sql.Clob || value instanceof byte[]) {
           value = r.getString(i);
         } else if (value != null
@@ -58,16 +62,14 @@ final class Output {
     return rows;
   }
 
-  private static Object parse(Object value) {
-    String text =
-        value instanceof byte[] bytes
-            ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
-            : value.toString();
-    try {
-      return JSON.readTree(text);
-    } catch (Exception e) {
-      return text;
-    }
+  /** A value read by the library as the JSON it prints: lists and maps as written in the row. */
+  static JsonNode tree(Object value) {
+    return value == null ? null : JSON.valueToTree(value);
+  }
+
+  /** An instant as the JSON output writes it (ISO-8601, UTC), or null. */
+  static String time(java.time.Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 
   static void json(PrintWriter out, Object document) {

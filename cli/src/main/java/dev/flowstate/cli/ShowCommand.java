@@ -1,9 +1,10 @@
 package dev.flowstate.cli;
 
+import dev.flowstate.db.ObjectStatus;
+import dev.flowstate.db.StoredWorkflow;
 import java.sql.SQLException;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,21 +24,36 @@ final class ShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws SQLException {
-    List<Map<String, Object>> rows =
+    StoredWorkflow w =
         main.database()
-            .query(
-                "SELECT w.id, w.definition_name AS definition, w.definition_fingerprint AS"
-                    + " fingerprint, s.status_label AS status, w.ended_by, w.token_pos,"
-                    + " w.callback_pos, w.extra_data, w.halt_message, w.halt_action, w.halt_payload,"
-                    + " w.last_error, s.objects, s.objects_completed, s.objects_stuck, w.owner,"
-                    + " w.lease_until, w.resume_at, w.created_at, w.modified_at FROM fs_workflow w"
-                    + " JOIN fs_workflow_status s ON s.workflow_id = w.id WHERE w.id = ?",
-                List.of(id),
-                Set.of("callback_pos", "extra_data", "halt_payload"));
-    if (rows.isEmpty()) {
-      throw new CliException("no workflow with id " + id + "; list them with: ./flowstate list");
-    }
-    Map<String, Object> row = rows.get(0);
+            .reading(null, (reader, c) -> reader.workflow(c, id))
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        "no workflow with id " + id + "; list them with: ./flowstate list"));
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", w.id().toString());
+    row.put("definition", w.definitionName());
+    row.put("fingerprint", w.definitionFingerprint());
+    row.put("status", w.statusLabel());
+    row.put("ended_by", w.endedBy());
+    row.put("token_pos", w.tokenPos());
+    row.put("callback_pos", Output.tree(w.callbackPos()));
+    row.put("extra_data", w.extraData().isEmpty() ? null : Output.tree(w.extraData()));
+    row.put("halt_message", w.haltMessage());
+    row.put("halt_action", w.haltAction());
+    row.put("halt_payload", Output.tree(w.haltPayload()));
+    row.put("last_error", w.lastError());
+    row.put("objects", w.objects());
+    row.put("objects_completed", ListCommand.count(w, ObjectStatus.COMPLETED));
+    row.put(
+        "objects_stuck",
+        ListCommand.count(w, ObjectStatus.HALTED) + ListCommand.count(w, ObjectStatus.ERROR));
+    row.put("owner", w.owner());
+    row.put("lease_until", Output.time(w.leaseUntil()));
+    row.put("resume_at", Output.time(w.resumeAt()));
+    row.put("created_at", Output.time(w.createdAt()));
+    row.put("modified_at", Output.time(w.modifiedAt()));
     if (main.json) {
       Output.json(main.out, Output.object(row));
     } else {

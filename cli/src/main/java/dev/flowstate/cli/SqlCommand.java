@@ -62,8 +62,7 @@ final class SqlCommand implements Callable<Integer> {
           "sql runs one read-only query (SELECT, WITH, VALUES, TABLE, SHOW or EXPLAIN), got: "
               + Output.oneLine(query, 60));
     }
-    List<Map<String, Object>> rows =
-        main.database().query(query.strip().replaceAll(";\\s*$", ""), List.of(), Set.of());
+    List<Map<String, Object>> rows = main.database().query(query.strip().replaceAll(";\\s*$", ""));
     if (main.json) {
       Output.json(main.out, Output.array(rows));
     } else if (rows.isEmpty()) {

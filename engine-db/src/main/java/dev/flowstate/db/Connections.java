@@ -20,8 +20,10 @@ final class Connections {
   /**
    * flowstate leaves the JDBC driver to the application: a URL whose driver is missing fails here,
    * naming the dependency to add, instead of HikariCP's "no suitable driver".
+   *
+   * @param isDefault whether it is the default database, used when no URL or data source is set
    */
-  static void requireDriver(String url) {
+  static void requireDriver(String url, boolean isDefault) {
     DatabaseKind kind = DatabaseKind.ofUrl(url).orElse(null);
     if (kind != null && !visible(kind.driverClass())) {
       throw new StoreException(
@@ -31,7 +33,7 @@ final class Connections {
               + kind.driverDependency()
               + " on the classpath: add it to your build as a runtime dependency (flowstate"
               + " leaves the driver to the application)"
-              + (url.equals(Flowstate.DEFAULT_JDBC_URL)
+              + (isDefault
                   ? "; it is the default embedded database, used when no jdbcUrl(...) or"
                       + " dataSource(...) is set"
                   : ""));

@@ -193,7 +193,8 @@ final class Engines {
   private <T> StoredObjects<T> storedObjects(
       SavePoints<T> saves, Class<T> type, int size, String[] data) {
     StoredObjects<T> objects = new StoredObjects<>(tables, mapper, saves.id, type, size);
-    objects.onUnreadable(saves.transitions::unreadable);
+    // the engine may be made after its objects: look the receiver up when it is needed
+    objects.onUnreadable((problem, index) -> saves.unreadable.accept(problem, index));
     if (data != null) {
       objects.preloaded(data);
     }

@@ -1,20 +1,13 @@
 package dev.flowstate.db;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.flowstate.db.internal.Store;
 import dev.flowstate.db.internal.Tables;
-import dev.flowstate.db.internal.WorkflowTable;
 import dev.flowstate.engine.EngineListener;
 import dev.flowstate.engine.Flow;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The front door of persistent workflows: a database, a registry of definitions by name, and the
@@ -32,99 +25,22 @@ import org.slf4j.LoggerFactory;
  * resumed.resume();                       // right after the halting task
  * }</pre>
  *
- * <p>With no settings at all it uses an embedded H2 file database ({@value #DEFAULT_JDBC_URL}) and
- * migrates it. Thread-safe; engines are not (one engine, one thread).
+ * <p>With no settings at all it uses an embedded H2 file database ({@value
+ * FlowstateBuilder#DEFAULT_JDBC_URL}) and migrates it. Thread-safe; engines are not (one engine,
+ * one thread).
  */
 public final class Flowstate implements AutoCloseable {
 
-  /**
-   * The database used when none is configured: an H2 file under the working directory (its absolute
-   * path is logged at build). {@code WRITE_DELAY=0} writes each commit to the file at once; H2's
-   * default (up to 1 s later) loses the last commits when the process is killed. {@code
-   * AUTO_SERVER=TRUE} lets several processes open it at once (the first serves the others over
-   * TCP), so an operator's process can resume workflows while a service runs.
-   */
-  public static final String DEFAULT_JDBC_URL =
-      "jdbc:h2:file:./flowstate-data/flowstate;WRITE_DELAY=0;AUTO_SERVER=TRUE";
+  private final Machinery machinery;
+  private final WorkflowReader reader;
 
   /**
-   * The default of {@link FlowstateBuilder#maxDataLength}: 16 Mi characters of JSON per object,
-   * halt payload or extra data. An embedded H2 database given a 60 MB value runs out of memory and
-   * closes for the whole process.
+   * @param mapper the mapper of the JSON columns, for the query API's objects
    */
-  public static final int DEFAULT_MAX_DATA_LENGTH = 16 * 1024 * 1024;
-
-  static {
-    // Hibernate logs through JBoss Logging, which otherwise picks java.util.logging and prints
-    // about twenty lines at every start; a provider the application chose is kept
-    if (System.getProperty("org.jboss.logging.provider") == null) {
-      System.setProperty("org.jboss.logging.provider", "slf4j");
-    }
-  }
-
-  /** The default of {@link FlowstateBuilder#lease}: how long a run holds its workflow unrenewed. */
-  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
-
-  /** The default of {@link FlowstateBuilder#heartbeat}: how often running engines renew leases. */
-  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
-
-  /**
-   * The default of {@link FlowstateBuilder#stalledAfter}: how long a run may go without a save
-   * point before it is reported as stalled.
-   */
-  public static final Duration DEFAULT_STALLED_AFTER = Duration.ofMinutes(5);
-
-  private static final Logger LOG = LoggerFactory.getLogger(Flowstate.class);
-
-  private final Tables tables;
-  private final ObjectMapper mapper;
-  private final HikariDataSource ownPool;
-  private final Clock clock;
-  private final Clock leaseClock;
-  private final Queries queries;
-  private final Definitions definitions = new Definitions();
-  private final Engines engines;
-  private final Leases leases;
-  private final List<EngineListener<?>> listeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final StoreEvents events = new StoreEvents(listeners);
-
-  Flowstate(
-      Store sessions,
-      ObjectMapper mapper,
-      HikariDataSource ownPool,
-      Clock clock,
-      Clock databaseClock,
-      boolean history,
-      int maxDataLength,
-      Duration lease,
-      Duration heartbeat,
-      Duration stalledAfter,
-      TransactionBinding transactionBinding) {
-    this.tables = Tables.of(sessions);
-    this.mapper = mapper;
-    this.ownPool = ownPool;
-    Clock database =
-        databaseClock != null
-            ? databaseClock
-            : new DatabaseClock(this.tables.sessions()::databaseTime);
-    this.clock = clock != null ? clock : database;
-    this.leaseClock = database;
-    this.queries = new Queries(this.tables, mapper);
-    this.leases = new Leases(this.tables, database, lease, heartbeat, stalledAfter, events);
-    this.engines =
-        new Engines(
-            tables,
-            mapper,
-            this.clock,
-            history,
-            maxDataLength,
-            leases,
-            events,
-            transactionBinding,
-            definitions,
-            listeners);
-    leases.startBeating(); // keeps the database's clock read
+  Flowstate(Machinery machinery, ObjectMapper mapper) {
+    this.machinery = machinery;
+    this.reader = new WorkflowReader(mapper, machinery.tables.sessions().schema());
+    machinery.leases.startBeating(); // keeps the database's clock read
   }
 
   /**
@@ -158,7 +74,7 @@ public final class Flowstate implements AutoCloseable {
     if (listener == null) {
       throw new IllegalArgumentException("listener must not be null");
     }
-    listeners.add(listener);
+    machinery.listeners.add(listener);
     return this;
   }
 
@@ -169,7 +85,7 @@ public final class Flowstate implements AutoCloseable {
    * @return whether it was added before
    */
   public boolean removeListener(EngineListener<?> listener) {
-    return listeners.remove(listener);
+    return machinery.listeners.remove(listener);
   }
 
   /**
@@ -185,7 +101,7 @@ public final class Flowstate implements AutoCloseable {
    *     dev.flowstate.engine.Task#named(String, dev.flowstate.engine.Task)})
    */
   public <T> Flowstate register(String name, Class<T> type, Flow<T> definition) {
-    definitions.register(name, type, definition);
+    machinery.definitions.register(name, type, definition);
     return this;
   }
 
@@ -202,7 +118,7 @@ public final class Flowstate implements AutoCloseable {
    *     than 1
    */
   public Flowstate checkpointEvery(String name, int objects) {
-    definitions.checkpointEvery(name, objects);
+    machinery.definitions.checkpointEvery(name, objects);
     return this;
   }
 
@@ -219,7 +135,7 @@ public final class Flowstate implements AutoCloseable {
    * @throws StoreException if the row cannot be written
    */
   public <T> DbWorkflowEngine<T> newWorkflow(String name, Class<T> type) {
-    return engines.create(name, type, List.of());
+    return machinery.engines.create(name, type, List.of());
   }
 
   /**
@@ -242,7 +158,7 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "objects must not be null; pass a List, even an empty one");
     }
-    return engines.create(name, type, objects);
+    return machinery.engines.create(name, type, objects);
   }
 
   /**
@@ -277,7 +193,7 @@ public final class Flowstate implements AutoCloseable {
    * @return the engine, ready to restart
    */
   public <T> DbWorkflowEngine<T> load(UUID id, Class<T> type, boolean allowChangedDefinition) {
-    return load(id, type, allowChangedDefinition, null);
+    return machinery.engines.load(id, type, allowChangedDefinition, null, null, false);
   }
 
   /**
@@ -294,34 +210,7 @@ public final class Flowstate implements AutoCloseable {
     if (id == null) {
       throw new IllegalArgumentException("workflow id must not be null");
     }
-    return load(id, null, false, null);
-  }
-
-  /**
-   * A workflow a worker pool claimed, loaded to run under the pool's name ({@code claimant}), which
-   * its row names under a live lease.
-   */
-  DbWorkflowEngine<?> loadClaimed(
-      UUID id,
-      String definitionName,
-      String claimant,
-      WorkflowTable.Preloaded preloaded,
-      boolean started) {
-    return engines.load(
-        id, definitions.byName(definitionName).type(), false, claimant, preloaded, started);
-  }
-
-  /** The clock of the timestamps written (created, modified, runs' starts and ends). */
-  Clock timestamps() {
-    return clock;
-  }
-
-  /**
-   * @param type the object type, or null for the one the stored definition was registered for
-   */
-  private <T> DbWorkflowEngine<T> load(
-      UUID id, Class<T> type, boolean allowChangedDefinition, String claimant) {
-    return engines.load(id, type, allowChangedDefinition, claimant, null, false);
+    return machinery.engines.load(id, null, false, null, null, false); // the registered type
   }
 
   /**
@@ -335,7 +224,7 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException("workflow id must not be null");
     }
     // the status alone: a row whose JSON columns were spoilt by hand still tells its status
-    return tables.workflows().status(id);
+    return machinery.tables.workflows().status(id);
   }
 
   // ------------------------------------------------------------------ submitting and requests
@@ -358,8 +247,8 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "objects must not be null; pass a List, even an empty one");
     }
-    UUID id = engines.submit(definitions.byName(name), objects);
-    workAvailable();
+    UUID id = machinery.engines.submit(machinery.definitions.byName(name), objects);
+    machinery.workAvailable();
     return id;
   }
 
@@ -381,9 +270,9 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "workflows must not be null; pass a List of object lists, even an empty one");
     }
-    List<UUID> ids = engines.submitAll(definitions.byName(name), workflows);
+    List<UUID> ids = machinery.engines.submitAll(machinery.definitions.byName(name), workflows);
     if (!ids.isEmpty()) {
-      workAvailable();
+      machinery.workAvailable();
     }
     return ids;
   }
@@ -399,7 +288,7 @@ public final class Flowstate implements AutoCloseable {
    *     COMPLETED
    */
   public void requestResume(UUID id) {
-    resumeAt(id, leases.now());
+    resumeAt(id, machinery.leases.now());
   }
 
   /**
@@ -417,7 +306,7 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "resumeAt needs a workflow id and an instant, got " + id + ", " + at);
     }
-    WorkflowStatus refused = tables.workflows().requestResume(id, at);
+    WorkflowStatus refused = machinery.tables.workflows().requestResume(id, at);
     if (refused != null) {
       throw new IllegalStateException(
           "workflow "
@@ -429,8 +318,8 @@ public final class Flowstate implements AutoCloseable {
                   ? "it is running (a worker pool takes an interrupted one over without a request)"
                   : "every object was processed, there is nothing to resume"));
     }
-    if (!at.isAfter(leases.now())) {
-      workAvailable();
+    if (!at.isAfter(machinery.leases.now())) {
+      machinery.workAvailable();
     }
   }
 
@@ -450,12 +339,7 @@ public final class Flowstate implements AutoCloseable {
    * @return a builder with the defaults of {@link WorkerPoolBuilder}
    */
   public WorkerPoolBuilder workers() {
-    return new WorkerPoolBuilder(this);
-  }
-
-  /** The registered definitions' fingerprints by name, for the pools' claims. */
-  Map<String, String> fingerprints() {
-    return definitions.fingerprints();
+    return new WorkerPoolBuilder(machinery);
   }
 
   /**
@@ -465,7 +349,7 @@ public final class Flowstate implements AutoCloseable {
    * @return name to fingerprint, a copy
    */
   public Map<String, String> definitions() {
-    return java.util.Collections.unmodifiableMap(fingerprints());
+    return java.util.Collections.unmodifiableMap(machinery.definitions.fingerprints());
   }
 
   /**
@@ -476,7 +360,7 @@ public final class Flowstate implements AutoCloseable {
    * @return definition name to status to count
    */
   public Map<String, Map<WorkflowStatus, Long>> workflowCounts() {
-    return tables.reads().workflowCounts();
+    return reading(reader::workflowCounts);
   }
 
   /**
@@ -487,7 +371,7 @@ public final class Flowstate implements AutoCloseable {
    * @return the counts
    */
   public Stuck stuck() {
-    var counts = tables.reads().stuckCounts(leaseClock.instant());
+    var counts = machinery.tables.ownership().stuckCounts(machinery.leaseClock.instant());
     return new Stuck(counts.interrupted(), counts.stalled());
   }
 
@@ -496,7 +380,7 @@ public final class Flowstate implements AutoCloseable {
    *     it was never migrated), for an application's info page
    */
   public Optional<String> schemaVersion() {
-    return tables.reads().schemaVersion();
+    return reading(reader::schemaVersion);
   }
 
   /**
@@ -507,63 +391,41 @@ public final class Flowstate implements AutoCloseable {
    */
   public record Stuck(long interrupted, long stalled) {}
 
-  private final java.util.Set<WorkerPool> pools =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  void started(WorkerPool pool) {
-    pools.add(pool);
-  }
-
-  void stopped(WorkerPool pool) {
-    pools.remove(pool);
-  }
-
-  /** Work was submitted or requested here: this process's pools look at once. */
-  private void workAvailable() {
-    pools.forEach(WorkerPool::wake);
-  }
+  // for tests: the store, a heartbeat without waiting for it, the pool the builder made
 
   Tables tables() {
-    return tables;
+    return machinery.tables;
   }
 
-  /** The size of the connection pool the builder made, or 0 if the application gave its own. */
-  int maxConnections() {
-    return ownPool == null ? 0 : ownPool.getMaximumPoolSize();
-  }
-
-  StoreEvents events() {
-    return events;
-  }
-
-  /** The leases of this Flowstate's runs (for tests: a heartbeat without waiting for it). */
   Leases leases() {
-    return leases;
+    return machinery.leases;
+  }
+
+  int maxConnections() {
+    return machinery.maxConnections();
   }
 
   // ------------------------------------------------------------------ queries
 
   /**
    * Lists stored workflows, newest first (by last save), with their halt details, last error and
-   * object counts by status. Reads only: no lock, no write.
+   * object counts by status. The query API reads with {@link WorkflowReader}: no lock, no write.
    *
    * @param query the filters and the page, e.g. {@code WorkflowQuery.all().status(HALTED)}
    * @return the page of workflows
    * @throws IllegalArgumentException if {@code query} is null
    */
   public List<StoredWorkflow> workflows(WorkflowQuery query) {
-    return queries.workflows(query);
+    return reading(c -> reader.workflows(c, query));
   }
 
   /**
-   * One stored workflow, as {@link #workflows} lists them.
-   *
    * @param id the workflow's id
-   * @return the workflow, empty if there is none
+   * @return the workflow as {@link #workflows} lists them, empty if there is none
    * @throws StoreException if its row cannot be read (the message names the column and a fix)
    */
   public Optional<StoredWorkflow> workflow(UUID id) {
-    return queries.workflow(id);
+    return reading(c -> reader.workflow(c, id));
   }
 
   /**
@@ -580,7 +442,7 @@ public final class Flowstate implements AutoCloseable {
    */
   public <T> List<StoredObject<T>> objects(
       UUID id, Class<T> type, ObjectStatus status, int offset, int limit) {
-    return queries.objects(id, type, status, offset, limit);
+    return reading(c -> reader.objects(c, id, type, status, offset, limit));
   }
 
   /**
@@ -590,28 +452,25 @@ public final class Flowstate implements AutoCloseable {
    * @return its runs (none when history is off or the id is unknown)
    */
   public List<ObjectRun> history(UUID id) {
-    return queries.history(id, null);
+    return reading(c -> reader.history(c, id));
   }
 
   /**
-   * The runs of one object of a workflow, in the order they began.
-   *
    * @param id the workflow's id
    * @param position the object's position
-   * @return its runs
+   * @return the runs of that object, in the order they began
    */
   public List<ObjectRun> history(UUID id, int position) {
-    return queries.history(id, position);
+    return reading(c -> reader.history(c, id, position));
+  }
+
+  private <R> R reading(org.hibernate.jdbc.ReturningWork<R> read) {
+    return machinery.tables.sessions().reading(read);
   }
 
   /** Closes the entity manager factory and, if the builder made it, the connection pool. */
   @Override
   public void close() {
-    pools.forEach(WorkerPool::close); // a pool outliving its database would only log failures
-    leases.close();
-    tables.sessions().close();
-    if (ownPool != null) {
-      ownPool.close();
-    }
+    machinery.close();
   }
 }

@@ -17,12 +17,50 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Settings of a {@link Flowstate}, from {@link Flowstate#builder()}; every one has a default, and
- * with none at all {@link #build()} opens an embedded H2 file ({@value Flowstate#DEFAULT_JDBC_URL})
- * and migrates it. A setter checks its argument at once. Not thread-safe.
+ * with none at all {@link #build()} opens an embedded H2 file ({@value #DEFAULT_JDBC_URL}) and
+ * migrates it. A setter checks its argument at once. Not thread-safe.
  */
 public final class FlowstateBuilder {
 
   private static final Logger LOG = LoggerFactory.getLogger(FlowstateBuilder.class);
+
+  /**
+   * The database used when none is configured: an H2 file under the working directory (its absolute
+   * path is logged at build). {@code WRITE_DELAY=0} writes each commit to the file at once; H2's
+   * default (up to 1 s later) loses the last commits when the process is killed. {@code
+   * AUTO_SERVER=TRUE} lets several processes open it at once (the first serves the others over
+   * TCP), so an operator's process can resume workflows while a service runs.
+   */
+  public static final String DEFAULT_JDBC_URL =
+      "jdbc:h2:file:./flowstate-data/flowstate;WRITE_DELAY=0;AUTO_SERVER=TRUE";
+
+  /**
+   * The default of {@link FlowstateBuilder#maxDataLength}: 16 Mi characters of JSON per object,
+   * halt payload or extra data. An embedded H2 database given a 60 MB value runs out of memory and
+   * closes for the whole process.
+   */
+  public static final int DEFAULT_MAX_DATA_LENGTH = 16 * 1024 * 1024;
+
+  static {
+    // Hibernate logs through JBoss Logging, which otherwise picks java.util.logging and prints
+    // about twenty lines at every start; a provider the application chose is kept
+    if (System.getProperty("org.jboss.logging.provider") == null) {
+      System.setProperty("org.jboss.logging.provider", "slf4j");
+    }
+  }
+
+  /** The default of {@link FlowstateBuilder#lease}: how long a run holds its workflow unrenewed. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
+  /** The default of {@link FlowstateBuilder#heartbeat}: how often running engines renew leases. */
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+
+  /**
+   * The default of {@link FlowstateBuilder#stalledAfter}: how long a run may go without a save
+   * point before it is reported as stalled.
+   */
+  public static final Duration DEFAULT_STALLED_AFTER = Duration.ofMinutes(5);
+
   private DataSource dataSource;
   private String jdbcUrl;
   private String user;
@@ -35,8 +73,8 @@ public final class FlowstateBuilder {
   private Clock databaseClock;
   private boolean history = true;
   private TransactionBinding transactionBinding;
-  private int maxDataLength = Flowstate.DEFAULT_MAX_DATA_LENGTH;
-  private Duration lease = Flowstate.DEFAULT_LEASE;
+  private int maxDataLength = DEFAULT_MAX_DATA_LENGTH;
+  private Duration lease = DEFAULT_LEASE;
   private Duration connectionTimeout = DEFAULT_CONNECTION_TIMEOUT;
   private int maxConnections = DEFAULT_MAX_CONNECTIONS;
   private Duration socketTimeout = DEFAULT_SOCKET_TIMEOUT;
@@ -106,14 +144,14 @@ public final class FlowstateBuilder {
     return this;
   }
 
-  private Duration heartbeat = Flowstate.DEFAULT_HEARTBEAT;
+  private Duration heartbeat = DEFAULT_HEARTBEAT;
 
   /**
    * @param lease how long a run holds its workflow without renewing it (default {@link
-   *     Flowstate#DEFAULT_LEASE}): every save renews it, and so does a heartbeat for long tasks.
-   *     After a crash, the workflow can be resumed elsewhere once its lease has expired; an engine
-   *     paused longer than this (a GC stop, a suspended VM) may find itself fenced out. Leases are
-   *     judged in the database's time, so the clocks of the processes need not agree
+   *     FlowstateBuilder#DEFAULT_LEASE}): every save renews it, and so does a heartbeat for long
+   *     tasks. After a crash, the workflow can be resumed elsewhere once its lease has expired; an
+   *     engine paused longer than this (a GC stop, a suspended VM) may find itself fenced out.
+   *     Leases are judged in the database's time, so the clocks of the processes need not agree
    * @return this
    * @throws IllegalArgumentException if {@code lease} is not positive; {@link #build()} refuses a
    *     lease shorter than three heartbeats
@@ -128,8 +166,8 @@ public final class FlowstateBuilder {
 
   /**
    * @param heartbeat how often a Flowstate renews the leases of its running engines (default {@link
-   *     Flowstate#DEFAULT_HEARTBEAT}); one daemon thread per Flowstate, one statement per beat. A
-   *     failed beat is retried before the next one is due
+   *     FlowstateBuilder#DEFAULT_HEARTBEAT}); one daemon thread per Flowstate, one statement per
+   *     beat. A failed beat is retried before the next one is due
    * @return this
    * @throws IllegalArgumentException if {@code heartbeat} is not positive; {@link #build()} refuses
    *     a heartbeat longer than a third of the lease
@@ -142,14 +180,14 @@ public final class FlowstateBuilder {
     return this;
   }
 
-  private Duration stalledAfter = Flowstate.DEFAULT_STALLED_AFTER;
+  private Duration stalledAfter = DEFAULT_STALLED_AFTER;
 
   /**
    * @param stalledAfter how long a run may go without reaching a save point (an object's start or
    *     end, a halt) before the heartbeat reports it: one warning with its task and its thread's
    *     stack, and 'Stalled' in {@code fs_workflow_status} (columns {@code stalled_since}, {@code
-   *     stalled_task}) until it moves on (default {@link Flowstate#DEFAULT_STALLED_AFTER}). Nothing
-   *     is interrupted: wrap a task in {@code Patterns.timeout(...)} for that
+   *     stalled_task}) until it moves on (default {@link FlowstateBuilder#DEFAULT_STALLED_AFTER}).
+   *     Nothing is interrupted: wrap a task in {@code Patterns.timeout(...)} for that
    * @return this
    * @throws IllegalArgumentException if not positive
    */
@@ -185,8 +223,8 @@ public final class FlowstateBuilder {
 
   /**
    * @param characters the most characters of JSON one object, a halt payload or a workflow's extra
-   *     data may take (default {@value Flowstate#DEFAULT_MAX_DATA_LENGTH}); a save of more is
-   *     refused with a clear error before any transaction, instead of exhausting the database's
+   *     data may take (default {@value FlowstateBuilder#DEFAULT_MAX_DATA_LENGTH}); a save of more
+   *     is refused with a clear error before any transaction, instead of exhausting the database's
    *     memory
    * @return this
    * @throws IllegalArgumentException if {@code characters} is less than 1
@@ -357,9 +395,9 @@ public final class FlowstateBuilder {
     checkSettings();
     HikariDataSource pool = null;
     DataSource ds = dataSource;
-    String url = jdbcUrl != null ? jdbcUrl : dataSource == null ? Flowstate.DEFAULT_JDBC_URL : null;
+    String url = jdbcUrl != null ? jdbcUrl : dataSource == null ? DEFAULT_JDBC_URL : null;
     if (ds == null) {
-      Connections.requireDriver(url);
+      Connections.requireDriver(url, url.equals(DEFAULT_JDBC_URL));
       HikariConfig config = new HikariConfig();
       config.setJdbcUrl(url);
       config.setUsername(user);
@@ -420,17 +458,19 @@ public final class FlowstateBuilder {
           schema == null ? "(default)" : schema,
           migrate ? "applied" : "not run");
       return new Flowstate(
-          store,
-          json,
-          pool,
-          clock,
-          databaseClock,
-          history,
-          maxDataLength,
-          lease,
-          heartbeat,
-          stalledAfter,
-          transactionBinding);
+          new Machinery(
+              store,
+              json,
+              pool,
+              clock,
+              databaseClock,
+              history,
+              maxDataLength,
+              lease,
+              heartbeat,
+              stalledAfter,
+              transactionBinding),
+          json);
     } catch (MigrationException e) {
       Connections.closeQuietly(pool);
       throw new StoreException(e.getMessage(), e);

@@ -42,27 +42,39 @@ final class RowShapes {
     if (stored == null) {
       return new StoreException("workflow " + id + " cannot be read: " + e.getMessage(), e);
     }
-    String problem = null;
-    String fix = null;
-    JsonNode callbackPos = parse(mapper, stored.callbackPos());
+    String problem =
+        problem(mapper, stored.callbackPos(), stored.extraData(), stored.haltPayload());
+    if (problem == null) {
+      return new StoreException("workflow " + id + " cannot be read: " + e.getMessage(), e);
+    }
+    return new StoreException("workflow " + id + " cannot be read: its stored " + problem, e);
+  }
+
+  /**
+   * What is wrong with a workflow row's JSON columns, as read in text, and how to fix it; null if
+   * their shapes are right.
+   */
+  static String problem(
+      ObjectMapper mapper, String callbackPosText, String extraData, String haltPayload) {
+    String problem;
+    String fix;
+    JsonNode callbackPos = parse(mapper, callbackPosText);
     if (callbackPos == null
         || !callbackPos.isArray()
         || callbackPos.isEmpty()
         || !allInts(callbackPos)) {
-      problem = "callback_pos is " + stored.callbackPos() + ", not a non-empty list of integers";
+      problem = "callback_pos is " + callbackPosText + ", not a non-empty list of integers";
       fix = "set it to the task position to resume at, e.g. '[0]' for the first task";
-    } else if (stored.extraData() != null && !isObjectOrNull(parse(mapper, stored.extraData()))) {
-      problem = "extra_data is " + abbreviate(stored.extraData()) + ", not a JSON object";
+    } else if (extraData != null && !isObjectOrNull(parse(mapper, extraData))) {
+      problem = "extra_data is " + abbreviate(extraData) + ", not a JSON object";
       fix = "set it to a JSON object such as '{}' or to NULL";
-    } else if (stored.haltPayload() != null && parse(mapper, stored.haltPayload()) == null) {
-      problem = "halt_payload is " + abbreviate(stored.haltPayload()) + ", not JSON";
+    } else if (haltPayload != null && parse(mapper, haltPayload) == null) {
+      problem = "halt_payload is " + abbreviate(haltPayload) + ", not JSON";
       fix = "set it to JSON or to NULL";
+    } else {
+      return null;
     }
-    if (problem == null) {
-      return new StoreException("workflow " + id + " cannot be read: " + e.getMessage(), e);
-    }
-    return new StoreException(
-        "workflow " + id + " cannot be read: its stored " + problem + "; " + fix + JSON_HINT, e);
+    return problem + "; " + fix + JSON_HINT;
   }
 
   private static JsonNode parse(ObjectMapper mapper, String json) {

@@ -63,8 +63,12 @@ final class SavePoints<T> implements EngineHooks<T> {
 
   int checkpointEvery = 1;
 
-  /** The save points of a run's other ends: halt, failure, stop, abort, skip, continue, jump. */
-  final SaveTransitions<T> transitions = new SaveTransitions<>(this);
+  /**
+   * Told of an object that cannot be read, with the position the run moves to: set by the table of
+   * the run's other ends (halt, failure, stop, abort, skip, continue, jump), which saves it as a
+   * failure.
+   */
+  java.util.function.ObjIntConsumer<StoreException> unreadable = (problem, index) -> {};
 
   List<? extends T> objects = List.of();
   WorkflowEngine<T> engine;

@@ -22,6 +22,7 @@ final class SaveTransitions<T> implements TransitionTable<T> {
 
   SaveTransitions(SavePoints<T> saves) {
     this.saves = saves;
+    saves.unreadable = this::unreadable;
   }
 
   @Override

@@ -22,7 +22,7 @@ final class StoredEngine<T> extends WorkflowEngine<T> {
   private final boolean sealed;
 
   StoredEngine(SavePoints<T> saves, Flow<T> definition) {
-    super(saves, saves.transitions);
+    super(saves, new SaveTransitions<>(saves));
     this.saves = saves;
     setDefinition(definition);
     setWorkflowId(saves.id.toString());

@@ -12,7 +12,13 @@ import java.util.UUID;
  *
  * @param id the workflow's id
  * @param definitionName the name of its registered definition
+ * @param definitionFingerprint the fingerprint of the definition it was stored with (a load
+ *     compares it with the registered one's)
  * @param status its status
+ * @param statusLabel its status as an operator reads it, the label of the {@code
+ *     fs_workflow_status} view: {@code Interrupted} for a RUNNING workflow whose lease has run out
+ *     (by the database's clock), {@code Stalled} for one marked stalled, else the status in words
+ *     ({@code New}, {@code Running}, {@code Halted}, {@code Error}, {@code Completed})
  * @param tokenPos the position of its current object (-1 before the first)
  * @param callbackPos the task position, one index per nesting level
  * @param extraData its extra data, each value of the type a task stored (engine-db/README.md: "What
@@ -37,7 +43,9 @@ import java.util.UUID;
 public record StoredWorkflow(
     UUID id,
     String definitionName,
+    String definitionFingerprint,
     WorkflowStatus status,
+    String statusLabel,
     int tokenPos,
     List<Integer> callbackPos,
     Map<String, Object> extraData,

@@ -78,7 +78,11 @@ public final class WorkerPool implements AutoCloseable {
 
   private static final AtomicInteger POOLS = new AtomicInteger();
 
-  private final Flowstate flowstate;
+  private final Machinery machinery;
+
+  /** Forgets this pool in its Flowstate, once it is closed. */
+  private volatile Runnable forget = () -> {};
+
   private final Tables tables;
   private final Leases leases;
   private final String name;
@@ -111,15 +115,15 @@ public final class WorkerPool implements AutoCloseable {
   private final PoolCounts counts;
 
   WorkerPool(
-      Flowstate flowstate,
+      Machinery machinery,
       int threads,
       Duration pollInterval,
       int batchSize,
       int prefetch,
       Duration shutdownTimeout) {
-    this.flowstate = flowstate;
-    this.tables = flowstate.tables();
-    this.leases = flowstate.leases();
+    this.machinery = machinery;
+    this.tables = machinery.tables;
+    this.leases = machinery.leases;
     this.name = leases.newPool();
     this.threads = threads;
     this.pollInterval = pollInterval;
@@ -152,7 +156,7 @@ public final class WorkerPool implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.debug("could not forget old worker rows: {}", e.toString());
     }
-    int connections = flowstate.maxConnections();
+    int connections = machinery.maxConnections();
     if (connections > 0 && connections < threads + 2) {
       LOG.warn(
           "worker pool {}: {} threads share {} connections; threads whose tasks use the run's"
@@ -163,7 +167,7 @@ public final class WorkerPool implements AutoCloseable {
           threads + 2);
     }
     counts.report(now, false);
-    flowstate.started(this);
+    forget = machinery.started(this::wake, this::close);
     claimer.start();
     LOG.info(
         "worker pool {} started: {} threads, {} claimed ahead, batches of {}, polling at most"
@@ -245,11 +249,11 @@ public final class WorkerPool implements AutoCloseable {
                     wanted,
                     now,
                     leases.until(),
-                    flowstate.fingerprints(),
-                    flowstate.timestamps().instant());
+                    machinery.definitions.fingerprints(),
+                    machinery.timestamps.instant());
         long nanos = System.nanoTime() - started;
         int claimedNow = claims.size();
-        flowstate.events().tell("claimed", l -> l.claimed(name, claimedNow, nanos));
+        machinery.events.tell("claimed", l -> l.claimed(name, claimedNow, nanos));
         warned = false;
       } catch (RuntimeException e) {
         if (!warned) { // once per outage, not at every poll
@@ -327,7 +331,7 @@ public final class WorkerPool implements AutoCloseable {
   /** Gives an unstarted claim back as it was before it (NEW again if the claim started it). */
   private void release(Claim claim) {
     if (claim.started()) {
-      tables.ownership().releaseStartedClaim(claim.id(), name, flowstate.timestamps().instant());
+      tables.ownership().releaseStartedClaim(claim.id(), name, machinery.timestamps.instant());
     } else {
       tables.ownership().releaseClaim(claim.id(), name);
     }
@@ -367,7 +371,7 @@ public final class WorkerPool implements AutoCloseable {
       DbWorkflowEngine<?> engine;
       try {
         engine =
-            flowstate.loadClaimed(
+            machinery.loadClaimed(
                 claim.id(), claim.definitionName(), name, preloaded, claim.started());
       } catch (OwnershipException lost) {
         // the claim's lease ran out before this thread got to it, and another pool took it
@@ -473,7 +477,7 @@ public final class WorkerPool implements AutoCloseable {
       // while one left alone either reaches its save point and hands the workflow back, or dies
       // with the process and is taken over when its lease ends
     }
-    flowstate.stopped(this);
+    forget.run();
     counts.reportQuietly(leases.now(), true);
     LOG.info("worker pool {} stopped: {}", name, stats());
   }

@@ -4,15 +4,15 @@ import java.time.Duration;
 
 /** Configures and starts a {@link WorkerPool}; get one from {@link Flowstate#workers()}. */
 public final class WorkerPoolBuilder {
-  private final Flowstate flowstate;
+  private final Machinery machinery;
   private int threads = WorkerPool.DEFAULT_THREADS;
   private Duration pollInterval = WorkerPool.DEFAULT_POLL_INTERVAL;
   private int batchSize = -1;
   private int prefetch = -1;
   private Duration shutdownTimeout = WorkerPool.DEFAULT_SHUTDOWN_TIMEOUT;
 
-  WorkerPoolBuilder(Flowstate flowstate) {
-    this.flowstate = flowstate;
+  WorkerPoolBuilder(Machinery machinery) {
+    this.machinery = machinery;
   }
 
   /**
@@ -112,7 +112,7 @@ public final class WorkerPoolBuilder {
   public WorkerPool start() {
     WorkerPool pool =
         new WorkerPool(
-            flowstate,
+            machinery,
             threads,
             pollInterval,
             batchSize < 0

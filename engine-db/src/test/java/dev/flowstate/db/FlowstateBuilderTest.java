@@ -66,7 +66,7 @@ class FlowstateBuilderTest {
   @Test
   void embeddedH2WithTheDefaultOptions_isOpenedByTwoProcessesAtOnce() throws Exception {
     String url = "jdbc:h2:file:" + folder.resolve("shared") + ";WRITE_DELAY=0;AUTO_SERVER=TRUE";
-    assertThat(Flowstate.DEFAULT_JDBC_URL).endsWith(";WRITE_DELAY=0;AUTO_SERVER=TRUE");
+    assertThat(FlowstateBuilder.DEFAULT_JDBC_URL).endsWith(";WRITE_DELAY=0;AUTO_SERVER=TRUE");
     Process holder = holdOpen(url);
     try (Flowstate flowstate = Flowstate.builder().jdbcUrl(url).build()) {
       flowstate.register("f", Doc.class, Flow.of(Task.named("a", (d, e) -> d.n++)));

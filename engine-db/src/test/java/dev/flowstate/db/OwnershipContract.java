@@ -56,7 +56,7 @@ abstract class OwnershipContract extends DatabaseTest {
                     rows(
                         "SELECT status, CASE WHEN owner IS NULL THEN 'no owner' ELSE 'owned'"
                             + " END, CASE WHEN lease_until = "
-                            + timestamp(clock.instant().plus(Flowstate.DEFAULT_LEASE))
+                            + timestamp(clock.instant().plus(FlowstateBuilder.DEFAULT_LEASE))
                             + " THEN 'lease30s' ELSE 'other lease' END FROM fs_workflow"));
                 if (d.name.equals("B") && d.n++ == 0) {
                   e.halt("check B");
@@ -109,7 +109,7 @@ abstract class OwnershipContract extends DatabaseTest {
     assertThat(refused).hasSize(1);
     OwnershipException e = refused.get(0);
     assertThat(e.owner()).matches(".+:\\d+:[0-9a-f]{8}#\\d+");
-    assertThat(e.leaseUntil()).isEqualTo(START.plus(Flowstate.DEFAULT_LEASE));
+    assertThat(e.leaseUntil()).isEqualTo(START.plus(FlowstateBuilder.DEFAULT_LEASE));
     assertThat(e)
         .hasMessage(
             "workflow "

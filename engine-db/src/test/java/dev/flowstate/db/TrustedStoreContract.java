@@ -808,29 +808,109 @@ abstract class TrustedStoreContract extends DatabaseTest {
 
   // ------------------------------------------------------------------ rows edited by hand
 
+  /** A column, the JSON set in it by hand, and what the error then says. */
+  static Stream<Arguments> wrongShapes() {
+    return Stream.of(
+        Arguments.of(
+            "callback_pos",
+            "\"[1, 0]\"",
+            "its stored callback_pos is \"[1, 0]\", not a non-empty list of integers"),
+        Arguments.of("callback_pos", "{\"a\": 1}", "its stored callback_pos is {\"a\":"),
+        Arguments.of(
+            "callback_pos",
+            "[1.5]",
+            "its stored callback_pos is [1.5], not a non-empty list of integers"),
+        Arguments.of("extra_data", "[1, 2]", "its stored extra_data is [1"));
+  }
+
   /** Issue 8, defect 10: rows of the wrong shape gave a raw Hibernate IllegalArgumentException. */
   @ParameterizedTest(name = "{0} = {1}")
-  @org.junit.jupiter.params.provider.CsvSource(
-      delimiter = '|',
-      value = {
-        "callback_pos | \"[1, 0]\" | its stored callback_pos is \"[1, 0]\", not a non-empty list of integers",
-        "callback_pos | {\"a\": 1} | its stored callback_pos is {\"a\":",
-        "callback_pos | [1.5] | its stored callback_pos is [1.5], not a non-empty list of integers",
-        "extra_data | [1, 2] | its stored extra_data is [1",
-      })
+  @MethodSource("wrongShapes")
   void rowOfTheWrongShape_isAStoreExceptionNamingTheColumnAndTheFix_andStatusStillReads(
       String column, String json, String expected) throws SQLException {
+    UUID id = haltedWithStored(column, json);
+
+    assertThatThrownBy(() -> flowstate.load(id, Doc.class))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("workflow " + id + " cannot be read: ")
+        .hasMessageContaining(expected)
+        .hasMessageEndingWith(RowShapes.JSON_HINT);
+    assertThat(flowstate.status(id)).contains(WorkflowStatus.HALTED);
+  }
+
+  /** The query API reads rows of the wrong shape with the same diagnosis as a load. */
+  @ParameterizedTest(name = "{0} = {1}")
+  @MethodSource("wrongShapes")
+  void queryApi_onARowOfTheWrongShape_namesTheColumnAndTheFix(
+      String column, String json, String expected) throws SQLException {
+    UUID id = haltedWithStored(column, json);
+
+    assertThatThrownBy(() -> flowstate.workflow(id))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("workflow " + id + " cannot be read: ")
+        .hasMessageContaining(expected)
+        .hasMessageEndingWith(RowShapes.JSON_HINT);
+    assertThatThrownBy(() -> flowstate.workflows(WorkflowQuery.all()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining(expected);
+  }
+
+  @Test
+  void queryApi_readsAHaltPayloadSetByHandToAJsonString_asThatString() throws SQLException {
+    UUID id = haltedWithStored("halt_payload", "\"text\"");
+
+    assertThat(flowstate.workflow(id).orElseThrow().haltPayload()).isEqualTo("text");
+  }
+
+  /** A workflow halted at its second object, then one column of its row set to {@code json}. */
+  private UUID haltedWithStored(String column, String json) throws SQLException {
     flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
     DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
     update("UPDATE fs_workflow SET " + column + " = " + db.jsonLiteral(json));
+    return engine.id();
+  }
 
-    assertThatThrownBy(() -> flowstate.load(engine.id(), Doc.class))
-        .isInstanceOf(StoreException.class)
-        .hasMessageStartingWith("workflow " + engine.id() + " cannot be read: ")
-        .hasMessageContaining(expected)
-        .hasMessageEndingWith(RowShapes.JSON_HINT);
-    assertThat(flowstate.status(engine.id())).contains(WorkflowStatus.HALTED);
+  /**
+   * The query API labels each workflow as the fs_workflow_status view does at the same moment: a
+   * RUNNING one whose lease has run out is Interrupted, one marked stalled Stalled.
+   */
+  @Test
+  void queryApi_labelsEveryWorkflowAsTheStatusViewDoes() throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class);
+      engine.process(Doc.docs("A"));
+      ids.add(engine.id());
+    }
+    String past = "CURRENT_TIMESTAMP - INTERVAL '1' HOUR";
+    String future = "CURRENT_TIMESTAMP + INTERVAL '1' HOUR";
+    update(running(ids.get(0), past, null));
+    update(running(ids.get(1), future, null));
+    update(running(ids.get(2), future, future));
+    update("UPDATE fs_workflow SET status = 'HALTED' WHERE id = '" + ids.get(3) + "'");
+
+    Map<UUID, String> labels = new java.util.HashMap<>();
+    flowstate.workflows(WorkflowQuery.all()).forEach(w -> labels.put(w.id(), w.statusLabel()));
+
+    assertThat(ids.stream().map(labels::get))
+        .containsExactly("Interrupted", "Running", "Stalled", "Halted", "Completed");
+    assertThat(rows("SELECT workflow_id, status_label FROM fs_workflow_status"))
+        .containsExactlyInAnyOrderElementsOf(
+            ids.stream().map(id -> id + " | " + labels.get(id)).toList());
+    assertThat(flowstate.workflow(ids.get(0)).orElseThrow().definitionFingerprint())
+        .isEqualTo(flowstate.definitions().get("plain"));
+  }
+
+  private static String running(UUID id, String leaseUntil, String stalledSince) {
+    return "UPDATE fs_workflow SET status = 'RUNNING', owner = 'elsewhere', lease_until = "
+        + leaseUntil
+        + ", stalled_since = "
+        + stalledSince
+        + " WHERE id = '"
+        + id
+        + "'";
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.flowstate.spring;
 
 import dev.flowstate.db.Flowstate;
+import dev.flowstate.db.FlowstateBuilder;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -22,13 +23,13 @@ public class FlowstateProperties {
   private boolean migrate = true;
 
   /** How long a run holds its workflow without renewing it. */
-  private Duration lease = Flowstate.DEFAULT_LEASE;
+  private Duration lease = FlowstateBuilder.DEFAULT_LEASE;
 
   /** How often running workflows' leases are renewed; at most a third of the lease. */
-  private Duration heartbeat = Flowstate.DEFAULT_HEARTBEAT;
+  private Duration heartbeat = FlowstateBuilder.DEFAULT_HEARTBEAT;
 
   /** How long a run may go without a save point before it is reported as stalled. */
-  private Duration stalledAfter = Flowstate.DEFAULT_STALLED_AFTER;
+  private Duration stalledAfter = FlowstateBuilder.DEFAULT_STALLED_AFTER;
 
   /**
    * Whether the application's JdbcTemplate, JdbcClient and Spring Data JPA repositories, called by
@@ -42,7 +43,7 @@ public class FlowstateProperties {
   private boolean history = true;
 
   /** The most characters of JSON one object, a halt payload or the extra data may take. */
-  private int maxDataLength = Flowstate.DEFAULT_MAX_DATA_LENGTH;
+  private int maxDataLength = FlowstateBuilder.DEFAULT_MAX_DATA_LENGTH;
 
   private final Workers workers = new Workers();
 

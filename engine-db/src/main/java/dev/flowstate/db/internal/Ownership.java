@@ -220,4 +220,27 @@ public final class Ownership {
                 .setParameter("running", WorkflowStatus.RUNNING)
                 .executeUpdate());
   }
+
+  /** How many running workflows have no live lease, and how many are marked stalled. */
+  public record StuckCounts(long interrupted, long stalled) {}
+
+  /**
+   * How many running workflows have no live lease at {@code now} (their process died or handed them
+   * back; a pool takes them over), and how many are marked stalled: one query.
+   */
+  public StuckCounts stuckCounts(Instant now) {
+    Object[] counts =
+        sessions.withoutTransaction(
+            em ->
+                em.createQuery(
+                        "select coalesce(sum(case when w.leaseUntil is null or w.leaseUntil < :now"
+                            + " then 1 else 0 end), 0), coalesce(sum(case when w.stalledSince is"
+                            + " not null then 1 else 0 end), 0) from WorkflowEntity w where"
+                            + " w.status = :running",
+                        Object[].class)
+                    .setParameter("now", now)
+                    .setParameter("running", WorkflowStatus.RUNNING)
+                    .getSingleResult());
+    return new StuckCounts(((Number) counts[0]).longValue(), ((Number) counts[1]).longValue());
+  }
 }

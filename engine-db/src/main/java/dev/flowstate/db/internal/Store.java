@@ -34,6 +34,7 @@ public final class Store implements AutoCloseable {
   public static final int BATCH_SIZE = 50;
 
   private final SessionFactory sessions;
+  private final String schema;
   private final String qualifier;
   private final DatabaseKind kind;
   private final ObjectMapper mapper;
@@ -41,6 +42,7 @@ public final class Store implements AutoCloseable {
   private Store(SessionFactory sessions, String schema, DatabaseKind kind, ObjectMapper mapper) {
     this.sessions = sessions;
     this.mapper = mapper;
+    this.schema = schema;
     this.qualifier = schema == null ? "" : quoted(schema) + ".";
     this.kind = kind;
   }
@@ -62,6 +64,11 @@ public final class Store implements AutoCloseable {
    */
   private static String quoted(String schema) {
     return '"' + schema + '"';
+  }
+
+  /** The schema of flowstate's tables, or null for the connection's own. */
+  public String schema() {
+    return schema;
   }
 
   /** A table's name for native SQL, with the configured schema. */
@@ -246,20 +253,24 @@ public final class Store implements AutoCloseable {
         cause);
   }
 
+  /**
+   * Runs {@code work} on a connection of the session factory, outside any transaction: for reads in
+   * plain JDBC.
+   */
+  public <R> R reading(org.hibernate.jdbc.ReturningWork<R> work) {
+    return withoutTransaction(em -> em.unwrap(Session.class).doReturningWork(work));
+  }
+
   /** The database's current time (CURRENT_TIMESTAMP), read outside any transaction. */
   public Instant databaseTime() {
-    return withoutTransaction(
-        em ->
-            em.unwrap(Session.class)
-                .doReturningWork(
-                    connection -> {
-                      try (PreparedStatement read =
-                              connection.prepareStatement("SELECT CURRENT_TIMESTAMP");
-                          ResultSet r = read.executeQuery()) {
-                        r.next();
-                        return r.getObject(1, java.time.OffsetDateTime.class).toInstant();
-                      }
-                    }));
+    return reading(
+        connection -> {
+          try (PreparedStatement read = connection.prepareStatement("SELECT CURRENT_TIMESTAMP");
+              ResultSet r = read.executeQuery()) {
+            r.next();
+            return r.getObject(1, java.time.OffsetDateTime.class).toInstant();
+          }
+        });
   }
 
   @Override

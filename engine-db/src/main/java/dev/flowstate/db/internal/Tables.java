@@ -3,24 +3,21 @@ package dev.flowstate.db.internal;
 import dev.flowstate.migrations.DatabaseKind;
 
 /**
- * flowstate's store, by table: what the engine, the worker pools and the query API read and write,
- * each from the class of the table it touches, over one {@link Store} that begins and ends every
- * transaction.
+ * flowstate's store, by table: what the engine and the worker pools read and write, each from the
+ * class of the table it touches, over one {@link Store} that begins and ends every transaction.
  *
  * @param sessions the session factory and its transactions
  * @param workflows the workflow rows: new workflows, save points, resume requests, rows read back
  * @param objects the object rows and the history rows written with them
  * @param ownership claims, leases, stalled runs: who holds a workflow
  * @param workers the worker pools' heartbeat rows
- * @param reads the query API's pages and counts
  */
 public record Tables(
     Store sessions,
     WorkflowTable workflows,
     ObjectTable objects,
     Ownership ownership,
-    WorkerTable workers,
-    Reads reads) {
+    WorkerTable workers) {
 
   /**
    * @param sessions the session factory over the entities
@@ -37,7 +34,6 @@ public record Tables(
         new WorkflowTable(sessions, dialect, objects),
         objects,
         new Ownership(sessions, dialect),
-        new WorkerTable(sessions),
-        new Reads(sessions));
+        new WorkerTable(sessions));
   }
 }
