@@ -8,7 +8,6 @@ import dev.flowstate.db.internal.WorkflowTable;
 import dev.flowstate.engine.EngineListener;
 import dev.flowstate.engine.EngineState;
 import dev.flowstate.engine.Flow;
-import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,36 +19,18 @@ import java.util.UUID;
  */
 final class Engines {
 
+  private final RunSettings run;
   private final Tables tables;
   private final ObjectMapper mapper;
-  private final Clock clock;
-  private final boolean history;
-  private final int maxDataLength;
   private final Leases leases;
-  private final StoreEvents events;
-  private final TransactionBinding transactionBinding;
   private final Definitions definitions;
   private final List<EngineListener<?>> listeners;
 
-  Engines(
-      Tables tables,
-      ObjectMapper mapper,
-      Clock clock,
-      boolean history,
-      int maxDataLength,
-      Leases leases,
-      StoreEvents events,
-      TransactionBinding transactionBinding,
-      Definitions definitions,
-      List<EngineListener<?>> listeners) {
-    this.tables = tables;
-    this.mapper = mapper;
-    this.clock = clock;
-    this.history = history;
-    this.maxDataLength = maxDataLength;
-    this.leases = leases;
-    this.events = events;
-    this.transactionBinding = transactionBinding;
+  Engines(RunSettings run, Definitions definitions, List<EngineListener<?>> listeners) {
+    this.run = run;
+    this.tables = run.tables();
+    this.mapper = run.mapper();
+    this.leases = run.leases();
     this.definitions = definitions;
     this.listeners = listeners;
   }
@@ -203,17 +184,7 @@ final class Engines {
 
   /** The save points of one engine on {@code row}; {@code owner} null for a new owner. */
   <T> SavePoints<T> savePoints(WorkflowEntity row, String owner) {
-    return new SavePoints<>(
-        row,
-        tables,
-        mapper,
-        clock,
-        history,
-        maxDataLength,
-        leases,
-        events,
-        owner,
-        transactionBinding);
+    return new SavePoints<>(row, run, owner);
   }
 
   /** A new workflow stored NEW and due, not loaded: a submit's caller gets the id. */

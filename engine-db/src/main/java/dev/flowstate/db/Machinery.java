@@ -59,14 +59,15 @@ final class Machinery {
     this.leases = new Leases(tables, leaseClock, lease, heartbeat, stalledAfter, events);
     this.engines =
         new Engines(
-            tables,
-            mapper,
-            timestamps,
-            history,
-            maxDataLength,
-            leases,
-            events,
-            transactionBinding,
+            new RunSettings(
+                tables,
+                mapper,
+                timestamps,
+                history,
+                maxDataLength,
+                leases,
+                events,
+                transactionBinding),
             definitions,
             listeners);
   }

@@ -35,21 +35,13 @@ final class RowState {
   final RunWatch watch;
   private final ArrayList<ObjectEnd> pending = new ArrayList<>();
 
-  RowState(
-      WorkflowEntity row,
-      Tables tables,
-      Clock clock,
-      boolean history,
-      Leases leases,
-      StoreEvents events,
-      RunTransaction transaction,
-      RunWatch watch) {
+  RowState(WorkflowEntity row, RunSettings run, RunTransaction transaction, RunWatch watch) {
     this.row = row;
-    this.tables = tables;
-    this.clock = clock;
-    this.history = history;
-    this.leases = leases;
-    this.events = events;
+    this.tables = run.tables();
+    this.clock = run.clock();
+    this.history = run.history();
+    this.leases = run.leases();
+    this.events = run.events();
     this.transaction = transaction;
     this.watch = watch;
   }

@@ -1,9 +1,7 @@
 package dev.flowstate.db;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.EndedBy;
 import dev.flowstate.db.internal.ObjectEnd;
-import dev.flowstate.db.internal.Tables;
 import dev.flowstate.db.internal.WorkflowEntity;
 import dev.flowstate.engine.EngineHooks;
 import dev.flowstate.engine.EngineState;
@@ -99,27 +97,20 @@ final class SavePoints<T> implements EngineHooks<T> {
    */
   boolean startedByClaim;
 
-  SavePoints(
-      WorkflowEntity row,
-      Tables tables,
-      ObjectMapper mapper,
-      Clock clock,
-      boolean history,
-      int maxDataLength,
-      Leases leases,
-      StoreEvents events,
-      String owner,
-      TransactionBinding binding) {
-    this.events = events;
+  /**
+   * @param owner the owner to run as (a pool's claim), or null for a new one
+   */
+  SavePoints(WorkflowEntity row, RunSettings run, String owner) {
+    this.events = run.events();
     this.row = row;
     this.id = row.id;
     this.definitionName = row.definitionName;
-    this.clock = clock;
-    this.leases = leases;
-    this.json = new StoredJson(id, mapper, maxDataLength);
+    this.clock = run.clock();
+    this.leases = run.leases();
+    this.json = new StoredJson(id, run.mapper(), run.maxDataLength());
     this.watch = new RunWatch(id, definitionName, owner == null ? leases.newOwner() : owner);
-    this.transaction = new RunTransaction(tables.sessions(), binding);
-    this.state = new RowState(row, tables, clock, history, leases, events, transaction, watch);
+    this.transaction = new RunTransaction(run.tables().sessions(), run.binding());
+    this.state = new RowState(row, run, transaction, watch);
   }
 
   @Override
@@ -251,11 +242,9 @@ final class SavePoints<T> implements EngineHooks<T> {
   /** The object ended COMPLETED and the run goes on with the next one. */
   void completed(WorkflowEngine<T> engine, T obj, String outcome) {
     int index = engine.state().tokenPos();
-    commitOrFail(
+    commitObjectOrFail(
         engine,
         index,
-        "object " + index,
-        null,
         () ->
             movedOn(
                 engine,
@@ -278,6 +267,11 @@ final class SavePoints<T> implements EngineHooks<T> {
   }
 
   // ------------------------------------------------------------------ failed saves
+
+  /** {@link #commitOrFail} for the end of object {@code index}: completed, jumped or skipped. */
+  void commitObjectOrFail(WorkflowEngine<T> engine, int index, Runnable save) {
+    commitOrFail(engine, index, "object " + index, null, save);
+  }
 
   /**
    * Runs a save of this run; if it fails, records the failure (see {@link #saveFailed}) and throws

@@ -186,11 +186,9 @@ final class SaveTransitions<T> implements TransitionTable<T> {
   @Override
   public Next onJumpToken(WorkflowEngine<T> engine, T obj, int offset) {
     int index = engine.state().tokenPos();
-    saves.commitOrFail(
+    saves.commitObjectOrFail(
         engine,
         index,
-        "object " + index,
-        null,
         () -> {
           completedAs(index, obj, "JUMPED");
           if (saves.checkpointEvery == 1) {
@@ -210,11 +208,9 @@ final class SaveTransitions<T> implements TransitionTable<T> {
   public Next onSkipToken(WorkflowEngine<T> engine, T obj) {
     saves.transaction.undoObject();
     int index = engine.state().tokenPos();
-    saves.commitOrFail(
+    saves.commitObjectOrFail(
         engine,
         index,
-        "object " + index,
-        null,
         () ->
             saves.movedOn(
                 engine, saves.ended(index, ObjectStatus.SKIPPED, null, null, null, "SKIPPED")));

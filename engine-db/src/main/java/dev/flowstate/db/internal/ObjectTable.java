@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.IntFunction;
-import org.hibernate.Session;
 
 /**
  * The statements of {@code fs_object} (and of {@code fs_object_run}, the history rows written with
@@ -119,33 +118,28 @@ public final class ObjectTable {
    * @return how many of them were found
    */
   public int readObjectData(UUID id, int start, String[] into) {
-    return sessions.withoutTransaction(
-        em -> {
-          int[] rows = {0};
-          em.unwrap(Session.class)
-              .doWork(
-                  connection -> {
-                    try (PreparedStatement page =
-                        connection.prepareStatement(
-                            "SELECT pos, data FROM "
-                                + sessions.table("fs_object")
-                                + " WHERE workflow_id = ? AND pos >= ? AND pos < ?"
-                                + " ORDER BY pos")) {
-                      page.setObject(1, id);
-                      page.setInt(2, start);
-                      page.setInt(3, start + into.length);
-                      try (ResultSet r = page.executeQuery()) {
-                        while (r.next()) {
-                          int pos = r.getInt(1);
-                          if (pos - start < into.length) {
-                            into[pos - start] = r.getString(2);
-                            rows[0]++;
-                          }
-                        }
-                      }
-                    }
-                  });
-          return rows[0];
+    return sessions.reading(
+        connection -> {
+          int rows = 0;
+          try (PreparedStatement page =
+              connection.prepareStatement(
+                  "SELECT pos, data FROM "
+                      + sessions.table("fs_object")
+                      + " WHERE workflow_id = ? AND pos >= ? AND pos < ? ORDER BY pos")) {
+            page.setObject(1, id);
+            page.setInt(2, start);
+            page.setInt(3, start + into.length);
+            try (ResultSet r = page.executeQuery()) {
+              while (r.next()) {
+                int pos = r.getInt(1);
+                if (pos - start < into.length) {
+                  into[pos - start] = r.getString(2);
+                  rows++;
+                }
+              }
+            }
+          }
+          return rows;
         });
   }
 }

@@ -8,7 +8,6 @@ import jakarta.persistence.EntityManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -319,29 +318,21 @@ public final class WorkflowTable {
 
   /** The workflow's JSON columns as text, unparsed; empty if the row is gone. */
   public Optional<JsonColumns> jsonColumns(UUID id) {
-    List<JsonColumns> found = new ArrayList<>(1);
-    sessions.withoutTransaction(
-        em -> {
-          em.unwrap(Session.class)
-              .doWork(
-                  connection -> {
-                    try (PreparedStatement read =
-                        connection.prepareStatement(
-                            "SELECT callback_pos, extra_data, halt_payload FROM "
-                                + sessions.table("fs_workflow")
-                                + " WHERE id = ?")) {
-                      read.setObject(1, id);
-                      try (ResultSet r = read.executeQuery()) {
-                        if (r.next()) {
-                          found.add(
-                              new JsonColumns(r.getString(1), r.getString(2), r.getString(3)));
-                        }
-                      }
-                    }
-                  });
-          return null;
+    return sessions.reading(
+        connection -> {
+          try (PreparedStatement read =
+              connection.prepareStatement(
+                  "SELECT callback_pos, extra_data, halt_payload FROM "
+                      + sessions.table("fs_workflow")
+                      + " WHERE id = ?")) {
+            read.setObject(1, id);
+            try (ResultSet r = read.executeQuery()) {
+              return r.next()
+                  ? Optional.of(new JsonColumns(r.getString(1), r.getString(2), r.getString(3)))
+                  : Optional.empty();
+            }
+          }
         });
-    return found.stream().findFirst();
   }
 
   /**
