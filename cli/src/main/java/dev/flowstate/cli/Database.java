@@ -35,6 +35,19 @@ final class Database {
     this.schema = schema;
   }
 
+  /**
+   * The URL for a command that runs workflows: an embedded H2 file keeps commits in memory for up
+   * to half a second unless told otherwise, so a killed run would lose its last save points; the
+   * default URL sets {@code WRITE_DELAY=0}, and a URL given without it gets it here. Reads need
+   * nothing of the kind.
+   */
+  String runUrl() {
+    boolean h2 = DatabaseKind.ofUrl(url).orElse(null) == DatabaseKind.H2;
+    return h2 && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")
+        ? url + ";WRITE_DELAY=0"
+        : url;
+  }
+
   boolean isDefault() {
     return url.equals(FlowstateBuilder.DEFAULT_JDBC_URL);
   }

@@ -159,7 +159,7 @@ final class Demo implements Callable<Integer> {
 
   /** Runs the exam in this process until the first halt, then closes the database. */
   private UUID start() {
-    try (Flowstate flowstate = Flowstate.builder().jdbcUrl(url).build()) {
+    try (Flowstate flowstate = Flowstate.builder().jdbcUrl(main.database().runUrl()).build()) {
       flowstate.register(
           DemoDefinitions.EXAM, Grade.class, DemoDefinitions.exam(main.out::println));
       DbWorkflowEngine<Grade> engine = flowstate.newWorkflow(DemoDefinitions.EXAM, Grade.class);
@@ -233,7 +233,8 @@ final class Demo implements Callable<Integer> {
 
   /** Zack's definition under the stored name: loading the workflow with it is refused. */
   private String trick(UUID id) {
-    try (Flowstate flowstate = Flowstate.builder().jdbcUrl(url).migrate(false).build()) {
+    try (Flowstate flowstate =
+        Flowstate.builder().jdbcUrl(main.database().runUrl()).migrate(false).build()) {
       flowstate.register(DemoDefinitions.EXAM, Grade.class, DemoDefinitions.amendingExam());
       flowstate.load(id, Grade.class);
       throw new CliException("the demo's changed definition was accepted; it should not be");

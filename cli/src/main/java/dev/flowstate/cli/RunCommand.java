@@ -79,7 +79,7 @@ abstract class RunCommand implements Callable<Integer> {
     try {
       flowstate =
           dev.flowstate.db.Flowstate.builder()
-              .jdbcUrl(database.url)
+              .jdbcUrl(database.runUrl())
               .user(database.user)
               .password(database.password)
               .schema(database.schema)
