@@ -58,7 +58,8 @@ public final class FlowstateMigrations {
    * Applies the pending migrations to the connection's default schema.
    *
    * @param dataSource the database
-   * @return how many migrations were applied (0 when the schema is up to date)
+   * @return how many schema versions were applied (0 when the schema is up to date; the status
+   *     views, re-created when their definitions change, are not counted)
    * @throws IllegalArgumentException if {@code dataSource} is null
    * @throws MigrationException if the database cannot be reached or a migration fails; the message
    *     says which
@@ -72,7 +73,7 @@ public final class FlowstateMigrations {
    *
    * @param dataSource the database
    * @param schema the schema, or {@code null} for the connection's default
-   * @return how many migrations were applied
+   * @return how many schema versions were applied
    * @throws IllegalArgumentException if {@code dataSource} is null
    * @throws MigrationException if the database cannot be reached or a migration fails
    */
@@ -87,7 +88,7 @@ public final class FlowstateMigrations {
    * @param dataSource the database
    * @param schema the schema, or {@code null} for the connection's default
    * @param kind the database's kind, or {@code null} to read it from the database
-   * @return how many migrations were applied
+   * @return how many schema versions were applied
    * @throws IllegalArgumentException if {@code dataSource} is null
    * @throws MigrationException if the database cannot be reached or a migration fails
    */
@@ -105,14 +106,21 @@ public final class FlowstateMigrations {
     }
     try {
       MigrateResult result = config.load().migrate();
+      int versions = 0;
+      for (var applied : result.migrations) {
+        if (applied.version != null && !applied.version.isEmpty()) {
+          versions++; // not the views' repeatable migration, which has no version
+        }
+      }
       if (result.migrationsExecuted > 0) {
         LOG.info(
-            "flowstate schema migrated to version {} ({} migrations applied{})",
+            "flowstate schema migrated to version {} ({} versions applied{}{})",
             result.targetSchemaVersion,
-            result.migrationsExecuted,
+            versions,
+            versions < result.migrationsExecuted ? ", status views created" : "",
             schema == null ? "" : " in schema " + schema);
       }
-      return result.migrationsExecuted;
+      return versions;
     } catch (org.flywaydb.core.api.exception.FlywayValidateException e) {
       throw new MigrationException(
           "the flowstate schema"
@@ -141,7 +149,7 @@ public final class FlowstateMigrations {
    * @param user the user, or {@code null} if the URL names it
    * @param password the password, or {@code null}
    * @param schema the schema, or {@code null} for the connection's default
-   * @return how many migrations were applied
+   * @return how many schema versions were applied
    * @throws IllegalArgumentException if {@code jdbcUrl} is null
    * @throws MigrationException if the database cannot be reached or a migration fails
    */
@@ -158,7 +166,7 @@ public final class FlowstateMigrations {
    * @param password the password, or {@code null}
    * @param schema the schema, or {@code null} for the connection's default
    * @param kind the database's kind, or {@code null} to read it from the database
-   * @return how many migrations were applied
+   * @return how many schema versions were applied
    * @throws IllegalArgumentException if {@code jdbcUrl} is null
    * @throws MigrationException if the database cannot be reached or a migration fails
    */

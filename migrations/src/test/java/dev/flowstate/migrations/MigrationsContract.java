@@ -224,6 +224,52 @@ abstract class MigrationsContract {
   }
 
   /**
+   * The status views have one definition, a repeatable migration run after the versions: applied
+   * once with them, not again while its text is unchanged, and no version after V7 writes a view.
+   */
+  @Test
+  void statusViews_areDefinedOnce_inTheRepeatableMigration() throws Exception {
+    assertThat(
+            rows(
+                "SELECT \"script\" FROM \"fs_schema_history\" WHERE \"version\" IS NULL AND"
+                    + " \"type\" = 'SQL' AND \"success\""))
+        .containsExactly("R__status_views.sql");
+    assertThat(FlowstateMigrations.migrate(dataSource, schema)).isZero();
+    assertThat(
+            rows(
+                "SELECT COUNT(*) FROM \"fs_schema_history\" WHERE \"version\" IS NULL AND"
+                    + " \"type\" = 'SQL'"))
+        .containsExactly("1");
+    assertThat(rows("SELECT COUNT(*) FROM fs_workflow_status")).containsExactly("0");
+    assertThat(rows("SELECT COUNT(*) FROM fs_object_status")).containsExactly("0");
+    assertThat(rows("SELECT COUNT(*) FROM fs_worker_status")).containsExactly("0");
+
+    java.net.URL folder =
+        FlowstateMigrations.class.getResource(
+            "/" + FlowstateMigrations.LOCATION.substring("classpath:".length()));
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of(folder.toURI()))) {
+      assertThat(
+              files
+                  .filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
+                  .filter(
+                      f ->
+                          Integer.parseInt(f.getFileName().toString().split("__")[0].substring(1))
+                              > 7)
+                  .filter(f -> read(f).toUpperCase(java.util.Locale.ROOT).contains("CREATE VIEW")))
+          .as("versions after V7 that define a view")
+          .isEmpty();
+    }
+  }
+
+  private static String read(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
    * A Flyway with its default location (as Spring Boot's runs when flyway-core is on the classpath)
    * finds none of flowstate's migrations: an application's own Flyway neither clashes with their
    * versions nor runs them without their placeholders.
