@@ -172,7 +172,7 @@ final class Engines {
    * @param data the objects' JSON read with a pool's claim, or null to read them page by page
    */
   private <T> StoredObjects<T> storedObjects(
-      SavePoints<T> saves, Class<T> type, int size, String[] data) {
+      SavePoints<T> saves, Class<T> type, int size, List<String> data) {
     StoredObjects<T> objects = new StoredObjects<>(tables, mapper, saves.id, type, size);
     // the engine may be made after its objects: look the receiver up when it is needed
     objects.onUnreadable((problem, index) -> saves.unreadable.accept(problem, index));

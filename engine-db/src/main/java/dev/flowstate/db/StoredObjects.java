@@ -3,6 +3,7 @@ package dev.flowstate.db;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.db.internal.Tables;
 import java.util.AbstractList;
+import java.util.List;
 import java.util.RandomAccess;
 import java.util.UUID;
 import java.util.function.ObjIntConsumer;
@@ -41,9 +42,9 @@ final class StoredObjects<T> extends AbstractList<T> implements RandomAccess {
    *
    * @param data every object's JSON, in position order
    */
-  void preloaded(String[] data) {
-    if (data.length == size && size <= PAGE) {
-      json = data;
+  void preloaded(List<String> data) {
+    if (data.size() == size && size <= PAGE) {
+      json = data.toArray(new String[0]);
       page = new Object[size];
       made = new boolean[size];
       pageStart = 0;

@@ -188,7 +188,7 @@ final class PostgresClaims {
     String[] data = array == null ? new String[0] : (String[]) array.getArray();
     // positions are unique and not negative: as many as the count means exactly 0..count-1
     boolean complete = count <= WorkflowTable.PRELOADED_OBJECTS && data.length == count;
-    return new WorkflowTable.Preloaded(row, count, complete ? data : null);
+    return WorkflowTable.Preloaded.of(row, count, complete ? data : null);
   }
 
   private static java.time.Instant instant(java.sql.ResultSet r, int column)

@@ -339,7 +339,18 @@ public final class WorkflowTable {
    * A claimed workflow's row and object count, read with the others of its claim, and the JSON of
    * its objects when it has at most {@link #PRELOADED_OBJECTS} (else null).
    */
-  public record Preloaded(WorkflowEntity row, int objects, String[] objectData) {}
+  public record Preloaded(WorkflowEntity row, int objects, List<String> objectData) {
+
+    /** A claim's row with the JSON of its objects by position (null elements kept), or null. */
+    static Preloaded of(WorkflowEntity row, int objects, String[] objectData) {
+      return new Preloaded(
+          row,
+          objects,
+          objectData == null
+              ? null
+              : java.util.Collections.unmodifiableList(java.util.Arrays.asList(objectData)));
+    }
+  }
 
   /** Workflows of at most this many objects have their objects' JSON read with their claim. */
   public static final int PRELOADED_OBJECTS = 64;
@@ -387,7 +398,7 @@ public final class WorkflowTable {
             if (objects != null && java.util.Arrays.asList(objects).contains(null)) {
               objects = null; // a gap in the positions: the run's own read reports it
             }
-            preloaded.put(row.id, new Preloaded(row, counts.getOrDefault(row.id, 0), objects));
+            preloaded.put(row.id, Preloaded.of(row, counts.getOrDefault(row.id, 0), objects));
           }
           return null;
         });
