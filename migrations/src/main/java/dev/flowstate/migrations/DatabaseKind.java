@@ -23,6 +23,19 @@ public enum DatabaseKind {
       "jdbc:postgresql:",
       "org.postgresql.Driver",
       "PostgreSQL's driver (org.postgresql:postgresql)"),
+  /**
+   * MariaDB 10.6 and later: the MySQL family's schema ({@code JSON} as checked text, sequences),
+   * claims with {@code SKIP LOCKED}.
+   */
+  MARIADB(
+      "jdbc:mariadb:",
+      "org.mariadb.jdbc.Driver",
+      "MariaDB's driver (org.mariadb.jdbc:mariadb-java-client)"),
+  /**
+   * MySQL 8.0 and later: the MySQL family's schema (native {@code JSON}, a table in place of each
+   * sequence), claims with {@code SKIP LOCKED}.
+   */
+  MYSQL("jdbc:mysql:", "com.mysql.cj.jdbc.Driver", "MySQL's driver (com.mysql:mysql-connector-j)"),
   /** Any other database: standard SQL and Hibernate's statements only; not tested. */
   OTHER(null, null, null);
 
@@ -44,9 +57,18 @@ public enum DatabaseKind {
    * @throws SQLException if the metadata cannot be read
    */
   public static DatabaseKind of(Connection connection) throws SQLException {
-    String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+    var metadata = connection.getMetaData();
+    String product = metadata.getDatabaseProductName().toLowerCase(Locale.ROOT);
     if (product.contains("postgres")) {
       return POSTGRESQL;
+    }
+    if (product.contains("mariadb")) {
+      return MARIADB;
+    }
+    if (product.contains("mysql")) {
+      // MySQL's driver calls every server of the family MySQL; a MariaDB says so in its version
+      String version = String.valueOf(metadata.getDatabaseProductVersion());
+      return version.toLowerCase(Locale.ROOT).contains("mariadb") ? MARIADB : MYSQL;
     }
     return product.equals("h2") ? H2 : OTHER;
   }
@@ -71,13 +93,23 @@ public enum DatabaseKind {
 
   /**
    * A JDBC URL as messages and logs show it: the value of any password parameter masked (as
-   * PostgreSQL's {@code password=} and H2's {@code PASSWORD=} write it).
+   * PostgreSQL's {@code password=} and H2's {@code PASSWORD=} write it), and the password of a
+   * {@code //user:password@host} authority (as MySQL's and MariaDB's drivers accept it).
    *
    * @param jdbcUrl a JDBC URL
    * @return the URL with each password's value replaced by {@code <masked>}
    */
   public static String masked(String jdbcUrl) {
-    return jdbcUrl.replaceAll("(?i)(password\\s*=)[^;&]*", "$1<masked>");
+    return jdbcUrl
+        .replaceAll("(?i)(password\\s*=)[^;&]*", "$1<masked>")
+        .replaceAll("(//[^/:@;?&]+:)[^/@]*@", "$1<masked>@");
+  }
+
+  /**
+   * @return whether this is MariaDB or MySQL, which share a schema and a dialect
+   */
+  public boolean mysqlFamily() {
+    return this == MARIADB || this == MYSQL;
   }
 
   /**
@@ -97,12 +129,13 @@ public enum DatabaseKind {
 
   /**
    * How the database's metadata spells an unquoted identifier: PostgreSQL folds it to lower case,
-   * H2 (and the standard) to upper case.
+   * the MySQL family keeps it as written (flowstate writes lower case), H2 (and the standard) folds
+   * it to upper case.
    *
    * @param name an identifier as flowstate writes it (lower case)
    * @return the name as {@code DatabaseMetaData} lists it
    */
   public String metadataName(String name) {
-    return this == POSTGRESQL ? name : name.toUpperCase(Locale.ROOT);
+    return this == POSTGRESQL || mysqlFamily() ? name : name.toUpperCase(Locale.ROOT);
   }
 }

@@ -17,14 +17,18 @@ import org.slf4j.LoggerFactory;
  * FlowstateMigrations.migrate(dataSource);                  // own history table, default schema
  *
  * Flyway.configure()                                        // or inside the application's Flyway
- *     .dataSource(dataSource)
- *     .locations("classpath:db/migration/app", FlowstateMigrations.LOCATION)
- *     .placeholders(FlowstateMigrations.placeholders(dataSource))
+ *     .dataSource(dataSource)                               // (PostgreSQL; on MariaDB or MySQL:
+ *     .locations("classpath:db/migration/app",              //  MYSQL_LOCATION, VIEWS_LOCATION,
+ *                FlowstateMigrations.LOCATION)              //  as locations(kind) lists them)
+ *     .placeholders(FlowstateMigrations.placeholders(DatabaseKind.POSTGRESQL))
  *     .load().migrate();
  * }</pre>
  *
- * <p>The migrations use one placeholder, {@value #JSON_TYPE_PLACEHOLDER}: {@code JSONB} on
- * PostgreSQL, {@code JSON} elsewhere (H2). Stateless and thread-safe.
+ * <p>H2 and PostgreSQL read {@link #LOCATION}; the MySQL family (MariaDB, MySQL) reads {@link
+ * #MYSQL_LOCATION}, which starts at version 9 with the schema the others reach there, and the
+ * status views from {@link #VIEWS_LOCATION} (inside {@link #LOCATION}): one definition of the views
+ * for every family. The placeholders ({@link #placeholders(DatabaseKind)}) fill in what differs
+ * within a location. Stateless and thread-safe.
  */
 public final class FlowstateMigrations {
 
@@ -34,6 +38,17 @@ public final class FlowstateMigrations {
    * picks them up unless told to.
    */
   public static final String LOCATION = "classpath:flowstate/migration";
+
+  /**
+   * The status views' repeatable migration, a folder of {@link #LOCATION}, shared by every family.
+   */
+  public static final String VIEWS_LOCATION = LOCATION + "/views";
+
+  /**
+   * The MySQL family's versions (MariaDB, MySQL): apart from {@link #LOCATION}, whose versions 1 to
+   * 9 they replace with one.
+   */
+  public static final String MYSQL_LOCATION = "classpath:flowstate/mysql-migration";
 
   /** Flyway's history table for flowstate's own migrations, apart from an application's. */
   public static final String HISTORY_TABLE = "fs_schema_history";
@@ -49,6 +64,12 @@ public final class FlowstateMigrations {
 
   /** The placeholder that starts a statement only PostgreSQL runs: a comment elsewhere. */
   public static final String PG_ONLY_PLACEHOLDER = "pg_only";
+
+  /** The placeholder that starts a statement only MariaDB runs: a comment elsewhere. */
+  public static final String MARIADB_ONLY_PLACEHOLDER = "mariadb_only";
+
+  /** The placeholder that starts a statement only MySQL runs: a comment elsewhere. */
+  public static final String MYSQL_ONLY_PLACEHOLDER = "mysql_only";
 
   private static final Logger LOG = LoggerFactory.getLogger(FlowstateMigrations.class);
 
@@ -185,16 +206,34 @@ public final class FlowstateMigrations {
     return migrate(unpooled, schema, kind);
   }
 
-  /** Flowstate's location and placeholder on a Flyway configuration. */
+  /** Flowstate's locations and placeholders on a Flyway configuration. */
   static FluentConfiguration configure(
       FluentConfiguration config, DataSource dataSource, DatabaseKind kind) {
     if (dataSource == null) {
       throw new IllegalArgumentException("dataSource must not be null");
     }
+    DatabaseKind known = kind != null ? kind : kindOf(dataSource);
     return config
         .dataSource(dataSource)
-        .locations(LOCATION)
-        .placeholders(kind != null ? placeholders(kind) : placeholders(dataSource));
+        .locations(locations(known))
+        .placeholders(placeholders(known));
+  }
+
+  /**
+   * Where the migrations of a database of {@code kind} are, for an application's own Flyway.
+   *
+   * @param kind the database's kind
+   * @return {@link #LOCATION} for H2, PostgreSQL and any other database; {@link #MYSQL_LOCATION}
+   *     and {@link #VIEWS_LOCATION} for MariaDB and MySQL
+   * @throws IllegalArgumentException if {@code kind} is null
+   */
+  public static String[] locations(DatabaseKind kind) {
+    if (kind == null) {
+      throw new IllegalArgumentException("kind must not be null");
+    }
+    return kind.mysqlFamily()
+        ? new String[] {MYSQL_LOCATION, VIEWS_LOCATION}
+        : new String[] {LOCATION};
   }
 
   /**
@@ -210,8 +249,12 @@ public final class FlowstateMigrations {
     if (dataSource == null) {
       throw new IllegalArgumentException("dataSource must not be null");
     }
+    return placeholders(kindOf(dataSource));
+  }
+
+  private static DatabaseKind kindOf(DataSource dataSource) {
     try (Connection connection = dataSource.getConnection()) {
-      return placeholders(DatabaseKind.of(connection));
+      return DatabaseKind.of(connection);
     } catch (SQLException e) {
       throw new MigrationException(
           "could not connect to the database to migrate the flowstate schema: "
@@ -226,7 +269,8 @@ public final class FlowstateMigrations {
    *
    * @param kind the database's kind
    * @return {@value #JSON_TYPE_PLACEHOLDER} → {@code JSONB} on PostgreSQL, {@code JSON} elsewhere;
-   *     {@value #PG_ONLY_PLACEHOLDER} → nothing on PostgreSQL, a comment's start elsewhere
+   *     {@value #PG_ONLY_PLACEHOLDER}, {@value #MARIADB_ONLY_PLACEHOLDER} and {@value
+   *     #MYSQL_ONLY_PLACEHOLDER} → nothing on the database they name, a comment's start elsewhere
    * @throws IllegalArgumentException if {@code kind} is null
    */
   public static Map<String, String> placeholders(DatabaseKind kind) {
@@ -238,7 +282,16 @@ public final class FlowstateMigrations {
         JSON_TYPE_PLACEHOLDER,
         postgres ? "JSONB" : "JSON",
         PG_ONLY_PLACEHOLDER,
-        postgres ? "" : "-- ");
+        only(postgres),
+        MARIADB_ONLY_PLACEHOLDER,
+        only(kind == DatabaseKind.MARIADB),
+        MYSQL_ONLY_PLACEHOLDER,
+        only(kind == DatabaseKind.MYSQL));
+  }
+
+  /** A statement that starts with the placeholder runs, or is a comment. */
+  private static String only(boolean runs) {
+    return runs ? "" : "-- ";
   }
 
   private static String rootMessage(Throwable e) {

@@ -4,7 +4,10 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** The databases tests run on; PostgreSQL as {@link PostgresForTests} finds it. */
+/**
+ * The databases tests run on; PostgreSQL as {@link PostgresForTests} finds it, MariaDB as {@link
+ * MariaDbForTests} does.
+ */
 final class TestDatabases {
   private TestDatabases() {}
 
@@ -12,6 +15,16 @@ final class TestDatabases {
     JdbcDataSource dataSource = new JdbcDataSource();
     dataSource.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
     return dataSource;
+  }
+
+  static DataSource mariadb() {
+    try {
+      org.mariadb.jdbc.MariaDbDataSource dataSource = new org.mariadb.jdbc.MariaDbDataSource();
+      dataSource.setUrl(MariaDbForTests.jdbcUrl());
+      return dataSource;
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static DataSource postgres() {
