@@ -64,22 +64,24 @@ final class Connections {
    */
   static DatabaseKind requireSchema(DataSource ds, String schema) {
     try (var connection = ds.getConnection()) {
-      if (schema != null) {
-        connection.setSchema(schema);
-      }
+      DatabaseKind kind = DatabaseKind.of(connection);
+      kind.useSchema(connection, schema);
       // only the schema the store will use: fs_workflow elsewhere does not count, and listing
       // every schema's tables is slow on a server that has many
       var meta = connection.getMetaData();
-      String current = connection.getSchema();
+      String current = kind.currentSchema(connection);
       String escape = meta.getSearchStringEscape();
       String pattern =
           current == null || escape == null
               ? current
               : current.replace(escape, escape + escape).replace("_", escape + "_");
-      try (var tables = meta.getTables(null, pattern, "%", new String[] {"TABLE"})) {
+      try (var tables =
+          kind.mysqlFamily()
+              ? meta.getTables(current, null, "%", new String[] {"TABLE"})
+              : meta.getTables(null, pattern, "%", new String[] {"TABLE"})) {
         while (tables.next()) {
           if (tables.getString("TABLE_NAME").equalsIgnoreCase("fs_workflow")) {
-            return DatabaseKind.of(connection);
+            return kind;
           }
         }
       }
@@ -93,6 +95,52 @@ final class Connections {
     throw new StoreException(
         "the database has no flowstate schema (table fs_workflow is missing) and migrate(false)"
             + " was set; run FlowstateMigrations.migrate(dataSource) or build with migrate(true)");
+  }
+
+  /** What the builder's own pool runs on each new connection of the MySQL family. */
+  static final String UTC_SESSION = "SET time_zone = '+00:00'";
+
+  /**
+   * The MySQL family keeps instants in {@code TIMESTAMP} columns, which read and write them in the
+   * session's time zone: in any zone but UTC every lease, due time and stamp would move by the
+   * offset (found by the contracts run with a session at +05:00). The builder's own pool sets UTC
+   * on each connection; a given {@code DataSource} must do the same, and one that does not is
+   * refused here, before anything is written.
+   */
+  static void requireUtcSession(DataSource ds, DatabaseKind kind) {
+    if (!kind.mysqlFamily()) {
+      return;
+    }
+    String zone;
+    try (var connection = ds.getConnection();
+        var statement = connection.createStatement();
+        var r =
+            statement.executeQuery(
+                "SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), NOW()), @@session.time_zone")) {
+      r.next();
+      if (r.getLong(1) == 0) {
+        return;
+      }
+      zone = r.getString(2);
+    } catch (java.sql.SQLException e) {
+      throw new StoreException(
+          "could not read the database session's time zone: "
+              + e.getMessage()
+              + "; check that the server is running",
+          e);
+    }
+    throw new StoreException(
+        "the "
+            + (kind == DatabaseKind.MARIADB ? "MariaDB" : "MySQL")
+            + " session's time zone is "
+            + zone
+            + ", not UTC: flowstate keeps instants in TIMESTAMP columns, which the session's zone"
+            + " would shift. Make the pool set it on each connection: HikariCP's"
+            + " connectionInitSql \""
+            + UTC_SESSION
+            + "\", or in the JDBC URL sessionVariables=time_zone='+00:00' (MariaDB's driver) or"
+            + " connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true (MySQL's driver);"
+            + " a pool flowstate makes from jdbcUrl(...) does it itself");
   }
 
   /** The database cannot be opened: the first line names the real cause, however deep. */

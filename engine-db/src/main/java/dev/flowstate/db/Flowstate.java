@@ -298,13 +298,24 @@ public final class Flowstate implements AutoCloseable {
    *
    * @param id the workflow's id
    * @param at when it becomes due
-   * @throws IllegalArgumentException if an argument is null, or there is no such workflow
+   * @throws IllegalArgumentException if an argument is null, or there is no such workflow, or
+   *     {@code at} is later than the database holds (MariaDB and MySQL: January 2038)
    * @throws IllegalStateException if it is RUNNING or COMPLETED
    */
   public void resumeAt(UUID id, java.time.Instant at) {
     if (id == null || at == null) {
       throw new IllegalArgumentException(
           "resumeAt needs a workflow id and an instant, got " + id + ", " + at);
+    }
+    java.time.Instant latest = machinery.tables.sessions().kind().latestInstant();
+    if (at.isAfter(latest)) {
+      throw new IllegalArgumentException(
+          "resumeAt "
+              + at
+              + " is after "
+              + latest
+              + ", the last instant this database's TIMESTAMP columns hold; choose an earlier"
+              + " time");
     }
     WorkflowStatus refused = machinery.tables.workflows().requestResume(id, at);
     if (refused != null) {

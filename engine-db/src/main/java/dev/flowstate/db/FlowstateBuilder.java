@@ -238,7 +238,9 @@ public final class FlowstateBuilder {
   }
 
   /**
-   * @param dataSource the database; the caller keeps ownership and closes it
+   * @param dataSource the database; the caller keeps ownership and closes it. On MariaDB and MySQL
+   *     its sessions must be in UTC ({@code SET time_zone = '+00:00'} as the pool's connection init
+   *     SQL): {@link #build()} refuses another zone, which would shift every stored instant
    * @return this
    */
   public FlowstateBuilder dataSource(DataSource dataSource) {
@@ -406,9 +408,16 @@ public final class FlowstateBuilder {
       config.setMaximumPoolSize(maxConnections);
       // a database that went away fails a save within these, never hangs it
       config.setConnectionTimeout(connectionTimeout.toMillis());
-      if (DatabaseKind.ofUrl(url).orElse(null) == DatabaseKind.POSTGRESQL
-          && !url.toLowerCase().contains("sockettimeout")) {
+      DatabaseKind named = DatabaseKind.ofUrl(url).orElse(null);
+      if (named == DatabaseKind.POSTGRESQL && !url.toLowerCase().contains("sockettimeout")) {
         config.addDataSourceProperty("socketTimeout", String.valueOf(socketTimeout.toSeconds()));
+      }
+      if (named != null && named.mysqlFamily()) {
+        if (!url.toLowerCase().contains("sockettimeout")) {
+          // in milliseconds for both drivers of the family
+          config.addDataSourceProperty("socketTimeout", String.valueOf(socketTimeout.toMillis()));
+        }
+        config.setConnectionInitSql(Connections.UTC_SESSION);
       }
       // the first connection is made now: a database that cannot be opened fails build() at
       // once with its own cause, instead of after the 30 s wait of the first save
@@ -426,8 +435,10 @@ public final class FlowstateBuilder {
       if (!migrate) {
         DatabaseKind read = Connections.requireSchema(ds, schema);
         kind = kind != null ? kind : read;
+        Connections.requireUtcSession(ds, kind);
       } else {
         kind = kind != null ? kind : Connections.kindBeforeMigrating(ds);
+        Connections.requireUtcSession(ds, kind);
         if (pool != null && maxConnections < FLYWAY_CONNECTIONS) {
           // too small a pool to lend Flyway its connections: it opens its own for the migration
           // (the pool's timeouts do not apply to them, so only when it must)

@@ -2,12 +2,12 @@ package dev.flowstate.db;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstate.migrations.DatabaseKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,7 +43,7 @@ public final class WorkflowReader {
           + " resume_at, stalled_since, created_at, modified_at, CURRENT_TIMESTAMP AS read_at";
 
   private final ObjectMapper mapper;
-  private final String qualifier;
+  private final String schema;
 
   /**
    * @param mapper reads the JSON columns: objects' data as the type a caller asks for (configure it
@@ -55,8 +55,7 @@ public final class WorkflowReader {
       throw new IllegalArgumentException("mapper must not be null; use new ObjectMapper()");
     }
     this.mapper = mapper;
-    // quoted as Flyway creates it: unquoted, H2 would look for the schema in upper case
-    this.qualifier = schema == null ? "" : '"' + schema + "\".";
+    this.schema = schema;
   }
 
   /**
@@ -77,7 +76,7 @@ public final class WorkflowReader {
         new StringBuilder("SELECT ")
             .append(WORKFLOW_COLUMNS)
             .append(" FROM ")
-            .append(table("fs_workflow"))
+            .append(table(connection, "fs_workflow"))
             .append(" WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     if (query.status() != null) {
@@ -90,7 +89,7 @@ public final class WorkflowReader {
     }
     if (query.modifiedSince() != null) {
       sql.append(" AND modified_at >= ?");
-      params.add(OffsetDateTime.ofInstant(query.modifiedSince(), ZoneOffset.UTC));
+      params.add(query.modifiedSince());
     }
     sql.append(" ORDER BY modified_at DESC, id LIMIT ? OFFSET ?");
     params.add(query.limit());
@@ -109,7 +108,12 @@ public final class WorkflowReader {
    */
   public Optional<StoredWorkflow> workflow(Connection connection, UUID id) {
     requireId(id);
-    String sql = "SELECT " + WORKFLOW_COLUMNS + " FROM " + table("fs_workflow") + " WHERE id = ?";
+    String sql =
+        "SELECT "
+            + WORKFLOW_COLUMNS
+            + " FROM "
+            + table(connection, "fs_workflow")
+            + " WHERE id = ?";
     return workflows(connection, sql, List.of(id), "workflow " + id).stream().findFirst();
   }
 
@@ -124,7 +128,7 @@ public final class WorkflowReader {
     requireId(id);
     return !select(
             connection,
-            "SELECT id FROM " + table("fs_workflow") + " WHERE id = ?",
+            "SELECT id FROM " + table(connection, "fs_workflow") + " WHERE id = ?",
             List.of(id),
             "workflow " + id,
             r -> r.getObject(1))
@@ -234,7 +238,7 @@ public final class WorkflowReader {
     rows.forEach(row -> ids.add(row.id()));
     String sql =
         "SELECT workflow_id, status, COUNT(*) FROM "
-            + table("fs_object")
+            + table(connection, "fs_object")
             + " WHERE workflow_id IN ("
             + "?, ".repeat(ids.size() - 1)
             + "?) GROUP BY workflow_id, status";
@@ -283,7 +287,7 @@ public final class WorkflowReader {
     return select(
         connection,
         "SELECT pos, status, data, callback_pos, error_text, created_at, modified_at FROM "
-            + table("fs_object")
+            + table(connection, "fs_object")
             + " WHERE workflow_id = ?"
             + (status == null ? "" : " AND status = ?")
             + " ORDER BY pos LIMIT ? OFFSET ?",
@@ -351,7 +355,7 @@ public final class WorkflowReader {
     return select(
         connection,
         "SELECT pos, started_at, ended_at, outcome, callback_pos, message FROM "
-            + table("fs_object_run")
+            + table(connection, "fs_object_run")
             + " WHERE workflow_id = ?"
             + (position == null ? "" : " AND pos = ?")
             + " ORDER BY started_at, id",
@@ -378,7 +382,7 @@ public final class WorkflowReader {
     select(
         connection,
         "SELECT definition_name, status, COUNT(*) FROM "
-            + table("fs_workflow")
+            + table(connection, "fs_workflow")
             + " GROUP BY definition_name, status",
         List.of(),
         "workflow counts",
@@ -399,10 +403,7 @@ public final class WorkflowReader {
     return select(
             connection,
             // Flyway quotes its lowercase names (H2 would look for upper case)
-            "SELECT \"version\" FROM "
-                + table("\"fs_schema_history\"")
-                + " WHERE \"success\" AND \"version\" IS NOT NULL"
-                + " ORDER BY \"installed_rank\" DESC LIMIT 1",
+            schemaVersionQuery(connection),
             List.of(),
             "the schema's version",
             r -> r.getString(1))
@@ -410,8 +411,38 @@ public final class WorkflowReader {
         .findFirst();
   }
 
-  private String table(String name) {
-    return qualifier + name;
+  /** Flyway quotes its lowercase names (H2 would look for upper case). */
+  private String schemaVersionQuery(Connection connection) {
+    DatabaseKind kind = kind(connection);
+    return "SELECT "
+        + kind.quote("version")
+        + " FROM "
+        + qualifier(kind)
+        + kind.quote("fs_schema_history")
+        + " WHERE "
+        + kind.quote("success")
+        + " AND "
+        + kind.quote("version")
+        + " IS NOT NULL ORDER BY "
+        + kind.quote("installed_rank")
+        + " DESC LIMIT 1";
+  }
+
+  /** A table's name with the schema, quoted as Flyway creates it, for the connection's family. */
+  private String table(Connection connection, String name) {
+    return qualifier(kind(connection)) + name;
+  }
+
+  private String qualifier(DatabaseKind kind) {
+    return schema == null ? "" : kind.quote(schema) + ".";
+  }
+
+  private static DatabaseKind kind(Connection connection) {
+    try {
+      return DatabaseKind.of(connection);
+    } catch (SQLException e) {
+      throw new StoreException("could not read the database's kind: " + e.getMessage(), e);
+    }
   }
 
   private List<Integer> position(String json) throws SQLException {
@@ -444,9 +475,19 @@ public final class WorkflowReader {
     return List.copyOf(position);
   }
 
+  /**
+   * An instant column: through a UTC calendar, which the MySQL family's TIMESTAMP (a UTC wall time
+   * in flowstate's UTC sessions) needs and the others' TIMESTAMP WITH TIME ZONE ignores, so that no
+   * driver reads it in the JVM's own zone.
+   */
   private static Instant instant(ResultSet r, String column) throws SQLException {
-    OffsetDateTime time = r.getObject(column, OffsetDateTime.class);
+    java.sql.Timestamp time = r.getTimestamp(column, utc());
     return time == null ? null : time.toInstant();
+  }
+
+  /** A calendar is mutable: one per use. */
+  private static java.util.Calendar utc() {
+    return java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone(ZoneOffset.UTC));
   }
 
   private static void requireId(UUID id) {
@@ -474,7 +515,11 @@ public final class WorkflowReader {
       Connection connection, String sql, List<Object> params, String what, Row<R> row) {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < params.size(); i++) {
-        statement.setObject(i + 1, params.get(i));
+        if (params.get(i) instanceof Instant instant) {
+          statement.setTimestamp(i + 1, java.sql.Timestamp.from(instant), utc());
+        } else {
+          statement.setObject(i + 1, params.get(i));
+        }
       }
       List<R> rows = new ArrayList<>();
       try (ResultSet r = statement.executeQuery()) {

@@ -64,9 +64,7 @@ abstract class OwnershipContract extends DatabaseTest {
               }));
 
   String timestamp(Instant instant) {
-    return "TIMESTAMP WITH TIME ZONE '"
-        + instant.toString().replace("T", " ").replace("Z", "+00:00")
-        + "'";
+    return db.timestamp(instant);
   }
 
   @Test

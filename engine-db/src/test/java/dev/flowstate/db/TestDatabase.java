@@ -1,5 +1,7 @@
 package dev.flowstate.db;
 
+import dev.flowstate.migrations.DatabaseKind;
+import dev.flowstate.migrations.MariaDbForTests;
 import dev.flowstate.migrations.PostgresForTests;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,9 +14,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * A database for one test: an H2 file in a temporary folder, or a fresh schema of the PostgreSQL
  * named by {@code FLOWSTATE_TEST_JDBC_URL}, else of a Testcontainers PostgreSQL if Docker is
- * available (required when {@code FLOWSTATE_REQUIRE_PG=1}).
+ * available (required when {@code FLOWSTATE_REQUIRE_PG=1}), or a fresh database of the MariaDB
+ * named by {@code FLOWSTATE_TEST_MARIADB_URL} (likewise).
  */
-record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
+record TestDatabase(DataSource dataSource, String jdbcUrl, String schema, DatabaseKind kind) {
 
   static TestDatabase h2(Path folder) {
     String url =
@@ -23,14 +26,26 @@ record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
             + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1";
     JdbcDataSource ds = new JdbcDataSource();
     ds.setURL(url);
-    return new TestDatabase(ds, url, null);
+    return new TestDatabase(ds, url, null, DatabaseKind.H2);
   }
 
   static TestDatabase postgres() {
     String url = PostgresForTests.jdbcUrl();
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setURL(url);
-    return new TestDatabase(ds, url, "fs_db_" + Long.toHexString(System.nanoTime()));
+    return new TestDatabase(
+        ds, url, "fs_db_" + Long.toHexString(System.nanoTime()), DatabaseKind.POSTGRESQL);
+  }
+
+  static TestDatabase mariadb() {
+    String url = MariaDbForTests.jdbcUrl();
+    try {
+      org.mariadb.jdbc.MariaDbDataSource ds = new org.mariadb.jdbc.MariaDbDataSource(url);
+      return new TestDatabase(
+          ds, url, "fs_db_" + Long.toHexString(System.nanoTime()), DatabaseKind.MARIADB);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   FlowstateBuilder flowstate() {
@@ -44,7 +59,9 @@ record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
 
   Connection connect() throws SQLException {
     Connection c = dataSource.getConnection();
-    if (schema != null) {
+    if (kind == DatabaseKind.MARIADB) {
+      c.setCatalog(schema); // the family's schema is a database
+    } else if (schema != null) {
       c.setSchema(schema);
     }
     return c;
@@ -52,14 +69,30 @@ record TestDatabase(DataSource dataSource, String jdbcUrl, String schema) {
 
   /** A JSON literal in this database's SQL. */
   String jsonLiteral(String json) {
-    return schema != null ? "'" + json + "'::jsonb" : "JSON '" + json + "'";
+    return switch (kind) {
+      case POSTGRESQL -> "'" + json + "'::jsonb";
+      case H2 -> "JSON '" + json + "'";
+      default -> "'" + json + "'";
+    };
+  }
+
+  /** An instant in this database's SQL, whatever the session's time zone. */
+  String timestamp(java.time.Instant instant) {
+    String utc = instant.toString().replace("T", " ").replace("Z", "");
+    return kind == DatabaseKind.MARIADB
+        ? "CONVERT_TZ('" + utc + "', '+00:00', @@session.time_zone)"
+        : "TIMESTAMP WITH TIME ZONE '" + utc + "+00:00'";
   }
 
   void drop() throws SQLException {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {
       s.execute(
-          schema != null ? "DROP SCHEMA IF EXISTS " + schema + " CASCADE" : "DROP ALL OBJECTS");
+          switch (kind) {
+            case H2 -> "DROP ALL OBJECTS";
+            case MARIADB -> "DROP DATABASE IF EXISTS " + schema;
+            default -> "DROP SCHEMA IF EXISTS " + schema + " CASCADE";
+          });
     }
   }
 }

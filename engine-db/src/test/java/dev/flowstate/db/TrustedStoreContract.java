@@ -1362,7 +1362,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
 
     flowstate.resumeAt(engine.id(), java.time.Instant.parse("2030-01-01T00:00:00Z"));
     assertThat(rows("SELECT resume_at IS NOT NULL FROM fs_workflow").get(0))
-        .isIn("true", "TRUE", "t");
+        .isIn("true", "TRUE", "t", "1");
     engine.resume();
 
     assertThat(rows("SELECT status, resume_at FROM fs_workflow"))
@@ -1431,16 +1431,16 @@ abstract class TrustedStoreContract extends DatabaseTest {
 
     assertThat(rows("SELECT resume_at IS NULL FROM fs_workflow WHERE id = '" + submitted + "'"))
         .first()
-        .isIn("false", "FALSE", "f");
+        .isIn("false", "FALSE", "f", "0");
     assertThat(rows("SELECT resume_at IS NULL FROM fs_workflow WHERE id = '" + created + "'"))
         .first()
-        .isIn("true", "TRUE", "t");
+        .isIn("true", "TRUE", "t", "1");
 
     flowstate.requestResume(created);
 
     assertThat(rows("SELECT resume_at IS NULL FROM fs_workflow WHERE id = '" + created + "'"))
         .first()
-        .isIn("false", "FALSE", "f");
+        .isIn("false", "FALSE", "f", "0");
   }
 
   // ------------------------------------------------------------------ the query API

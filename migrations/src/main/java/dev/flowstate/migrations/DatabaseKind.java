@@ -106,6 +106,61 @@ public enum DatabaseKind {
   }
 
   /**
+   * An identifier quoted as this family quotes it, so that its case is kept as Flyway created it
+   * (unquoted, H2 would look for a lowercase schema in upper case).
+   *
+   * @param identifier a schema's or table's name
+   * @return the name in backticks on the MySQL family, in double quotes elsewhere
+   */
+  public String quote(String identifier) {
+    return mysqlFamily() ? '`' + identifier + '`' : '"' + identifier + '"';
+  }
+
+  /**
+   * Makes {@code schema} the connection's current schema. The MySQL family has no schemas inside a
+   * database: a schema there is a database, the connection's catalog.
+   *
+   * @param connection an open connection
+   * @param schema the schema, or null to leave the connection's own
+   * @throws SQLException if the schema cannot be set (it does not exist)
+   */
+  public void useSchema(Connection connection, String schema) throws SQLException {
+    if (schema == null) {
+      return;
+    }
+    if (mysqlFamily()) {
+      connection.setCatalog(schema);
+    } else {
+      connection.setSchema(schema);
+    }
+  }
+
+  /**
+   * The connection's current schema, as {@link #useSchema} sets it.
+   *
+   * @param connection an open connection
+   * @return the schema (the MySQL family's current database), or null if it has none
+   * @throws SQLException if the connection cannot say
+   */
+  public String currentSchema(Connection connection) throws SQLException {
+    return mysqlFamily() ? connection.getCatalog() : connection.getSchema();
+  }
+
+  /**
+   * The last instant this family's instant columns hold.
+   *
+   * @return {@code 2038-01-19T03:14:07.999999Z} on the MySQL family, whose {@code TIMESTAMP} ends
+   *     there (MariaDB 11.5 and later reach 2106; flowstate holds to the older limit); {@link
+   *     java.time.Instant#MAX} elsewhere
+   */
+  public java.time.Instant latestInstant() {
+    return mysqlFamily() ? MYSQL_LATEST : java.time.Instant.MAX;
+  }
+
+  private static final java.time.Instant MYSQL_LATEST =
+      java.time.Instant.parse("2038-01-19T03:14:07.999999Z");
+
+  /**
    * @return whether this is MariaDB or MySQL, which share a schema and a dialect
    */
   public boolean mysqlFamily() {

@@ -43,7 +43,7 @@ public final class Store implements AutoCloseable {
     this.sessions = sessions;
     this.mapper = mapper;
     this.schema = schema;
-    this.qualifier = schema == null ? "" : quoted(schema) + ".";
+    this.qualifier = schema == null ? "" : kind.quote(schema) + ".";
     this.kind = kind;
   }
 
@@ -55,15 +55,6 @@ public final class Store implements AutoCloseable {
   /** The database's kind, which chooses the statements (decided by the builder, once). */
   public DatabaseKind kind() {
     return kind;
-  }
-
-  /**
-   * The schema's name quoted, as Flyway creates it: unquoted, H2 would look for it in upper case
-   * and miss the lowercase schema (the builder allows lowercase names only, which PostgreSQL keeps
-   * as they are, quoted or not).
-   */
-  private static String quoted(String schema) {
-    return '"' + schema + '"';
   }
 
   /** The schema of flowstate's tables, or null for the connection's own. */
@@ -104,7 +95,10 @@ public final class Store implements AutoCloseable {
             .applySetting("hibernate.query.mutation_strategy.local_temporary.drop_tables", false)
             .applySetting(AvailableSettings.SHOW_SQL, false);
     if (schema != null) {
-      settings.applySetting(AvailableSettings.DEFAULT_SCHEMA, quoted(schema));
+      // the MySQL family's schema is a database, which Hibernate calls a catalog there
+      settings.applySetting(
+          kind.mysqlFamily() ? AvailableSettings.DEFAULT_CATALOG : AvailableSettings.DEFAULT_SCHEMA,
+          kind.quote(schema));
     }
     StandardServiceRegistry registry = settings.build();
     try {
@@ -265,6 +259,15 @@ public final class Store implements AutoCloseable {
   public Instant databaseTime() {
     return reading(
         connection -> {
+          if (kind.mysqlFamily()) {
+            // CURRENT_TIMESTAMP there has no zone and whole seconds: UTC, to the microsecond
+            try (PreparedStatement read = connection.prepareStatement("SELECT UTC_TIMESTAMP(6)");
+                ResultSet r = read.executeQuery()) {
+              r.next();
+              return r.getObject(1, java.time.LocalDateTime.class)
+                  .toInstant(java.time.ZoneOffset.UTC);
+            }
+          }
           try (PreparedStatement read = connection.prepareStatement("SELECT CURRENT_TIMESTAMP");
               ResultSet r = read.executeQuery()) {
             r.next();
