@@ -96,9 +96,9 @@ class ConcurrentResumeTest extends DatabaseTest {
       refused += contenders - 1;
     }
     System.out.printf(
-        "concurrent resume, threads (PostgreSQL): %d races of %d, %d winners, %d refused, 0 tasks"
+        "concurrent resume, threads (%s): %d races of %d, %d winners, %d refused, 0 tasks"
             + " run twice%n",
-        races, contenders, races, refused);
+        db.kind(), races, contenders, races, refused);
   }
 
   @Test
@@ -125,9 +125,9 @@ class ConcurrentResumeTest extends DatabaseTest {
           .containsExactly("1");
     }
     System.out.printf(
-        "concurrent resume, processes (PostgreSQL): %d races, %d winners, %d refused while the"
+        "concurrent resume, processes (%s): %d races, %d winners, %d refused while the"
             + " winner ran, %d told it had completed, 0 tasks run twice%n",
-        races, races, overlapping, races - overlapping);
+        db.kind(), races, races, overlapping, races - overlapping);
   }
 
   private Process worker(UUID id) throws Exception {

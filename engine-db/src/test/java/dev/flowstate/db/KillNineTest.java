@@ -41,6 +41,11 @@ class KillNineTest extends DatabaseTest {
     return TestDatabase.postgres();
   }
 
+  /** How many workflows are killed and resumed: {@code -Dflowstate.killTrials}, 20 by default. */
+  int trials() {
+    return Integer.getInteger("flowstate.killTrials", 20);
+  }
+
   @BeforeEach
   void open() throws SQLException {
     db = database();
@@ -54,7 +59,7 @@ class KillNineTest extends DatabaseTest {
   @Test
   void killedAtRandomMoments_everyWorkflowCompletes_sideWritesExactlyOnce_fileWritesAtLeastOnce()
       throws Exception {
-    int trials = Integer.getInteger("flowstate.killTrials", 20);
+    int trials = trials();
     Random random = new Random(Long.getLong("flowstate.killSeed", System.nanoTime()));
     int kills = 0;
     int reruns = 0;
@@ -120,9 +125,9 @@ class KillNineTest extends DatabaseTest {
       }
     }
     System.out.printf(
-        "kill -9 harness (PostgreSQL): %d trials, %d kills, %d objects lost, %d side writes"
+        "kill -9 harness (%s): %d trials, %d kills, %d objects lost, %d side writes"
             + " duplicated, %d file writes repeated (at least once)%n",
-        trials, kills, lost, duplicated, reruns);
+        db.kind(), trials, kills, lost, duplicated, reruns);
   }
 
   /**
