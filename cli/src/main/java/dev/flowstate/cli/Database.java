@@ -104,7 +104,10 @@ final class Database {
     try {
       c.setAutoCommit(false);
       c.setReadOnly(true);
-      if (DatabaseKind.of(c) == DatabaseKind.POSTGRESQL) {
+      DatabaseKind kind = DatabaseKind.of(c);
+      if (kind == DatabaseKind.POSTGRESQL || kind.mysqlFamily()) {
+        // the transaction the next statement begins refuses writes (the MySQL family's drivers
+        // may leave setReadOnly to routing, not to the server)
         try (var s = c.createStatement()) {
           s.execute("SET TRANSACTION READ ONLY");
         }
@@ -132,10 +135,12 @@ final class Database {
         props.setProperty("password", password);
       }
       Connection c = DriverManager.getConnection(url, props);
-      if (schema != null) {
-        c.setSchema(schema);
+      try {
+        return onSchema(c);
+      } catch (SQLException e) {
+        c.close();
+        throw e;
       }
-      return c;
     } catch (SQLException e) {
       throw new CliException(
           "cannot connect to "
@@ -148,10 +153,7 @@ final class Database {
   }
 
   private void requireSchema(Connection c) throws SQLException {
-    try (ResultSet tables =
-        c.getMetaData()
-            .getTables(
-                null, schemaPattern(c), DatabaseKind.of(c).metadataName("fs_workflow"), null)) {
+    try (ResultSet tables = tables(c, DatabaseKind.of(c).metadataName("fs_workflow"))) {
       if (!tables.next()) {
         if (isDefault()) {
           throw noDefaultDatabase();
@@ -188,21 +190,26 @@ final class Database {
    * {@code fs_schema_history} (no schema yet, or one migrated by an application's own Flyway).
    */
   int schemaVersion(Connection c) throws SQLException {
-    try (ResultSet tables =
-        c.getMetaData()
-            .getTables(null, schemaPattern(c), FlowstateMigrations.HISTORY_TABLE, null)) {
+    try (ResultSet tables = tables(c, FlowstateMigrations.HISTORY_TABLE)) {
       if (!tables.next()) {
         return 0;
       }
     }
     int version = 0;
+    DatabaseKind kind = DatabaseKind.of(c);
     try (ResultSet r =
         c.createStatement()
             .executeQuery(
                 // Flyway quotes its names: lower case on every database
-                "SELECT \"version\" FROM \""
-                    + FlowstateMigrations.HISTORY_TABLE
-                    + "\" WHERE \"success\" AND \"version\" IS NOT NULL")) {
+                "SELECT "
+                    + kind.quote("version")
+                    + " FROM "
+                    + kind.quote(FlowstateMigrations.HISTORY_TABLE)
+                    + " WHERE "
+                    + kind.quote("success")
+                    + " AND "
+                    + kind.quote("version")
+                    + " IS NOT NULL")) {
       while (r.next()) {
         try {
           version = Math.max(version, Integer.parseInt(r.getString(1).split("\\.")[0]));
@@ -216,16 +223,34 @@ final class Database {
 
   /** A connection of {@code dataSource} on this database's schema. */
   Connection on(javax.sql.DataSource dataSource) throws SQLException {
-    Connection c = dataSource.getConnection();
-    if (schema != null) {
-      c.setSchema(schema);
+    return onSchema(dataSource.getConnection());
+  }
+
+  /**
+   * The connection on this database's schema; on the MySQL family in a UTC session too, as the
+   * library reads and writes instants there (the session's zone would shift them).
+   */
+  private Connection onSchema(Connection c) throws SQLException {
+    DatabaseKind kind = DatabaseKind.of(c);
+    if (kind.mysqlFamily()) {
+      try (var s = c.createStatement()) {
+        s.execute("SET time_zone = '+00:00'");
+      }
     }
+    kind.useSchema(c, schema);
     return c;
   }
 
-  /** The schema as the database's metadata names it: H2 folds unquoted names to upper case. */
-  private String schemaPattern(Connection c) throws SQLException {
-    return schema == null ? null : DatabaseKind.of(c).metadataName(schema);
+  /**
+   * The tables named {@code name} in this database's schema, as its metadata names the schema (H2
+   * folds unquoted names to upper case; the MySQL family's schema is the connection's catalog).
+   */
+  private ResultSet tables(Connection c, String name) throws SQLException {
+    DatabaseKind kind = DatabaseKind.of(c);
+    return kind.mysqlFamily()
+        ? c.getMetaData().getTables(c.getCatalog(), null, name, null)
+        : c.getMetaData()
+            .getTables(null, schema == null ? null : kind.metadataName(schema), name, null);
   }
 
   String masked() {

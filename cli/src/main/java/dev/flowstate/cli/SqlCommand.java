@@ -29,7 +29,8 @@ final class SqlCommand implements Callable<Integer> {
   /*
    * Functions that write or act although called from a SELECT, which a read-only transaction and
    * its rollback do not stop: files written on the database's host (H2's CSVWRITE and
-   * FILE_WRITE, PostgreSQL's large-object exports and adminpack), sequences (not transactional),
+   * FILE_WRITE, PostgreSQL's large-object exports and adminpack, the MySQL family's SELECT … INTO
+   * OUTFILE), sequences (not transactional), locks held past the rollback (advisory, GET_LOCK),
    * statements run elsewhere (dblink), tables linked in (H2's LINK_SCHEMA commits DDL), other
    * sessions ended, server settings and logs. Matched anywhere, string literals included: a
    * harmless query naming one is refused too, which is safer than parsing every dialect's quotes.
@@ -46,7 +47,9 @@ final class SqlCommand implements Callable<Integer> {
               + "|pg_drop_replication_slot|pg_replication_origin_[a-z_]+"
               + "|pg_logical_emit_message|pg_import_system_collations|pg_backup_start"
               + "|pg_backup_stop|pg_start_backup|pg_stop_backup|pg_log_backend_memory_contexts"
-              + "|pg_advisory_[a-z_]*lock[a-z_]*)(?![a-z0-9_$])");
+              + "|pg_advisory_[a-z_]*lock[a-z_]*"
+              + "|into\\s+outfile|into\\s+dumpfile|get_lock|release_lock|release_all_locks)"
+              + "(?![a-z0-9_$])");
 
   @Parameters(paramLabel = "QUERY", description = "SELECT, WITH, VALUES, TABLE, SHOW or EXPLAIN")
   String query;

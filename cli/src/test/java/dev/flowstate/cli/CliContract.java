@@ -249,6 +249,10 @@ abstract class CliContract {
         "SELECT nextval('fs_object_run_seq') -- %s",
         "SELECT pg_terminate_backend(1) -- %s",
         "SELECT LINK_SCHEMA('x', '', 'jdbc:h2:mem:', 'sa', '', 'PUBLIC') -- %s",
+        "SELECT 'hello' INTO OUTFILE '%s'",
+        "SELECT 'hello' into  dumpfile '%s'",
+        "SELECT GET_LOCK('flowstate', 0) -- %s",
+        "SELECT RELEASE_ALL_LOCKS() -- %s",
       })
   void sql_functionsThatWriteOutsideTheTransaction_areRefusedLikeADelete(String template)
       throws Exception {
@@ -281,11 +285,14 @@ abstract class CliContract {
       throws Exception {
     try (var c = connect();
         var s = c.createStatement()) {
+      // Flyway quotes its names, with the database's quote (a backtick on MariaDB)
+      String q = c.getMetaData().getIdentifierQuoteString();
       s.execute(
-          "INSERT INTO \"fs_schema_history\" (\"installed_rank\", \"version\", \"description\","
-              + " \"type\", \"script\", \"installed_by\", \"execution_time\", \"success\")"
-              + " VALUES (99, '99', 'from the future', 'SQL', 'V99__future.sql', 'test', 0,"
-              + " TRUE)");
+          ("INSERT INTO \"fs_schema_history\" (\"installed_rank\", \"version\", \"description\","
+                  + " \"type\", \"script\", \"installed_by\", \"execution_time\", \"success\")"
+                  + " VALUES (99, '99', 'from the future', 'SQL', 'V99__future.sql', 'test', 0,"
+                  + " TRUE)")
+              .replace("\"", q));
     }
 
     for (List<String> command :
