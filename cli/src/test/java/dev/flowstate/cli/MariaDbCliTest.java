@@ -1,24 +1,14 @@
 package dev.flowstate.cli;
 
-import dev.flowstate.db.Flowstate;
-import dev.flowstate.db.FlowstateBuilder;
 import dev.flowstate.migrations.MariaDbForTests;
 import java.sql.DriverManager;
-import java.util.List;
 
 /** Every command on MariaDB, in a database of its own (the family's schema). */
-class MariaDbCliTest extends CliContract {
-  final String url = MariaDbForTests.jdbcUrl();
-  final String schema = "fs_cli_" + Long.toHexString(System.nanoTime());
+class MariaDbCliTest extends ServerCliContract {
 
   @Override
-  List<String> target() {
-    return List.of("--db", url, "--schema", schema);
-  }
-
-  @Override
-  FlowstateBuilder flowstate() {
-    return Flowstate.builder().jdbcUrl(url).schema(schema);
+  String url() {
+    return MariaDbForTests.jdbcUrl();
   }
 
   @Override

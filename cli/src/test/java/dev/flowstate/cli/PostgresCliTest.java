@@ -1,23 +1,13 @@
 package dev.flowstate.cli;
 
-import dev.flowstate.db.Flowstate;
-import dev.flowstate.db.FlowstateBuilder;
 import dev.flowstate.migrations.PostgresForTests;
 import java.sql.DriverManager;
-import java.util.List;
 
-class PostgresCliTest extends CliContract {
-  final String url = PostgresForTests.jdbcUrl();
-  final String schema = "fs_cli_" + Long.toHexString(System.nanoTime());
+class PostgresCliTest extends ServerCliContract {
 
   @Override
-  List<String> target() {
-    return List.of("--db", url, "--schema", schema);
-  }
-
-  @Override
-  FlowstateBuilder flowstate() {
-    return Flowstate.builder().jdbcUrl(url).schema(schema);
+  String url() {
+    return PostgresForTests.jdbcUrl();
   }
 
   @Override
