@@ -180,7 +180,8 @@ final class Demo implements Callable<Integer> {
 
   private void stored(UUID id) throws Exception {
     StoredWorkflow w =
-        main.database().reading(id, (reader, c) -> reader.workflow(c, id)).orElseThrow();
+        // the demo made it: no existence check before the read
+        main.database().reading(null, (reader, c) -> reader.workflow(c, id)).orElseThrow();
     main.out.println(
         "  status "
             + w.statusLabel()
@@ -198,7 +199,7 @@ final class Demo implements Callable<Integer> {
     for (StoredObject<JsonNode> o :
         main.database()
             .reading(
-                id,
+                null,
                 (reader, c) ->
                     reader.objects(c, id, JsonNode.class, null, 0, WorkflowQuery.MAX_LIMIT))) {
       Map<String, Object> row = new LinkedHashMap<>();
