@@ -64,6 +64,70 @@ abstract class SavePointsContract extends DatabaseTest {
   }
 
   /**
+   * A {@link FlowstateListener} added to the Flowstate hears each stored run's events in order: the
+   * run's start, each task with its time, each object's end with its history outcome, each save
+   * point, and the run's end with the status stored; once removed, new engines do not tell it.
+   */
+  @Test
+  void flowstateListener_hearsTheRunsTasksObjectsAndSaves_inOrder_untilRemoved() {
+    List<String> heard = new ArrayList<>();
+    List<Long> times = new ArrayList<>();
+    FlowstateListener listener =
+        new FlowstateListener() {
+          @Override
+          public void runStarted(WorkflowEngine<Object> engine, boolean interrupted) {
+            heard.add("run started" + (interrupted ? " (interrupted)" : ""));
+          }
+
+          @Override
+          public void runEnded(WorkflowEngine<Object> engine, WorkflowStatus status) {
+            heard.add("run ended " + status);
+          }
+
+          @Override
+          public void objectEnded(WorkflowEngine<Object> engine, String outcome) {
+            heard.add("object ended " + outcome);
+          }
+
+          @Override
+          public void taskEnded(WorkflowEngine<Object> engine, String task, long nanos) {
+            heard.add("task " + task);
+            times.add(nanos);
+          }
+
+          @Override
+          public void saved(WorkflowEngine<Object> engine, long nanos) {
+            times.add(nanos);
+          }
+        };
+    assertThat(flowstate.addListener(listener)).isSameAs(flowstate);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
+
+    assertThat(heard)
+        .containsExactly(
+            "run started",
+            "task a",
+            "task h",
+            "task b",
+            "task c",
+            "object ended COMPLETED",
+            "task a",
+            "task h",
+            "object ended HALTED",
+            "run ended HALTED");
+    // each task's time and each save's, in nanoseconds: none negative, none a minute long
+    assertThat(times).hasSizeGreaterThan(6).allMatch(n -> n >= 0 && n < 60_000_000_000L);
+
+    assertThat(flowstate.removeListener(listener)).isTrue();
+    assertThat(flowstate.removeListener(listener)).isFalse();
+    heard.clear();
+    flowstate.load(engine.id(), Doc.class).resume();
+    assertThat(heard).isEmpty();
+  }
+
+  /**
    * Issue 22: a task gets the core engine running it, and that engine refuses what would change
    * what the stored workflow is (its id, definition, chooser, positions) with a clear error; the
    * run goes on and stores under its own id and definition.

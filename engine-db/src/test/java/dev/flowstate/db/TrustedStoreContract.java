@@ -1548,6 +1548,36 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(ofB.get(0).duration().isNegative()).isFalse();
   }
 
+  /**
+   * The read side on a connection the caller opens (as the command line reads): whether a workflow
+   * exists, the counts by definition and status, and a clear refusal of a null id.
+   */
+  @Test
+  void workflowReader_onTheCallersConnection_tellsWhatExists_andCountsByDefinitionAndStatus()
+      throws SQLException {
+    flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
+    UUID unknown = UUID.randomUUID();
+    WorkflowReader reader =
+        new WorkflowReader(new com.fasterxml.jackson.databind.ObjectMapper(), db.schema());
+
+    try (java.sql.Connection c = db.dataSource().getConnection()) {
+      assertThat(reader.exists(c, engine.id())).isTrue();
+      assertThat(reader.exists(c, unknown)).isFalse();
+      assertThat(reader.workflowCounts(c))
+          .isEqualTo(Map.of("halting", Map.of(WorkflowStatus.HALTED, 1L)));
+      assertThatThrownBy(() -> reader.exists(c, null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("workflow id must not be null");
+      assertThatThrownBy(() -> reader.history(c, null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("workflow id must not be null");
+    }
+    assertThat(flowstate.workflowCounts())
+        .isEqualTo(Map.of("halting", Map.of(WorkflowStatus.HALTED, 1L)));
+  }
+
   static List<String> causes(Throwable error) {
     List<String> messages = new ArrayList<>();
     for (Throwable t = error; t != null; t = t.getCause()) {
