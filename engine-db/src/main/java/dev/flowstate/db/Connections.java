@@ -44,9 +44,14 @@ final class Connections {
    * The database's kind from a connection's metadata, read before migrating: the first connection
    * the build opens, so its failure is worded as the step it stops.
    */
-  static DatabaseKind kindBeforeMigrating(DataSource ds) {
+  static DatabaseKind kindBeforeMigrating(DataSource ds, DatabaseKind told) {
+    if (told != null && !told.mysqlFamily()) {
+      return told; // nothing to read or check
+    }
     try (var connection = ds.getConnection()) {
-      return DatabaseKind.of(connection);
+      DatabaseKind kind = told != null ? told : DatabaseKind.of(connection);
+      requireUtcSession(connection, kind);
+      return kind;
     } catch (java.sql.SQLException e) {
       throw new StoreException(
           "could not connect to the database to migrate the flowstate schema: "
@@ -60,23 +65,26 @@ final class Connections {
    * Refuses a database without flowstate's schema (migrate(false) was set); on the same connection,
    * reads the database's kind.
    *
-   * @return the kind, as {@link DatabaseKind#of(java.sql.Connection)} reads it
+   * @param told the kind the builder was told, or null
+   * @return the kind told, else as {@link DatabaseKind#of(java.sql.Connection)} reads it
    */
-  static DatabaseKind requireSchema(DataSource ds, String schema) {
+  static DatabaseKind requireSchema(DataSource ds, String schema, DatabaseKind told) {
     try (var connection = ds.getConnection()) {
-      DatabaseKind kind = DatabaseKind.of(connection);
-      kind.useSchema(connection, schema);
+      DatabaseKind read = DatabaseKind.of(connection);
+      DatabaseKind kind = told != null ? told : read;
+      requireUtcSession(connection, kind);
+      read.useSchema(connection, schema);
       // only the schema the store will use: fs_workflow elsewhere does not count, and listing
       // every schema's tables is slow on a server that has many
       var meta = connection.getMetaData();
-      String current = kind.currentSchema(connection);
+      String current = read.currentSchema(connection);
       String escape = meta.getSearchStringEscape();
       String pattern =
           current == null || escape == null
               ? current
               : current.replace(escape, escape + escape).replace("_", escape + "_");
       try (var tables =
-          kind.mysqlFamily()
+          read.mysqlFamily()
               ? meta.getTables(current, null, "%", new String[] {"TABLE"})
               : meta.getTables(null, pattern, "%", new String[] {"TABLE"})) {
         while (tables.next()) {
@@ -107,13 +115,12 @@ final class Connections {
    * on each connection; a given {@code DataSource} must do the same, and one that does not is
    * refused here, before anything is written.
    */
-  static void requireUtcSession(DataSource ds, DatabaseKind kind) {
+  private static void requireUtcSession(java.sql.Connection connection, DatabaseKind kind) {
     if (!kind.mysqlFamily()) {
       return;
     }
     String zone;
-    try (var connection = ds.getConnection();
-        var statement = connection.createStatement();
+    try (var statement = connection.createStatement();
         var r =
             statement.executeQuery(
                 "SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), NOW()), @@session.time_zone")) {

@@ -418,6 +418,10 @@ public final class FlowstateBuilder {
           config.addDataSourceProperty("socketTimeout", String.valueOf(socketTimeout.toMillis()));
         }
         config.setConnectionInitSql(Connections.UTC_SESSION);
+        // the family's drivers send SET autocommit as a statement: Hibernate switching it off
+        // at each transaction's begin and HikariCP back on at each return were two round trips
+        // per save. Connections start with it off; Store tells Hibernate so.
+        config.setAutoCommit(false);
       }
       // the first connection is made now: a database that cannot be opened fails build() at
       // once with its own cause, instead of after the 30 s wait of the first save
@@ -431,14 +435,12 @@ public final class FlowstateBuilder {
       ds = pool;
     }
     try {
-      DatabaseKind kind = databaseKind;
+      // one connection: the kind (unless told), the UTC session of the family, the schema
+      DatabaseKind kind;
       if (!migrate) {
-        DatabaseKind read = Connections.requireSchema(ds, schema);
-        kind = kind != null ? kind : read;
-        Connections.requireUtcSession(ds, kind);
+        kind = Connections.requireSchema(ds, schema, databaseKind);
       } else {
-        kind = kind != null ? kind : Connections.kindBeforeMigrating(ds);
-        Connections.requireUtcSession(ds, kind);
+        kind = Connections.kindBeforeMigrating(ds, databaseKind);
         if (pool != null && maxConnections < FLYWAY_CONNECTIONS) {
           // too small a pool to lend Flyway its connections: it opens its own for the migration
           // (the pool's timeouts do not apply to them, so only when it must)

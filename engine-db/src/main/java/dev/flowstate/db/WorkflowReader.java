@@ -2,6 +2,7 @@ package dev.flowstate.db;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowstate.db.internal.Store;
 import dev.flowstate.migrations.DatabaseKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -171,7 +172,7 @@ public final class WorkflowReader {
 
   /** A workflow row without its object counts. */
   private StoredWorkflow workflow(ResultSet r) throws SQLException {
-    UUID id = r.getObject("id", UUID.class);
+    UUID id = UUID.fromString(r.getString("id"));
     String callbackPos = r.getString("callback_pos");
     String extraData = r.getString("extra_data");
     String haltPayload = r.getString("halt_payload");
@@ -250,8 +251,7 @@ public final class WorkflowReader {
         "object counts",
         r ->
             counts
-                .computeIfAbsent(
-                    r.getObject(1, UUID.class), id -> new EnumMap<>(ObjectStatus.class))
+                .computeIfAbsent(Store.readId(r, 1), id -> new EnumMap<>(ObjectStatus.class))
                 .put(ObjectStatus.valueOf(r.getString(2)), r.getLong(3)));
     return counts;
   }
@@ -517,6 +517,8 @@ public final class WorkflowReader {
       for (int i = 0; i < params.size(); i++) {
         if (params.get(i) instanceof Instant instant) {
           statement.setTimestamp(i + 1, java.sql.Timestamp.from(instant), utc());
+        } else if (params.get(i) instanceof UUID id) {
+          Store.bindId(statement, i + 1, id, kind(connection));
         } else {
           statement.setObject(i + 1, params.get(i));
         }

@@ -17,6 +17,12 @@ class PostgresWorkerPoolTest extends WorkerPoolContract {
     return TestDatabase.postgres();
   }
 
+  @Test
+  @Override
+  void lockedRow_isSkippedByTheClaim_andRunOnceItIsReleased() throws Exception {
+    super.lockedRow_isSkippedByTheClaim_andRunOnceItIsReleased();
+  }
+
   /**
    * PostgreSQL: after a large submit that autovacuum has not analyzed yet, the planner estimates
    * one matching row and would scan and sort the whole table at every claim; the claim walks the

@@ -10,6 +10,7 @@ import dev.flowstate.engine.RestartPosition;
 import dev.flowstate.engine.Task;
 import dev.flowstate.engine.WorkflowEngine;
 import dev.flowstate.engine.WorkflowError;
+import dev.flowstate.migrations.DatabaseKind;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
@@ -28,31 +32,45 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * random failed commits (injected at save points, then resume()), durable or checkpoint mode. At
  * every halt, failure and the end, the stored workflow row (status, positions) and every stored
  * object equal what the in-memory engine reached with the same choices; a failed commit only ever
- * replays from the last commit, and the runs end alike.
+ * replays from the last commit, and the runs end alike. On H2, PostgreSQL and MariaDB: each has its
+ * own statements for a save point's objects.
  */
 class StoredStateProperties {
 
   private static final int TASKS = 4;
   private static final AtomicInteger NAMES = new AtomicInteger();
-  private static TestDatabase db;
-  private static FaultyDataSource faults;
-  private static Flowstate flowstate;
 
-  private static synchronized Flowstate flowstate() throws Exception {
-    if (flowstate == null) {
-      db = TestDatabase.h2(Files.createTempDirectory("flowstate-properties"));
-      faults = new FaultyDataSource(db.dataSource());
-      flowstate = Flowstate.builder().dataSource(faults).build();
+  /** One database's flowstate, behind a data source that fails commits on request. */
+  private record Target(TestDatabase db, FaultyDataSource faults, Flowstate flowstate) {}
+
+  private static final Map<DatabaseKind, Target> TARGETS =
+      new java.util.EnumMap<>(DatabaseKind.class);
+
+  private static synchronized Target target(DatabaseKind kind) throws Exception {
+    Target target = TARGETS.get(kind);
+    if (target == null) {
+      TestDatabase db =
+          switch (kind) {
+            case H2 -> TestDatabase.h2(Files.createTempDirectory("flowstate-properties"));
+            case POSTGRESQL -> TestDatabase.postgres();
+            default -> TestDatabase.mariadb();
+          };
+      FaultyDataSource faults = new FaultyDataSource(db.dataSource());
+      target =
+          new Target(
+              db, faults, Flowstate.builder().dataSource(faults).schema(db.schema()).build());
+      TARGETS.put(kind, target);
     }
-    return flowstate;
+    return target;
   }
 
   @AfterContainer
-  static void close() throws Exception {
-    if (flowstate != null) {
-      flowstate.close();
-      db.drop();
+  static synchronized void close() throws Exception {
+    for (Target target : TARGETS.values()) {
+      target.flowstate().close();
+      target.db().drop();
     }
+    TARGETS.clear();
   }
 
   enum Kind {
@@ -99,14 +117,46 @@ class StoredStateProperties {
   /** What a step ended in, and the state then. */
   record Step(String outcome, EngineState state, List<List<String>> objects) {}
 
+  /** One random run: its seed, objects, planned events, failed commits and checkpoint mode. */
+  record Plan(long seed, int objectCount, int eventCount, int failedCommits, int checkpointEvery) {}
+
+  @Provide
+  Arbitrary<Plan> plans() {
+    return Combinators.combine(
+            Arbitraries.longs(),
+            Arbitraries.integers().between(1, 4),
+            Arbitraries.integers().between(0, 5),
+            Arbitraries.integers().between(0, 3),
+            Arbitraries.integers().between(1, 3))
+        .as(Plan::new);
+  }
+
   @Property(tries = 40)
-  void storedStateFollowsTheInMemoryEngine_throughHaltsFailuresAndFailedCommits(
-      @ForAll long seed,
-      @ForAll @IntRange(min = 1, max = 4) int objectCount,
-      @ForAll @IntRange(min = 0, max = 5) int eventCount,
-      @ForAll @IntRange(min = 0, max = 3) int failedCommits,
-      @ForAll @IntRange(min = 1, max = 3) int checkpointEvery)
-      throws Exception {
+  void storedStateFollowsTheInMemoryEngine_throughHaltsFailuresAndFailedCommits_onH2(
+      @ForAll("plans") Plan plan) throws Exception {
+    check(DatabaseKind.H2, plan);
+  }
+
+  @Property(tries = 25)
+  void storedStateFollowsTheInMemoryEngine_throughHaltsFailuresAndFailedCommits_onPostgres(
+      @ForAll("plans") Plan plan) throws Exception {
+    check(DatabaseKind.POSTGRESQL, plan);
+  }
+
+  @Property(tries = 25)
+  void storedStateFollowsTheInMemoryEngine_throughHaltsFailuresAndFailedCommits_onMariaDb(
+      @ForAll("plans") Plan plan) throws Exception {
+    check(DatabaseKind.MARIADB, plan);
+  }
+
+  private void check(DatabaseKind kind, Plan plan) throws Exception {
+    long seed = plan.seed();
+    int objectCount = plan.objectCount();
+    int eventCount = plan.eventCount();
+    int failedCommits = plan.failedCommits();
+    int checkpointEvery = plan.checkpointEvery();
+    Target target = target(kind);
+    FaultyDataSource faults = target.faults();
     Random random = new Random(seed);
     Map<String, Kind> events = new TreeMap<>();
     for (int i = 0; i < eventCount; i++) {
@@ -131,7 +181,7 @@ class StoredStateProperties {
 
     // the same through the database, with failed commits thrown in
     String name = "p" + NAMES.incrementAndGet();
-    Flowstate store = flowstate();
+    Flowstate store = target.flowstate();
     store.register(name, Doc.class, definition(events));
     DbWorkflowEngine<Doc> engine = store.newWorkflow(name, Doc.class, docs(objectCount));
     engine.setCheckpointEvery(checkpointEvery);

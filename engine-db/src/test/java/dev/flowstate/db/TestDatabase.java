@@ -48,6 +48,20 @@ record TestDatabase(DataSource dataSource, String jdbcUrl, String schema, Databa
     }
   }
 
+  /**
+   * The MariaDB of {@link #mariadb()} through MySQL's own driver (Connector/J): what a MySQL user's
+   * service runs, short of a MySQL server, which these machines do not have. flowstate tells the
+   * server by its version, so the kind is still MariaDB; the driver's behaviour (affected rows,
+   * time and JSON binding, batches) is MySQL's.
+   */
+  static TestDatabase mariadbThroughMySqlDriver() {
+    String url = MariaDbForTests.jdbcUrl().replace("jdbc:mariadb:", "jdbc:mysql:");
+    com.mysql.cj.jdbc.MysqlDataSource ds = new com.mysql.cj.jdbc.MysqlDataSource();
+    ds.setURL(url);
+    return new TestDatabase(
+        ds, url, "fs_db_" + Long.toHexString(System.nanoTime()), DatabaseKind.MARIADB);
+  }
+
   FlowstateBuilder flowstate() {
     return Flowstate.builder().dataSource(dataSource).schema(schema);
   }

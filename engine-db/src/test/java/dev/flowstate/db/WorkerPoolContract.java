@@ -136,6 +136,35 @@ abstract class WorkerPoolContract extends DatabaseTest {
         .containsEntry(ObjectStatus.COMPLETED, 2L);
   }
 
+  /**
+   * On the servers (SKIP LOCKED), a workflow whose row another transaction holds locked (an
+   * operator's UPDATE left open, a frozen process) is passed over: the claim neither waits for it
+   * nor fails, the other due workflows run, and the locked one runs once the lock is gone. H2 has
+   * no SKIP LOCKED, so its claim waits for the lock (the servers' tests call this).
+   */
+  void lockedRow_isSkippedByTheClaim_andRunOnceItIsReleased() throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    UUID locked = flowstate.submit("one", Doc.docs("A"));
+    UUID free = flowstate.submit("one", Doc.docs("B"));
+    try (Connection holder = db.connect()) {
+      holder.setAutoCommit(false);
+      try (Statement s = holder.createStatement()) {
+        s.executeQuery("SELECT id FROM fs_workflow WHERE id = '" + locked + "' FOR UPDATE").close();
+      }
+      WorkerPool pool = start(flowstate.workers().threads(1));
+
+      await("the free one completed", () -> pool.stats().completed() == 1);
+      assertThat(flowstate.status(free)).contains(WorkflowStatus.COMPLETED);
+      assertThat(pool.stats().claimed()).isOne();
+      holder.commit();
+      await("the locked one completed after its release", () -> pool.stats().completed() == 2);
+    }
+    assertThat(flowstate.status(locked)).contains(WorkflowStatus.COMPLETED);
+    assertThat(rows("SELECT DISTINCT status, owner FROM fs_workflow"))
+        .containsExactly("COMPLETED | null");
+    assertThat(ran.values()).hasSize(2).allSatisfy(n -> assertThat(n.get()).isOne());
+  }
+
   @Test
   void twoPools_onOneDatabase_neverRunOneWorkflowTwice() throws Exception {
     flowstate.register("one", Doc.class, Flow.of(recorded("a")));

@@ -10,7 +10,8 @@ import java.util.UUID;
  * What differs between the databases: how a commit writes its objects. PostgreSQL takes a
  * checkpoint's thousand objects in one set-based statement; other databases get entity updates. And
  * how worker pools claim workflows: PostgreSQL in one statement that skips rows other pools are
- * claiming; other databases with a conditional update per row. Chosen once, when the store opens.
+ * claiming; MariaDB and MySQL with a locking read that skips them and one update; H2 with a
+ * conditional update per row. Chosen once, when the store opens.
  */
 interface Dialect {
 

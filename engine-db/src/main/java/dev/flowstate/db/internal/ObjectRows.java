@@ -21,6 +21,10 @@ final class ObjectRows {
   final String[] callbackPos;
   final String[] errorText;
   final String[] modifiedAt;
+  final java.time.Instant[] modified;
+
+  /** Whether the object to mark RUNNING also ended in this commit (a jump back to itself). */
+  final boolean markEnded;
 
   ObjectRows(List<ObjectEnd> pending, int markRunning, java.time.Instant now) {
     Map<Integer, ObjectEnd> last = new HashMap<>();
@@ -35,6 +39,8 @@ final class ObjectRows {
     callbackPos = new String[n];
     errorText = new String[n];
     modifiedAt = new String[n];
+    modified = new java.time.Instant[n];
+    markEnded = last.containsKey(markRunning);
     int i = 0;
     for (ObjectEnd e : last.values()) {
       pos[i] = e.pos();
@@ -43,6 +49,7 @@ final class ObjectRows {
       data[i] = e.data();
       callbackPos[i] = json(e.callbackPos());
       errorText[i] = e.errorText();
+      modified[i] = e.endedAt();
       modifiedAt[i] = e.endedAt().toString();
       i++;
     }
@@ -50,6 +57,7 @@ final class ObjectRows {
       pos[i] = markRunning;
       mark[i] = true;
       status[i] = ObjectStatus.RUNNING.name();
+      modified[i] = now;
       modifiedAt[i] = now.toString();
     }
   }

@@ -126,7 +126,7 @@ public final class ObjectTable {
                   "SELECT pos, data FROM "
                       + sessions.table("fs_object")
                       + " WHERE workflow_id = ? AND pos >= ? AND pos < ? ORDER BY pos")) {
-            page.setObject(1, id);
+            Store.bindId(page, 1, id, sessions.kind());
             page.setInt(2, start);
             page.setInt(3, start + into.length);
             try (ResultSet r = page.executeQuery()) {

@@ -282,7 +282,7 @@ final class PostgresDialect implements Dialect {
     return true;
   }
 
-  private static BeforeExecutionGenerator generator(SessionImplementor session, Class<?> entity) {
+  static BeforeExecutionGenerator generator(SessionImplementor session, Class<?> entity) {
     return (BeforeExecutionGenerator)
         session.getFactory().getMappingMetamodel().getEntityDescriptor(entity).getGenerator();
   }

@@ -20,6 +20,9 @@ import org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy;
 import org.hibernate.boot.registry.StandardServiceRegistry;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.dialect.DatabaseVersion;
+import org.hibernate.dialect.MariaDBDialect;
+import org.hibernate.type.SqlTypes;
 import org.hibernate.type.format.jackson.JacksonJsonFormatMapper;
 
 /**
@@ -94,6 +97,20 @@ public final class Store implements AutoCloseable {
             .applySetting("hibernate.query.mutation_strategy.persistent.drop_tables", false)
             .applySetting("hibernate.query.mutation_strategy.local_temporary.drop_tables", false)
             .applySetting(AvailableSettings.SHOW_SQL, false);
+    if (kind.mysqlFamily()) {
+      // ids are CHAR(36) text there: Hibernate's own choice on MySQL (and on a MariaDB it takes
+      // for older than 10.7) is 16 raw bytes, which that column would store as garbage
+      settings.applySetting(AvailableSettings.PREFERRED_UUID_JDBC_TYPE, SqlTypes.CHAR);
+    }
+    MariaDBDialect told =
+        kind == DatabaseKind.MARIADB ? mariaDbBehindMySqlDriver(dataSource) : null;
+    if (told != null) {
+      settings.applySetting(AvailableSettings.DIALECT, told);
+    }
+    if (dataSource instanceof com.zaxxer.hikari.HikariDataSource pool && !pool.isAutoCommit()) {
+      // its connections come with autocommit off: Hibernate need not switch it at each begin
+      settings.applySetting(AvailableSettings.CONNECTION_PROVIDER_DISABLES_AUTOCOMMIT, true);
+    }
     if (schema != null) {
       // the MySQL family's schema is a database, which Hibernate calls a catalog there
       settings.applySetting(
@@ -224,15 +241,33 @@ public final class Store implements AutoCloseable {
     } catch (StoreException e) {
       throw e;
     } catch (PersistenceException e) {
-      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-        if (cause instanceof org.hibernate.StaleStateException
-            || cause instanceof jakarta.persistence.OptimisticLockException) {
-          throw conflict(id, e);
-        }
+      if (conflicted(e)) {
+        throw conflict(id, e);
       }
       throw new StoreException(
           "workflow " + id + ": could not save" + where + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Whether a failed write met a row saved by someone else (its version moved on), as opposed to
+   * the database's own trouble: JPA wraps a deadlock or lock timeout in the same
+   * OptimisticLockException as a version mismatch, but that write failed and can be tried again,
+   * nobody else saved the workflow.
+   */
+  static boolean conflicted(PersistenceException e) {
+    boolean stale = false;
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof org.hibernate.exception.LockAcquisitionException
+          || cause instanceof org.hibernate.PessimisticLockException
+          || cause instanceof java.sql.SQLTransactionRollbackException) {
+        return false;
+      }
+      stale |=
+          cause instanceof org.hibernate.StaleStateException
+              || cause instanceof jakarta.persistence.OptimisticLockException;
+    }
+    return stale;
   }
 
   /** The error of a write that found the workflow saved by another engine. */
@@ -257,23 +292,72 @@ public final class Store implements AutoCloseable {
 
   /** The database's current time (CURRENT_TIMESTAMP), read outside any transaction. */
   public Instant databaseTime() {
+    // the family's CURRENT_TIMESTAMP has no zone and whole seconds: UTC, to the microsecond
+    boolean family = kind.mysqlFamily();
     return reading(
         connection -> {
-          if (kind.mysqlFamily()) {
-            // CURRENT_TIMESTAMP there has no zone and whole seconds: UTC, to the microsecond
-            try (PreparedStatement read = connection.prepareStatement("SELECT UTC_TIMESTAMP(6)");
-                ResultSet r = read.executeQuery()) {
-              r.next();
-              return r.getObject(1, java.time.LocalDateTime.class)
-                  .toInstant(java.time.ZoneOffset.UTC);
-            }
-          }
-          try (PreparedStatement read = connection.prepareStatement("SELECT CURRENT_TIMESTAMP");
+          try (PreparedStatement read =
+                  connection.prepareStatement(
+                      family ? "SELECT UTC_TIMESTAMP(6)" : "SELECT CURRENT_TIMESTAMP");
               ResultSet r = read.executeQuery()) {
             r.next();
-            return r.getObject(1, java.time.OffsetDateTime.class).toInstant();
+            return family
+                ? r.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC)
+                : r.getObject(1, java.time.OffsetDateTime.class).toInstant();
           }
         });
+  }
+
+  /**
+   * Binds a workflow id as its column takes it: a UUID where the database has the type, its text in
+   * the MySQL family's CHAR(36) (MySQL's driver would otherwise send a serialized Java object).
+   */
+  public static void bindId(PreparedStatement statement, int index, UUID id, DatabaseKind kind)
+      throws java.sql.SQLException {
+    if (kind.mysqlFamily()) {
+      statement.setString(index, id.toString());
+    } else {
+      statement.setObject(index, id);
+    }
+  }
+
+  /** A workflow id read from any database's column (its text is the same everywhere). */
+  public static UUID readId(ResultSet r, int column) throws java.sql.SQLException {
+    return UUID.fromString(r.getString(column));
+  }
+
+  /**
+   * MySQL's driver calls a MariaDB "MySQL" version 5.5.5 (the prefix MariaDB sends old clients):
+   * Hibernate would take MySQL's dialect, whose JSON casts MariaDB refuses, or a MariaDB too old
+   * for sequences. Then the dialect is MariaDB's, of the version in the version text; null when the
+   * driver says MariaDB itself (Hibernate reads it right).
+   */
+  static MariaDBDialect mariaDbBehindMySqlDriver(DataSource dataSource) {
+    try (java.sql.Connection connection = dataSource.getConnection()) {
+      var metadata = connection.getMetaData();
+      return metadata
+              .getDatabaseProductName()
+              .toLowerCase(java.util.Locale.ROOT)
+              .contains("mariadb")
+          ? null
+          : new MariaDBDialect(mariaDbVersion(metadata.getDatabaseProductVersion()));
+    } catch (java.sql.SQLException e) {
+      throw new StoreException("could not read the MariaDB server's version: " + e.getMessage(), e);
+    }
+  }
+
+  /** "5.5.5-10.11.19-MariaDB-0+deb12u1" and "10.11.19-MariaDB" are both 10.11.19. */
+  static DatabaseVersion mariaDbVersion(String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(\\d+)\\.(\\d+)\\.(\\d+)-MariaDB", java.util.regex.Pattern.CASE_INSENSITIVE)
+            .matcher(String.valueOf(text));
+    return m.find()
+        ? DatabaseVersion.make(
+            Integer.parseInt(m.group(1)),
+            Integer.parseInt(m.group(2)),
+            Integer.parseInt(m.group(3)))
+        : DatabaseVersion.make(10, 6);
   }
 
   @Override

@@ -27,7 +27,7 @@ public record Tables(
     Dialect dialect =
         sessions.kind() == DatabaseKind.POSTGRESQL
             ? new PostgresDialect(sessions)
-            : new StandardDialect();
+            : sessions.kind().mysqlFamily() ? new MySqlDialect(sessions) : new StandardDialect();
     ObjectTable objects = new ObjectTable(sessions, dialect);
     return new Tables(
         sessions,

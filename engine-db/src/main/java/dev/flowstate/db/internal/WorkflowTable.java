@@ -325,7 +325,7 @@ public final class WorkflowTable {
                   "SELECT callback_pos, extra_data, halt_payload FROM "
                       + sessions.table("fs_workflow")
                       + " WHERE id = ?")) {
-            read.setObject(1, id);
+            Store.bindId(read, 1, id, sessions.kind());
             try (ResultSet r = read.executeQuery()) {
               return r.next()
                   ? Optional.of(new JsonColumns(r.getString(1), r.getString(2), r.getString(3)))
@@ -417,11 +417,11 @@ public final class WorkflowTable {
     try (PreparedStatement objects = connection.prepareStatement(sql.append(')').toString())) {
       objects.setInt(1, PRELOADED_OBJECTS);
       for (int i = 0; i < ids.size(); i++) {
-        objects.setObject(i + 2, ids.get(i));
+        Store.bindId(objects, i + 2, ids.get(i), sessions.kind());
       }
       try (ResultSet r = objects.executeQuery()) {
         while (r.next()) {
-          String[] data = into.get(r.getObject(1, UUID.class));
+          String[] data = into.get(Store.readId(r, 1));
           int pos = r.getInt(2);
           if (data != null && pos >= 0 && pos < data.length) {
             data[pos] = r.getString(3);
