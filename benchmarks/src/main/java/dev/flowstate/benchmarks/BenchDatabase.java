@@ -11,12 +11,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The PostgreSQL of the database benchmarks: {@code FLOWSTATE_BENCH_JDBC_URL}, else the local
- * server of these machines; a schema of its own, emptied before each trial.
+ * The database of the database benchmarks: {@code FLOWSTATE_BENCH_JDBC_URL}, else the local
+ * PostgreSQL of these machines (a {@code jdbc:mariadb:} URL runs them on MariaDB); a schema of its
+ * own (a database on MariaDB), emptied before each trial.
  */
 final class BenchDatabase {
 
   static final String SCHEMA = "fs_bench";
+
+  /** PostgreSQL or MariaDB, from the URL. */
+  static final dev.flowstate.migrations.DatabaseKind KIND =
+      dev.flowstate.migrations.DatabaseKind.ofUrl(url())
+          .orElse(dev.flowstate.migrations.DatabaseKind.POSTGRESQL);
+
+  static boolean mariadb() {
+    return KIND.mysqlFamily();
+  }
+
+  /** The database's clock in SQL, in UTC on MariaDB whatever the session's zone. */
+  static String now() {
+    return mariadb() ? "UTC_TIMESTAMP(6)" : "CURRENT_TIMESTAMP";
+  }
 
   static String url() {
     String url = System.getenv("FLOWSTATE_BENCH_JDBC_URL");
@@ -61,7 +76,10 @@ final class BenchDatabase {
   static void recreateSchema() throws SQLException {
     try (Connection c = DriverManager.getConnection(url());
         Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+      s.execute(
+          mariadb()
+              ? "DROP DATABASE IF EXISTS " + SCHEMA
+              : "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
     }
   }
 
@@ -81,9 +99,19 @@ final class BenchDatabase {
   /** Empties flowstate's tables, so that every measured run starts from the same database. */
   static void truncate(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("TRUNCATE fs_object_run, fs_object, fs_workflow");
+      if (mariadb()) { // one table per TRUNCATE, and not while a foreign key points at it
+        s.execute("SET FOREIGN_KEY_CHECKS = 0");
+        for (String table : List.of("fs_object_run", "fs_object", "fs_workflow")) {
+          s.execute("TRUNCATE " + table);
+        }
+        s.execute("SET FOREIGN_KEY_CHECKS = 1");
+      } else {
+        s.execute("TRUNCATE fs_object_run, fs_object, fs_workflow");
+      }
     }
-    c.commit();
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
   }
 
   /**
@@ -99,18 +127,29 @@ final class BenchDatabase {
               + id
               + "', 'bench', '"
               + dev.flowstate.db.internal.Fingerprint.of(TEN_TASKS)
-              + "', 'HALTED', 0, '[0]', 0, now(), now())");
+              + "', 'HALTED', 0, '[0]', 0, "
+              + (mariadb() ? "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))" : "now(), now())"));
       s.execute(
-          "INSERT INTO fs_object (id, workflow_id, pos, status, data, source_data, version,"
-              + " created_at, modified_at) SELECT nextval('fs_object_seq'), '"
-              + id
-              + "', g,"
-              + " CASE WHEN g = 0 THEN 'HALTED' ELSE 'INITIAL' END,"
-              + " jsonb_build_object('name', 'item-' || g, 'value', g),"
-              + " jsonb_build_object('name', 'item-' || g, 'value', g), 0, now(), now()"
-              + " FROM generate_series(0, "
-              + (count - 1)
-              + ") g");
+          mariadb()
+              ? "INSERT INTO fs_object (id, workflow_id, pos, status, data, source_data, version,"
+                  + " created_at, modified_at) SELECT NEXT VALUE FOR fs_object_seq, '"
+                  + id
+                  + "', g.seq, CASE WHEN g.seq = 0 THEN 'HALTED' ELSE 'INITIAL' END,"
+                  + " JSON_OBJECT('name', CONCAT('item-', g.seq), 'value', g.seq),"
+                  + " JSON_OBJECT('name', CONCAT('item-', g.seq), 'value', g.seq), 0,"
+                  + " UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM seq_0_to_"
+                  + (count - 1)
+                  + " g"
+              : "INSERT INTO fs_object (id, workflow_id, pos, status, data, source_data, version,"
+                  + " created_at, modified_at) SELECT nextval('fs_object_seq'), '"
+                  + id
+                  + "', g,"
+                  + " CASE WHEN g = 0 THEN 'HALTED' ELSE 'INITIAL' END,"
+                  + " jsonb_build_object('name', 'item-' || g, 'value', g),"
+                  + " jsonb_build_object('name', 'item-' || g, 'value', g), 0, now(), now()"
+                  + " FROM generate_series(0, "
+                  + (count - 1)
+                  + ") g");
     }
     c.commit();
     return id;
@@ -118,7 +157,12 @@ final class BenchDatabase {
 
   static Connection connect() throws SQLException {
     Connection c = DriverManager.getConnection(url());
-    c.setSchema(SCHEMA);
+    KIND.useSchema(c, SCHEMA);
+    if (mariadb()) { // flowstate's own pool keeps its sessions in UTC
+      try (Statement s = c.createStatement()) {
+        s.execute("SET time_zone = '+00:00'");
+      }
+    }
     c.setAutoCommit(false);
     return c;
   }

@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Checkpoint every 1,000 objects on PostgreSQL, goal (c) ≥ 50,000 objects/s, 10,000 objects × 10
- * tasks per operation, each beside {@link RawJdbcRun} with the same statements and commits:
+ * Checkpoint every 1,000 objects on PostgreSQL (or MariaDB), goal (c) ≥ 50,000 objects/s, 10,000
+ * objects × 10 tasks per operation, each beside {@link RawJdbcRun} with the same statements and
+ * commits:
  *
  * <ul>
  *   <li>{@code *Stored*}: a halted workflow whose objects are already stored (by set-based SQL

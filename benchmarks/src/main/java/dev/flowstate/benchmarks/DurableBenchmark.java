@@ -20,10 +20,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Durable mode on PostgreSQL, goal (a) ≥ 0.8 × (b): one operation runs a new workflow of 10,000
- * objects × 10 tasks from storing its objects to COMPLETED with a commit per object; beside it,
- * {@link RawJdbcRun} with the same statements and commits. An operation takes about ten seconds, so
- * the JIT is done within the first warm-up iteration.
+ * Durable mode on PostgreSQL (or MariaDB), goal (a) ≥ 0.8 × (b): one operation runs a new workflow
+ * of 10,000 objects × 10 tasks from storing its objects to COMPLETED with a commit per object;
+ * beside it, {@link RawJdbcRun} with the same statements and commits. An operation takes about ten
+ * seconds, so the JIT is done within the first warm-up iteration.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -80,15 +80,15 @@ final class RawJdbcRun {
     Item[] page = new Item[1000];
     int[] pageStart = {0};
     itemAt = pos -> page[pos - pageStart[0]];
-    try (PreparedStatement workflowUpdate = c.prepareStatement(UPDATE_WORKFLOW);
+    try (PreparedStatement workflowUpdate = c.prepareStatement(updateWorkflow());
         PreparedStatement select = c.prepareStatement(SELECT_OBJECTS);
         PreparedStatement update = c.prepareStatement(UPDATE_OBJECT);
         PreparedStatement historyInsert = c.prepareStatement(INSERT_RUN);
         PreparedStatement pages = c.prepareStatement(SELECT_PAGE)) {
-      commit(c, workflowUpdate, select, update, historyInsert, 0, -1, -1, "RUNNING", -1);
+      commit(c, workflowUpdate, select, update, historyInsert, 0, -1, 0, "RUNNING", 0);
       int pendingFrom = 0;
       for (int start = 0; start < count; start += 1000) {
-        pages.setObject(1, id);
+        pages.setObject(1, uuid(id));
         pages.setInt(2, start);
         pages.setInt(3, start + 1000);
         try (ResultSet r = pages.executeQuery()) {
@@ -102,7 +102,7 @@ final class RawJdbcRun {
           for (int k = 0; k < 10; k++) {
             item.value = item.value * 31 + k;
           }
-          if (i + 1 - pendingFrom >= checkpointEvery) {
+          if (i + 1 - pendingFrom >= checkpointEvery && i + 1 < count) {
             commit(
                 c, workflowUpdate, select, update, historyInsert, pendingFrom, i, -1, "RUNNING", i);
             pendingFrom = i + 1;
@@ -130,23 +130,13 @@ final class RawJdbcRun {
     version = 0;
     runIdsLeft = 0;
     OffsetDateTime now = now();
-    try (PreparedStatement ps = c.prepareStatement(INSERT_WORKFLOW)) {
-      ps.setObject(1, json("[-1]"));
-      ps.setObject(2, now);
-      ps.setString(3, "0123456789abcdef0123456789abcdef");
-      ps.setString(4, "bench");
-      for (int p : new int[] {5, 6, 7, 8, 9, 10, 12}) {
-        ps.setObject(p, null);
-      }
-      ps.setObject(11, now);
-      ps.setString(13, "RUNNING");
-      ps.setInt(14, -1);
-      ps.setLong(15, 0);
-      ps.setObject(16, id);
-      ps.executeUpdate();
+    if (BenchDatabase.mariadb()) {
+      insertWorkflowMariaDb(c, now);
+    } else {
+      insertWorkflowPostgres(c, now);
     }
     try (PreparedStatement ps = c.prepareStatement(COUNT_OBJECTS)) {
-      ps.setObject(1, id);
+      ps.setObject(1, uuid(id));
       try (ResultSet r = ps.executeQuery()) {
         r.next();
       }
@@ -157,18 +147,18 @@ final class RawJdbcRun {
         if (i % BATCH == 0) {
           ids = nextval(c, "fs_object_seq");
         }
-        PGobject data = json(mapper.writeValueAsString(items.get(i)));
+        Object data = json(mapper.writeValueAsString(items.get(i)));
         ps.setObject(1, null);
-        ps.setObject(2, now);
+        ps.setObject(2, time(now));
         ps.setObject(3, data);
         ps.setString(4, null);
         ps.setObject(5, null);
-        ps.setObject(6, now);
+        ps.setObject(6, time(now));
         ps.setInt(7, i);
         ps.setObject(8, data);
         ps.setString(9, "INITIAL");
         ps.setLong(10, 0);
-        ps.setObject(11, id);
+        ps.setObject(11, uuid(id));
         ps.setLong(12, ids + i % BATCH);
         ps.addBatch();
         if ((i + 1) % BATCH == 0) {
@@ -179,7 +169,7 @@ final class RawJdbcRun {
     }
     c.commit();
 
-    try (PreparedStatement workflow = c.prepareStatement(UPDATE_WORKFLOW);
+    try (PreparedStatement workflow = c.prepareStatement(updateWorkflow());
         PreparedStatement select = c.prepareStatement(SELECT_OBJECTS);
         PreparedStatement update = c.prepareStatement(UPDATE_OBJECT);
         PreparedStatement historyInsert = c.prepareStatement(INSERT_RUN)) {
@@ -197,7 +187,7 @@ final class RawJdbcRun {
             commit(c, workflow, select, update, historyInsert, i, i, i + 1, "RUNNING", i + 1);
             pendingFrom = i + 1;
           }
-        } else if (i + 1 - pendingFrom >= checkpointEvery) {
+        } else if (i + 1 - pendingFrom >= checkpointEvery && i + 1 < items.size()) {
           commit(c, workflow, select, update, historyInsert, pendingFrom, i, -1, "RUNNING", i);
           pendingFrom = i + 1;
         }
@@ -222,19 +212,28 @@ final class RawJdbcRun {
       int tokenPos)
       throws Exception {
     OffsetDateTime now = now();
-    workflow.setString(1, status);
-    workflow.setInt(2, tokenPos);
-    workflow.setObject(3, json("[0]"));
-    for (int p = 4; p <= 8; p++) {
-      workflow.setObject(p, null);
+    if (BenchDatabase.mariadb()) {
+      bindWorkflowMariaDb(workflow, status, tokenPos, now);
+    } else {
+      workflow.setString(1, status);
+      workflow.setInt(2, tokenPos);
+      workflow.setObject(3, json("[0]"));
+      for (int p = 4; p <= 8; p++) {
+        workflow.setObject(p, null);
+      }
+      workflow.setObject(9, now);
+      workflow.setObject(10, id);
+      workflow.setLong(11, version);
     }
-    workflow.setObject(9, now);
-    workflow.setObject(10, id);
-    workflow.setLong(11, version);
     if (workflow.executeUpdate() != 1) {
       throw new IllegalStateException("conflict");
     }
     version++;
+    if ((to >= from || mark >= 0) && BenchDatabase.mariadb()) {
+      bulkMariaDb(c, from, to, mark, now);
+      c.commit();
+      return;
+    }
     if (to >= from || mark >= 0) {
       bulk(c, from, to, mark, now);
       c.commit();
@@ -242,8 +241,8 @@ final class RawJdbcRun {
     }
     int last = Math.max(to, mark);
     int first = to >= from ? from : mark;
-    if (last >= 0) {
-      select.setObject(1, id);
+    if (to >= from || mark >= 0) {
+      select.setObject(1, uuid(id));
       select.setInt(2, first);
       select.setInt(3, last);
       int queued = 0;
@@ -259,11 +258,11 @@ final class RawJdbcRun {
                   : json(r.getString(4)));
           update.setString(3, null);
           update.setObject(4, null);
-          update.setObject(5, now);
+          update.setObject(5, time(now));
           update.setInt(6, pos);
           update.setString(7, completed ? "COMPLETED" : "RUNNING");
           update.setLong(8, r.getLong(11) + 1);
-          update.setObject(9, id);
+          update.setObject(9, uuid(id));
           update.setLong(10, r.getLong(1));
           update.setLong(11, r.getLong(11));
           update.addBatch();
@@ -279,12 +278,12 @@ final class RawJdbcRun {
           runIdsLeft = BATCH;
         }
         historyInsert.setObject(1, null);
-        historyInsert.setObject(2, now);
+        historyInsert.setObject(2, time(now));
         historyInsert.setString(3, null);
         historyInsert.setString(4, "COMPLETED");
         historyInsert.setInt(5, pos);
-        historyInsert.setObject(6, now);
-        historyInsert.setObject(7, id);
+        historyInsert.setObject(6, time(now));
+        historyInsert.setObject(7, uuid(id));
         historyInsert.setLong(8, runIds++);
         runIdsLeft--;
         historyInsert.addBatch();
@@ -390,13 +389,97 @@ final class RawJdbcRun {
     }
   }
 
+  /**
+   * The DB engine's MariaDB save point: the marked object's status read, the objects in one UPDATE
+   * joined to a derived table of their values, the history rows in one multi-row INSERT.
+   */
+  private void bulkMariaDb(Connection c, int from, int to, int mark, OffsetDateTime now)
+      throws Exception {
+    if (mark >= 0) {
+      try (PreparedStatement select =
+          c.prepareStatement(
+              "SELECT status FROM fs_object WHERE workflow_id = ? AND pos = ? FOR UPDATE")) {
+        select.setString(1, id.toString());
+        select.setInt(2, mark);
+        try (ResultSet r = select.executeQuery()) {
+          r.next();
+        }
+      }
+    }
+    int ended = Math.max(0, to - from + 1);
+    int rows = ended + (mark >= 0 ? 1 : 0);
+    StringBuilder sql = new StringBuilder("UPDATE fs_object o JOIN (");
+    for (int i = 0; i < rows; i++) {
+      sql.append(
+          i == 0
+              ? "SELECT ? AS pos, ? AS mark, ? AS status, ? AS data, ? AS callback_pos,"
+                  + " ? AS error_text, ? AS modified_at"
+              : " UNION ALL SELECT ?, ?, ?, ?, ?, ?, ?");
+    }
+    sql.append(
+        ") v ON o.workflow_id = ? AND o.pos = v.pos SET o.status = COALESCE(v.status, o.status),"
+            + " o.data = COALESCE(v.data, o.data),"
+            + " o.callback_pos = IF(v.mark, o.callback_pos, v.callback_pos),"
+            + " o.error_text = IF(v.mark, o.error_text, v.error_text),"
+            + " o.modified_at = v.modified_at, o.version = o.version + 1");
+    Object at = time(now);
+    try (PreparedStatement update = c.prepareStatement(sql.toString())) {
+      int p = 1;
+      for (int i = 0; i < rows; i++) {
+        boolean marking = i == ended;
+        update.setInt(p++, marking ? mark : from + i);
+        update.setBoolean(p++, marking);
+        update.setString(p++, marking ? "RUNNING" : "COMPLETED");
+        update.setString(p++, marking ? null : mapper.writeValueAsString(itemAt.apply(from + i)));
+        update.setString(p++, null);
+        update.setString(p++, null);
+        update.setObject(p++, at);
+      }
+      update.setString(p, id.toString());
+      update.executeUpdate();
+    }
+    if (!history || ended == 0) {
+      return;
+    }
+    StringBuilder insert =
+        new StringBuilder(
+            "INSERT INTO fs_object_run (id, workflow_id, pos, started_at, ended_at, outcome,"
+                + " callback_pos, message) VALUES ");
+    for (int i = 0; i < ended; i++) {
+      insert.append(i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+    try (PreparedStatement ps = c.prepareStatement(insert.toString())) {
+      int p = 1;
+      for (int i = 0; i < ended; i++) {
+        if (runIdsLeft == 0) {
+          runIds = nextval(c, "fs_object_run_seq");
+          runIdsLeft = BATCH;
+        }
+        ps.setLong(p++, runIds++);
+        runIdsLeft--;
+        ps.setString(p++, id.toString());
+        ps.setInt(p++, from + i);
+        ps.setObject(p++, at);
+        ps.setObject(p++, at);
+        ps.setString(p++, "COMPLETED");
+        ps.setString(p++, null);
+        ps.setString(p++, null);
+      }
+      ps.executeUpdate();
+    }
+  }
+
   /** Hibernate's batch size: 50, raised to the row count (at most 1,000) for a checkpoint. */
   private static int batch(int rows) {
     return rows > BATCH ? Math.min(rows, 1000) : BATCH;
   }
 
   private static long nextval(Connection c, String sequence) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("select nextval('" + sequence + "')");
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                BenchDatabase.mariadb()
+                    ? "select next value for " + sequence
+                    : "select nextval('" + sequence + "')");
         ResultSet r = ps.executeQuery()) {
       r.next();
       return r.getLong(1);
@@ -407,10 +490,95 @@ final class RawJdbcRun {
     return OffsetDateTime.now(ZoneOffset.UTC);
   }
 
-  private static PGobject json(String value) throws SQLException {
+  /** On MariaDB, JSON is text; instants are UTC wall-clock times; ids are text. */
+  private static Object json(String value) throws SQLException {
+    if (BenchDatabase.mariadb()) {
+      return value;
+    }
     PGobject json = new PGobject();
     json.setType("jsonb");
     json.setValue(value);
     return json;
+  }
+
+  private static Object time(OffsetDateTime at) {
+    return BenchDatabase.mariadb() ? at.toLocalDateTime() : at;
+  }
+
+  private static Object uuid(UUID id) {
+    return BenchDatabase.mariadb() ? id.toString() : id;
+  }
+
+  /* MariaDB: the statements Hibernate sends there (from the server's general log), fence included. */
+  private static final String INSERT_WORKFLOW_MARIADB =
+      "insert into fs_workflow (callback_pos,created_at,definition_fingerprint,definition_name,"
+          + "ended_by,extra_data,halt_action,halt_message,halt_payload,last_error,lease_until,"
+          + "modified_at,owner,resume_at,stalled_since,stalled_task,status,token_pos,version,id)"
+          + " values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String UPDATE_WORKFLOW_MARIADB =
+      "update fs_workflow we1_0 set status=?,ended_by=?,token_pos=?,callback_pos=?,extra_data=?,"
+          + "halt_message=?,halt_action=?,halt_payload=?,last_error=?,modified_at=?,owner=?,"
+          + "lease_until=?,resume_at=?,stalled_since=?,stalled_task=?,"
+          + "version=(we1_0.version+1) where we1_0.id=? and we1_0.version=? and (we1_0.owner is"
+          + " null or we1_0.owner=? or we1_0.lease_until is null or we1_0.lease_until<?)";
+  private static final String OWNER = "bench:1:raw#1";
+
+  private static String updateWorkflow() {
+    return BenchDatabase.mariadb() ? UPDATE_WORKFLOW_MARIADB : UPDATE_WORKFLOW;
+  }
+
+  private void insertWorkflowPostgres(Connection c, OffsetDateTime now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT_WORKFLOW)) {
+      ps.setObject(1, json("[-1]"));
+      ps.setObject(2, time(now));
+      ps.setString(3, "0123456789abcdef0123456789abcdef");
+      ps.setString(4, "bench");
+      for (int p : new int[] {5, 6, 7, 8, 9, 10, 12}) {
+        ps.setObject(p, null);
+      }
+      ps.setObject(11, time(now));
+      ps.setString(13, "RUNNING");
+      ps.setInt(14, -1);
+      ps.setLong(15, 0);
+      ps.setObject(16, uuid(id));
+      ps.executeUpdate();
+    }
+  }
+
+  private void insertWorkflowMariaDb(Connection c, OffsetDateTime now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT_WORKFLOW_MARIADB)) {
+      for (int p = 1; p <= 20; p++) {
+        ps.setObject(p, null);
+      }
+      ps.setString(1, "[-1]");
+      ps.setObject(2, time(now));
+      ps.setString(3, "0123456789abcdef0123456789abcdef");
+      ps.setString(4, "bench");
+      ps.setObject(12, time(now));
+      ps.setString(17, "NEW");
+      ps.setInt(18, -1);
+      ps.setLong(19, 0);
+      ps.setString(20, id.toString());
+      ps.executeUpdate();
+    }
+  }
+
+  private void bindWorkflowMariaDb(
+      PreparedStatement workflow, String status, int tokenPos, OffsetDateTime now)
+      throws SQLException {
+    for (int p = 1; p <= 19; p++) {
+      workflow.setObject(p, null);
+    }
+    boolean running = status.equals("RUNNING");
+    workflow.setString(1, status);
+    workflow.setInt(3, tokenPos);
+    workflow.setString(4, "[0]");
+    workflow.setObject(10, time(now));
+    workflow.setString(11, running ? OWNER : null);
+    workflow.setObject(12, running ? time(now.plusSeconds(30)) : null);
+    workflow.setString(16, id.toString());
+    workflow.setLong(17, version);
+    workflow.setString(18, OWNER);
+    workflow.setObject(19, time(now));
   }
 }

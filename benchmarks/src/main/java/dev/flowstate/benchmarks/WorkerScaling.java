@@ -25,11 +25,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Benchmark of issue 10: worker pools on PostgreSQL running durable workflows of 100 objects × 10
- * small tasks, with 1, 2, 4 and 8 threads in this JVM and with 2 JVMs × 4 threads; then the claim
- * statement's plan with 100,000 workflows waiting. Not JMH: one case is minutes of commits spread
- * over threads and processes, timed from the moment every workflow becomes due to the last
- * completion.
+ * Benchmark of issue 10: worker pools on PostgreSQL (or MariaDB, see {@link BenchDatabase}; there
+ * without the claim timing) running durable workflows of 100 objects × 10 small tasks, with 1, 2, 4
+ * and 8 threads in this JVM and with 2 JVMs × 4 threads; then the claim statement's plan with
+ * 100,000 workflows waiting. Not JMH: one case is minutes of commits spread over threads and
+ * processes, timed from the moment every workflow becomes due to the last completion.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.flowstate.benchmarks.WorkerScaling [scale]
  * </pre>
@@ -95,7 +95,7 @@ public final class WorkerScaling {
     System.out.println("|---|---|---|---|---|---|---|---|---|");
     table.forEach(System.out::println);
     System.out.println();
-    if (only == null) {
+    if (only == null && !BenchDatabase.mariadb()) {
       claimTimes(100_000);
     }
   }
@@ -109,6 +109,7 @@ public final class WorkerScaling {
     try (Flowstate flowstate = flowstate(threads);
         Connection c = DriverManager.getConnection(BenchDatabase.url());
         Statement s = c.createStatement()) {
+      BenchDatabase.KIND.useSchema(c, BenchDatabase.SCHEMA);
       List<Process> others = new ArrayList<>();
       WorkerPool here = null;
       if (jvms == 1) {
@@ -122,19 +123,12 @@ public final class WorkerScaling {
       // fresh JVMs need longer for their JITs than this one, warmed by the earlier cases
       int rounds = Integer.getInteger("rounds", jvms == 1 ? 2 : 3);
       for (int round = 0; round < rounds; round++) {
-        s.execute(
-            "TRUNCATE "
-                + String.join(
-                    ", ",
-                    BenchDatabase.SCHEMA + ".fs_object_run",
-                    BenchDatabase.SCHEMA + ".fs_object",
-                    BenchDatabase.SCHEMA + ".fs_workflow"));
+        BenchDatabase.truncate(c);
         for (int i = 0; i < workflows; i++) { // NEW, not due: no pool takes them yet
           flowstate.newWorkflow("bench", Item.class, BenchDatabase.items(OBJECTS));
         }
         long started = System.nanoTime();
-        s.executeUpdate(
-            "UPDATE " + BenchDatabase.SCHEMA + ".fs_workflow SET resume_at = CURRENT_TIMESTAMP");
+        s.executeUpdate("UPDATE fs_workflow SET resume_at = " + BenchDatabase.now());
         while (completed(s) < workflows) {
           Thread.sleep(20);
         }
@@ -196,10 +190,7 @@ public final class WorkerScaling {
 
   private static int completed(Statement s) throws SQLException {
     try (ResultSet r =
-        s.executeQuery(
-            "SELECT COUNT(*) FROM "
-                + BenchDatabase.SCHEMA
-                + ".fs_workflow WHERE status = 'COMPLETED'")) {
+        s.executeQuery("SELECT COUNT(*) FROM fs_workflow WHERE status = 'COMPLETED'")) {
       r.next();
       return r.getInt(1);
     }
