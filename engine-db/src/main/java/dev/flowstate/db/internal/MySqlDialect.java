@@ -167,7 +167,7 @@ final class MySqlDialect implements Dialect {
 
   /** History ids from Hibernate's own pooled generator, so they never collide with its rows. */
   private static long[] runIds(SessionImplementor session, int n) {
-    BeforeExecutionGenerator generator = PostgresDialect.generator(session, ObjectRunEntity.class);
+    BeforeExecutionGenerator generator = Store.idGenerator(session, ObjectRunEntity.class);
     long[] ids = new long[n];
     for (int i = 0; i < n; i++) {
       ids[i] = (Long) generator.generate(session, null, null, EventType.INSERT);

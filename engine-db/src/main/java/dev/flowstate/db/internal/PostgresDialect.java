@@ -227,7 +227,7 @@ final class PostgresDialect implements Dialect {
     Long[] ids = new Long[count];
     String[] data = new String[count];
     SessionImplementor session = em.unwrap(SessionImplementor.class);
-    BeforeExecutionGenerator generator = generator(session, ObjectEntity.class);
+    BeforeExecutionGenerator generator = Store.idGenerator(session, ObjectEntity.class);
     for (int i = 0; i < count; i++) {
       ids[i] = (Long) generator.generate(session, null, null, EventType.INSERT);
       data[i] = objects.apply(i);
@@ -280,11 +280,6 @@ final class PostgresDialect implements Dialect {
           }
         });
     return true;
-  }
-
-  static BeforeExecutionGenerator generator(SessionImplementor session, Class<?> entity) {
-    return (BeforeExecutionGenerator)
-        session.getFactory().getMappingMetamodel().getEntityDescriptor(entity).getGenerator();
   }
 
   /** A JSON column's value as Hibernate writes it, with the same mapper. */
@@ -398,7 +393,7 @@ final class PostgresDialect implements Dialect {
   /** History columns, one array each: id, pos, started, ended, outcome, callbackPos, message. */
   private static Object[][] runs(EntityManager em, List<ObjectEnd> pending) {
     SessionImplementor session = em.unwrap(SessionImplementor.class);
-    BeforeExecutionGenerator ids = generator(session, ObjectRunEntity.class);
+    BeforeExecutionGenerator ids = Store.idGenerator(session, ObjectRunEntity.class);
     int n = pending.size();
     Object[][] columns = {
       new Long[n],

@@ -21,7 +21,6 @@ import org.hibernate.boot.registry.StandardServiceRegistry;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.dialect.DatabaseVersion;
-import org.hibernate.dialect.MariaDBDialect;
 import org.hibernate.type.SqlTypes;
 import org.hibernate.type.format.jackson.JacksonJsonFormatMapper;
 
@@ -102,10 +101,10 @@ public final class Store implements AutoCloseable {
       // for older than 10.7) is 16 raw bytes, which that column would store as garbage
       settings.applySetting(AvailableSettings.PREFERRED_UUID_JDBC_TYPE, SqlTypes.CHAR);
     }
-    MariaDBDialect told =
-        kind == DatabaseKind.MARIADB ? mariaDbBehindMySqlDriver(dataSource) : null;
-    if (told != null) {
-      settings.applySetting(AvailableSettings.DIALECT, told);
+    if (kind.mysqlFamily()) {
+      // a MariaDB behind MySQL's driver, told apart on Hibernate's own first connection
+      settings.applySetting(
+          AvailableSettings.DIALECT_RESOLVERS, MariaDbDialectResolver.class.getName());
     }
     if (dataSource instanceof com.zaxxer.hikari.HikariDataSource pool && !pool.isAutoCommit()) {
       // its connections come with autocommit off: Hibernate need not switch it at each begin
@@ -327,23 +326,13 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * MySQL's driver calls a MariaDB "MySQL" version 5.5.5 (the prefix MariaDB sends old clients):
-   * Hibernate would take MySQL's dialect, whose JSON casts MariaDB refuses, or a MariaDB too old
-   * for sequences. Then the dialect is MariaDB's, of the version in the version text; null when the
-   * driver says MariaDB itself (Hibernate reads it right).
+   * Hibernate's own pooled id generator of {@code entity}, for rows the set-based dialects insert
+   * themselves: their ids never collide with the rows Hibernate inserts.
    */
-  static MariaDBDialect mariaDbBehindMySqlDriver(DataSource dataSource) {
-    try (java.sql.Connection connection = dataSource.getConnection()) {
-      var metadata = connection.getMetaData();
-      return metadata
-              .getDatabaseProductName()
-              .toLowerCase(java.util.Locale.ROOT)
-              .contains("mariadb")
-          ? null
-          : new MariaDBDialect(mariaDbVersion(metadata.getDatabaseProductVersion()));
-    } catch (java.sql.SQLException e) {
-      throw new StoreException("could not read the MariaDB server's version: " + e.getMessage(), e);
-    }
+  static org.hibernate.generator.BeforeExecutionGenerator idGenerator(
+      org.hibernate.engine.spi.SessionImplementor session, Class<?> entity) {
+    return (org.hibernate.generator.BeforeExecutionGenerator)
+        session.getFactory().getMappingMetamodel().getEntityDescriptor(entity).getGenerator();
   }
 
   /** "5.5.5-10.11.19-MariaDB-0+deb12u1" and "10.11.19-MariaDB" are both 10.11.19. */
