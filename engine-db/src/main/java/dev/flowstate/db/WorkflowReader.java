@@ -2,18 +2,13 @@ package dev.flowstate.db;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flowstate.db.internal.Store;
 import dev.flowstate.migrations.DatabaseKind;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -44,7 +39,9 @@ public final class WorkflowReader {
           + " resume_at, stalled_since, created_at, modified_at, CURRENT_TIMESTAMP AS read_at";
 
   private final ObjectMapper mapper;
-  private final String schema;
+  private final JdbcRows jdbc;
+  private final OverviewRows overview;
+  private final WorkflowRows rows;
 
   /**
    * @param mapper reads the JSON columns: objects' data as the type a caller asks for (configure it
@@ -56,11 +53,13 @@ public final class WorkflowReader {
       throw new IllegalArgumentException("mapper must not be null; use new ObjectMapper()");
     }
     this.mapper = mapper;
-    this.schema = schema;
+    this.jdbc = new JdbcRows(mapper, schema);
+    this.overview = new OverviewRows(jdbc);
+    this.rows = new WorkflowRows(mapper, jdbc);
   }
 
   /**
-   * Stored workflows, newest first (by last save), with their object counts by status.
+   * Stored workflows, newest first in the query's order, with their object counts by status.
    *
    * @param connection the database
    * @param query the filters and the page, e.g. {@code WorkflowQuery.all().status(HALTED)}
@@ -77,7 +76,7 @@ public final class WorkflowReader {
         new StringBuilder("SELECT ")
             .append(WORKFLOW_COLUMNS)
             .append(" FROM ")
-            .append(table(connection, "fs_workflow"))
+            .append(jdbc.table(connection, "fs_workflow"))
             .append(" WHERE 1 = 1");
     List<Object> params = new ArrayList<>();
     if (query.status() != null) {
@@ -92,10 +91,42 @@ public final class WorkflowReader {
       sql.append(" AND modified_at >= ?");
       params.add(query.modifiedSince());
     }
-    sql.append(" ORDER BY modified_at DESC, id LIMIT ? OFFSET ?");
+    if (query.text() != null) {
+      sql.append(
+          " AND (LOWER(halt_message) LIKE ? ESCAPE '!' OR LOWER(last_error) LIKE ? ESCAPE '!')");
+      String pattern = "%" + query.text().toLowerCase(Locale.ROOT).replaceAll("[!%_]", "!$0") + "%";
+      params.add(pattern);
+      params.add(pattern);
+    }
+    if (query.createdFrom() != null) {
+      sql.append(" AND created_at >= ?");
+      params.add(query.createdFrom());
+    }
+    if (query.createdBefore() != null) {
+      sql.append(" AND created_at < ?");
+      params.add(query.createdBefore());
+    }
+    boolean created = query.order() == WorkflowQuery.Order.CREATED;
+    String time = created ? "created_at" : "modified_at";
+    if (query.after() != null) {
+      // the time bound alone is what an index range uses; ties are ordered by id
+      WorkflowQuery.Cursor cursor = WorkflowQuery.Cursor.parse(query.after());
+      sql.append(" AND ")
+          .append(time)
+          .append(" <= ? AND (")
+          .append(time)
+          .append(" < ? OR id ")
+          .append(created ? "<" : ">")
+          .append(" ?)");
+      params.add(cursor.time());
+      params.add(cursor.time());
+      params.add(cursor.id());
+    }
+    sql.append(" ORDER BY ").append(time).append(created ? " DESC, id DESC" : " DESC, id");
+    sql.append(" LIMIT ? OFFSET ?");
     params.add(query.limit());
     params.add(query.offset());
-    return workflows(connection, sql.toString(), params, "workflows");
+    return rows.workflows(connection, sql.toString(), params, "workflows");
   }
 
   /**
@@ -108,14 +139,14 @@ public final class WorkflowReader {
    *     column and a fix)
    */
   public Optional<StoredWorkflow> workflow(Connection connection, UUID id) {
-    requireId(id);
+    JdbcRows.requireId(id);
     String sql =
         "SELECT "
             + WORKFLOW_COLUMNS
             + " FROM "
-            + table(connection, "fs_workflow")
+            + jdbc.table(connection, "fs_workflow")
             + " WHERE id = ?";
-    return workflows(connection, sql, List.of(id), "workflow " + id).stream().findFirst();
+    return rows.workflows(connection, sql, List.of(id), "workflow " + id).stream().findFirst();
   }
 
   /**
@@ -126,134 +157,14 @@ public final class WorkflowReader {
    * @return true if it is stored
    */
   public boolean exists(Connection connection, UUID id) {
-    requireId(id);
-    return !select(
+    JdbcRows.requireId(id);
+    return !JdbcRows.select(
             connection,
-            "SELECT id FROM " + table(connection, "fs_workflow") + " WHERE id = ?",
+            "SELECT id FROM " + jdbc.table(connection, "fs_workflow") + " WHERE id = ?",
             List.of(id),
             "workflow " + id,
             r -> r.getObject(1))
         .isEmpty();
-  }
-
-  private List<StoredWorkflow> workflows(
-      Connection connection, String sql, List<Object> params, String what) {
-    List<StoredWorkflow> rows = select(connection, sql, params, what, this::workflow);
-    if (rows.isEmpty()) {
-      return rows;
-    }
-    Map<UUID, Map<ObjectStatus, Long>> counts = objectCounts(connection, rows);
-    List<StoredWorkflow> counted = new ArrayList<>(rows.size());
-    for (StoredWorkflow w : rows) {
-      counted.add(
-          new StoredWorkflow(
-              w.id(),
-              w.definitionName(),
-              w.definitionFingerprint(),
-              w.status(),
-              w.statusLabel(),
-              w.tokenPos(),
-              w.callbackPos(),
-              w.extraData(),
-              w.haltMessage(),
-              w.haltAction(),
-              w.haltPayload(),
-              w.lastError(),
-              w.endedBy(),
-              w.owner(),
-              w.leaseUntil(),
-              w.resumeAt(),
-              Map.copyOf(counts.getOrDefault(w.id(), Map.of())),
-              w.createdAt(),
-              w.modifiedAt()));
-    }
-    return counted;
-  }
-
-  /** A workflow row without its object counts. */
-  private StoredWorkflow workflow(ResultSet r) throws SQLException {
-    UUID id = UUID.fromString(r.getString("id"));
-    String callbackPos = r.getString("callback_pos");
-    String extraData = r.getString("extra_data");
-    String haltPayload = r.getString("halt_payload");
-    WorkflowStatus status = WorkflowStatus.valueOf(r.getString("status"));
-    Instant leaseUntil = instant(r, "lease_until");
-    List<Integer> position;
-    Map<String, Object> extra;
-    Object payload;
-    try {
-      position = positions(callbackPos);
-      extra =
-          extraData == null ? Map.of() : ExtraData.decode(mapper.readValue(extraData, EXTRA_DATA));
-      payload = haltPayload == null ? null : mapper.readValue(haltPayload, Object.class);
-    } catch (Exception e) {
-      String problem = RowShapes.problem(mapper, callbackPos, extraData, haltPayload);
-      throw new StoreException(
-          "workflow "
-              + id
-              + " cannot be read: "
-              + (problem == null ? e.getMessage() : "its stored " + problem),
-          e);
-    }
-    return new StoredWorkflow(
-        id,
-        r.getString("definition_name"),
-        r.getString("definition_fingerprint"),
-        status,
-        label(status, leaseUntil, instant(r, "stalled_since"), instant(r, "read_at")),
-        r.getInt("token_pos"),
-        position,
-        extra,
-        r.getString("halt_message"),
-        r.getString("halt_action"),
-        payload,
-        r.getString("last_error"),
-        r.getString("ended_by"),
-        r.getString("owner"),
-        leaseUntil,
-        instant(r, "resume_at"),
-        Map.of(),
-        instant(r, "created_at"),
-        instant(r, "modified_at"));
-  }
-
-  /**
-   * The label of the {@code fs_workflow_status} view (migrations, V7), for the same row at the same
-   * database time: what an operator reads in SQL and on the command line is one thing.
-   */
-  private static String label(
-      WorkflowStatus status, Instant leaseUntil, Instant stalledSince, Instant now) {
-    if (status == WorkflowStatus.RUNNING) {
-      if (leaseUntil == null || leaseUntil.isBefore(now)) {
-        return "Interrupted";
-      }
-      return stalledSince != null ? "Stalled" : "Running";
-    }
-    String name = status.name();
-    return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private Map<UUID, Map<ObjectStatus, Long>> objectCounts(
-      Connection connection, List<StoredWorkflow> rows) {
-    List<Object> ids = new ArrayList<>(rows.size());
-    rows.forEach(row -> ids.add(row.id()));
-    String sql =
-        "SELECT workflow_id, status, COUNT(*) FROM "
-            + table(connection, "fs_object")
-            + " WHERE workflow_id IN ("
-            + "?, ".repeat(ids.size() - 1)
-            + "?) GROUP BY workflow_id, status";
-    Map<UUID, Map<ObjectStatus, Long>> counts = new HashMap<>();
-    select(
-        connection,
-        sql,
-        ids,
-        "object counts",
-        r ->
-            counts
-                .computeIfAbsent(Store.readId(r, 1), id -> new EnumMap<>(ObjectStatus.class))
-                .put(ObjectStatus.valueOf(r.getString(2)), r.getLong(3)));
-    return counts;
   }
 
   /**
@@ -277,17 +188,17 @@ public final class WorkflowReader {
       throw new IllegalArgumentException(
           "objects needs a workflow id and an object type, got " + id + ", " + type);
     }
-    checkPage(offset, limit);
+    JdbcRows.checkPage(offset, limit);
     List<Object> params = new ArrayList<>(List.of(id));
     if (status != null) {
       params.add(status.name());
     }
     params.add(limit);
     params.add(offset);
-    return select(
+    return JdbcRows.select(
         connection,
         "SELECT pos, status, data, callback_pos, error_text, created_at, modified_at FROM "
-            + table(connection, "fs_object")
+            + jdbc.table(connection, "fs_object")
             + " WHERE workflow_id = ?"
             + (status == null ? "" : " AND status = ?")
             + " ORDER BY pos LIMIT ? OFFSET ?",
@@ -316,10 +227,10 @@ public final class WorkflowReader {
               pos,
               ObjectStatus.valueOf(r.getString("status")),
               value,
-              position(r.getString("callback_pos")),
+              jdbc.position(r.getString("callback_pos")),
               r.getString("error_text"),
-              instant(r, "created_at"),
-              instant(r, "modified_at"));
+              JdbcRows.instant(r, "created_at"),
+              JdbcRows.instant(r, "modified_at"));
         });
   }
 
@@ -347,15 +258,15 @@ public final class WorkflowReader {
   }
 
   private List<ObjectRun> history(Connection connection, UUID id, Integer position) {
-    requireId(id);
+    JdbcRows.requireId(id);
     List<Object> params = new ArrayList<>(List.of(id));
     if (position != null) {
       params.add(position);
     }
-    return select(
+    return JdbcRows.select(
         connection,
         "SELECT pos, started_at, ended_at, outcome, callback_pos, message FROM "
-            + table(connection, "fs_object_run")
+            + jdbc.table(connection, "fs_object_run")
             + " WHERE workflow_id = ?"
             + (position == null ? "" : " AND pos = ?")
             + " ORDER BY started_at, id",
@@ -364,10 +275,10 @@ public final class WorkflowReader {
         r ->
             new ObjectRun(
                 r.getInt("pos"),
-                instant(r, "started_at"),
-                instant(r, "ended_at"),
+                JdbcRows.instant(r, "started_at"),
+                JdbcRows.instant(r, "ended_at"),
                 r.getString("outcome"),
-                position(r.getString("callback_pos")),
+                jdbc.position(r.getString("callback_pos")),
                 r.getString("message")));
   }
 
@@ -379,10 +290,10 @@ public final class WorkflowReader {
    */
   public Map<String, Map<WorkflowStatus, Long>> workflowCounts(Connection connection) {
     Map<String, Map<WorkflowStatus, Long>> counts = new TreeMap<>();
-    select(
+    JdbcRows.select(
         connection,
         "SELECT definition_name, status, COUNT(*) FROM "
-            + table(connection, "fs_workflow")
+            + jdbc.table(connection, "fs_workflow")
             + " GROUP BY definition_name, status",
         List.of(),
         "workflow counts",
@@ -394,13 +305,80 @@ public final class WorkflowReader {
   }
 
   /**
+   * How many workflows of each definition have each status label, as the {@code fs_workflow_status}
+   * view labels them at the database's time: a RUNNING workflow whose lease has run out counts as
+   * {@code Interrupted}, one marked stalled as {@code Stalled}.
+   *
+   * @param connection the database
+   * @return by definition name (sorted), the count of each label (labels with none left out)
+   */
+  public Map<String, Map<String, Long>> statusLabelCounts(Connection connection) {
+    return overview.statusLabelCounts(connection);
+  }
+
+  /**
+   * What operators asked of a workflow, in the order they asked.
+   *
+   * @param connection the database
+   * @param id the workflow's id
+   * @return its actions (none for an unknown id)
+   */
+  public List<WorkflowAction> actions(Connection connection, UUID id) {
+    JdbcRows.requireId(id);
+    return JdbcRows.select(
+        connection,
+        "SELECT requested_at, action, resume_at, requested_by, requested_from FROM "
+            + jdbc.table(connection, "fs_workflow_action")
+            + " WHERE workflow_id = ? ORDER BY id",
+        List.of(id),
+        "the actions on workflow " + id,
+        r ->
+            new WorkflowAction(
+                JdbcRows.instant(r, "requested_at"),
+                r.getString("action"),
+                JdbcRows.instant(r, "resume_at"),
+                r.getString("requested_by"),
+                r.getString("requested_from")));
+  }
+
+  /**
+   * The worker pools that share the database: running ones first, then by start, newest first.
+   *
+   * @param connection the database
+   * @return the pools as the {@code fs_worker_status} view shows them
+   */
+  public List<WorkerPoolStatus> workerPools(Connection connection) {
+    return overview.workerPools(connection);
+  }
+
+  /**
+   * Object runs that ended since {@code since}, counted per minute from the history (empty when
+   * history is off): minutes without an ended run are left out.
+   *
+   * @param connection the database
+   * @param since the earliest end to count
+   * @return the minutes in order
+   */
+  public List<ObjectsPerMinute> objectsPerMinute(Connection connection, Instant since) {
+    return overview.objectsPerMinute(connection, since);
+  }
+
+  /**
+   * @param connection the database
+   * @return the database's time, by which leases and due times are judged
+   */
+  public Instant databaseTime(Connection connection) {
+    return JdbcRows.databaseTime(connection);
+  }
+
+  /**
    * The version of the latest migration applied to flowstate's schema by its own migrations.
    *
    * @param connection the database
    * @return the version, empty if the schema was migrated by an application's own Flyway
    */
   public Optional<String> schemaVersion(Connection connection) {
-    return select(
+    return JdbcRows.select(
             connection,
             // Flyway quotes its lowercase names (H2 would look for upper case)
             schemaVersionQuery(connection),
@@ -413,11 +391,11 @@ public final class WorkflowReader {
 
   /** Flyway quotes its lowercase names (H2 would look for upper case). */
   private String schemaVersionQuery(Connection connection) {
-    DatabaseKind kind = kind(connection);
+    DatabaseKind kind = JdbcRows.kind(connection);
     return "SELECT "
         + kind.quote("version")
         + " FROM "
-        + qualifier(kind)
+        + jdbc.qualifier(kind)
         + kind.quote("fs_schema_history")
         + " WHERE "
         + kind.quote("success")
@@ -426,114 +404,5 @@ public final class WorkflowReader {
         + " IS NOT NULL ORDER BY "
         + kind.quote("installed_rank")
         + " DESC LIMIT 1";
-  }
-
-  /** A table's name with the schema, quoted as Flyway creates it, for the connection's family. */
-  private String table(Connection connection, String name) {
-    return qualifier(kind(connection)) + name;
-  }
-
-  private String qualifier(DatabaseKind kind) {
-    return schema == null ? "" : kind.quote(schema) + ".";
-  }
-
-  private static DatabaseKind kind(Connection connection) {
-    try {
-      return DatabaseKind.of(connection);
-    } catch (SQLException e) {
-      throw new StoreException("could not read the database's kind: " + e.getMessage(), e);
-    }
-  }
-
-  private List<Integer> position(String json) throws SQLException {
-    if (json == null) {
-      return null;
-    }
-    try {
-      return positions(json);
-    } catch (Exception e) {
-      throw new SQLException("a callback_pos is " + json + ", not a list of integers", e);
-    }
-  }
-
-  /**
-   * A task position from its JSON, strictly: Jackson alone would read [1.5] as [1], a position
-   * nobody stored.
-   */
-  private List<Integer> positions(String json) throws java.io.IOException {
-    com.fasterxml.jackson.databind.JsonNode array = mapper.readTree(json);
-    if (array == null || !array.isArray() || array.isEmpty()) {
-      throw new IllegalArgumentException("not a non-empty list");
-    }
-    List<Integer> position = new ArrayList<>(array.size());
-    for (com.fasterxml.jackson.databind.JsonNode index : array) {
-      if (!index.isIntegralNumber() || !index.canConvertToInt()) {
-        throw new IllegalArgumentException(index + " is not an int");
-      }
-      position.add(index.intValue());
-    }
-    return List.copyOf(position);
-  }
-
-  /**
-   * An instant column: through a UTC calendar, which the MySQL family's TIMESTAMP (a UTC wall time
-   * in flowstate's UTC sessions) needs and the others' TIMESTAMP WITH TIME ZONE ignores, so that no
-   * driver reads it in the JVM's own zone.
-   */
-  private static Instant instant(ResultSet r, String column) throws SQLException {
-    java.sql.Timestamp time = r.getTimestamp(column, utc());
-    return time == null ? null : time.toInstant();
-  }
-
-  /** A calendar is mutable: one per use. */
-  private static java.util.Calendar utc() {
-    return java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone(ZoneOffset.UTC));
-  }
-
-  private static void requireId(UUID id) {
-    if (id == null) {
-      throw new IllegalArgumentException("workflow id must not be null");
-    }
-  }
-
-  private static void checkPage(int offset, int limit) {
-    if (offset < 0) {
-      throw new IllegalArgumentException("offset must be 0 or more, got " + offset);
-    }
-    if (limit < 1 || limit > WorkflowQuery.MAX_LIMIT) {
-      throw new IllegalArgumentException(
-          "limit must be 1 to " + WorkflowQuery.MAX_LIMIT + ", got " + limit);
-    }
-  }
-
-  private interface Row<R> {
-    R read(ResultSet r) throws SQLException;
-  }
-
-  /** The rows of one statement; a database failure is a StoreException saying what was read. */
-  private static <R> List<R> select(
-      Connection connection, String sql, List<Object> params, String what, Row<R> row) {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < params.size(); i++) {
-        if (params.get(i) instanceof Instant instant) {
-          statement.setTimestamp(i + 1, java.sql.Timestamp.from(instant), utc());
-        } else if (params.get(i) instanceof UUID id) {
-          Store.bindId(statement, i + 1, id, kind(connection));
-        } else {
-          statement.setObject(i + 1, params.get(i));
-        }
-      }
-      List<R> rows = new ArrayList<>();
-      try (ResultSet r = statement.executeQuery()) {
-        while (r.next()) {
-          rows.add(row.read(r));
-        }
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot read " + what + ": " + dev.flowstate.migrations.Columns.firstLine(e.getMessage()),
-          e);
-    }
   }
 }

@@ -57,7 +57,7 @@ public final class FlowstateMigrations {
    * The newest schema version this flowstate knows. A database at a higher version was migrated by
    * a newer flowstate: tools refuse to read it rather than misread it.
    */
-  public static final int LATEST_VERSION = 9;
+  public static final int LATEST_VERSION = 10;
 
   /** The placeholder naming the column type of JSON data. */
   public static final String JSON_TYPE_PLACEHOLDER = "json_type";

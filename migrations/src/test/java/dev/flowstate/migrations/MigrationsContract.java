@@ -497,7 +497,7 @@ abstract class MigrationsContract {
   }
 
   @Test
-  void deletingAWorkflow_deletesItsObjectsAndRuns() throws SQLException {
+  void deletingAWorkflow_deletesItsObjectsRunsAndActions() throws SQLException {
     UUID workflow = UUID.randomUUID();
     try (Connection c = connect();
         Statement s = c.createStatement()) {
@@ -519,12 +519,17 @@ abstract class MigrationsContract {
           "INSERT INTO fs_object_run (id, workflow_id, pos, started_at) VALUES (1, '"
               + workflow
               + "', 0, CURRENT_TIMESTAMP)");
+      s.executeUpdate(
+          "INSERT INTO fs_workflow_action (workflow_id, action, requested_by) VALUES ('"
+              + workflow
+              + "', 'RESUME', 'alice')");
 
       s.executeUpdate("DELETE FROM fs_workflow WHERE id = '" + workflow + "'");
 
       try (ResultSet r =
           s.executeQuery(
-              "SELECT (SELECT COUNT(*) FROM fs_object) + (SELECT COUNT(*) FROM fs_object_run)")) {
+              "SELECT (SELECT COUNT(*) FROM fs_object) + (SELECT COUNT(*) FROM fs_object_run)"
+                  + " + (SELECT COUNT(*) FROM fs_workflow_action)")) {
         r.next();
         assertThat(r.getInt(1)).isZero();
       }

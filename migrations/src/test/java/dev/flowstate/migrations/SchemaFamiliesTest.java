@@ -29,6 +29,7 @@ class SchemaFamiliesTest {
           "fs_object",
           "fs_object_run",
           "fs_worker",
+          "fs_workflow_action",
           "fs_workflow_status",
           "fs_object_status",
           "fs_worker_status");

@@ -1,0 +1,8 @@
+package dev.flowstate.db;
+
+class PostgresOperatorReadsTest extends OperatorReadsContract {
+  @Override
+  TestDatabase database() {
+    return TestDatabase.postgres();
+  }
+}
