@@ -115,7 +115,7 @@ final class Connections {
    * on each connection; a given {@code DataSource} must do the same, and one that does not is
    * refused here, before anything is written.
    */
-  private static void requireUtcSession(java.sql.Connection connection, DatabaseKind kind) {
+  static void requireUtcSession(java.sql.Connection connection, DatabaseKind kind) {
     if (!kind.mysqlFamily()) {
       return;
     }

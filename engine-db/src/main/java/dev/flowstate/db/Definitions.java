@@ -61,6 +61,10 @@ final class Definitions {
     return checkpoints.get(name);
   }
 
+  synchronized java.util.Optional<Registered<?>> find(String name) {
+    return java.util.Optional.ofNullable(registry.get(name));
+  }
+
   synchronized Registered<?> byName(String name) {
     Registered<?> registered = registry.get(name);
     if (registered == null) {

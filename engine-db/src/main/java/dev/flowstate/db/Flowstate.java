@@ -364,6 +364,17 @@ public final class Flowstate implements AutoCloseable {
   }
 
   /**
+   * A registered definition, for tools that draw it (the dashboard marks a workflow's position in
+   * it).
+   *
+   * @param name the definition's name
+   * @return the definition, empty if none is registered under that name
+   */
+  public Optional<Flow<?>> definition(String name) {
+    return machinery.definitions.find(name).map(Definitions.Registered::definition);
+  }
+
+  /**
    * How many stored workflows of each definition have each status, in one query (a scan of the
    * workflow table's status and definition: cache it where it is read often, as gauges do).
    * Definitions stored by other instances count too; statuses with none are left out.

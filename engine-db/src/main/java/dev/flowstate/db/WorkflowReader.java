@@ -372,6 +372,17 @@ public final class WorkflowReader {
   }
 
   /**
+   * Checks that instants are read right on this connection: a MariaDB or MySQL session must be in
+   * UTC, as flowstate's TIMESTAMP columns hold UTC wall times (other databases need nothing).
+   *
+   * @param connection the database
+   * @throws StoreException if the session is in another zone (the message says how to set UTC)
+   */
+  public void requireUtcSession(Connection connection) {
+    Connections.requireUtcSession(connection, JdbcRows.kind(connection));
+  }
+
+  /**
    * The version of the latest migration applied to flowstate's schema by its own migrations.
    *
    * @param connection the database

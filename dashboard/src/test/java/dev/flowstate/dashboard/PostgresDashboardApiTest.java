@@ -1,0 +1,8 @@
+package dev.flowstate.dashboard;
+
+class PostgresDashboardApiTest extends DashboardApiContract {
+  @Override
+  Fixture fixture() {
+    return Fixture.postgres();
+  }
+}
