@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
       SqlCommand.class,
       ResumeCommand.class,
       RestartCommand.class,
+      DashboardCommand.class,
       Demo.class
     },
     footer = {

@@ -64,7 +64,7 @@ abstract class RunCommand implements Callable<Integer> {
   }
 
   private int run(Database database, Connection check) throws Exception {
-    ClassLoader loader = loader();
+    ClassLoader loader = loader(spec, classpath);
     List<dev.flowstate.db.DefinitionProvider> providers = new ArrayList<>();
     java.util.ServiceLoader.load(dev.flowstate.db.DefinitionProvider.class, loader)
         .forEach(providers::add);
@@ -135,7 +135,8 @@ abstract class RunCommand implements Callable<Integer> {
     }
   }
 
-  private ClassLoader loader() {
+  /** The class loader of the jars of --classpath (DefinitionProvider implementations). */
+  static ClassLoader loader(CommandSpec spec, String classpath) {
     ClassLoader parent = Main.class.getClassLoader();
     if (classpath == null || classpath.isBlank()) {
       return parent;

@@ -420,13 +420,94 @@ abstract class CliContract {
 
   @Test
   void everyCommand_hasHelpWithAnExample() {
-    for (String command : List.of("migrate", "list", "show", "objects", "history", "sql")) {
+    for (String command :
+        List.of("migrate", "list", "show", "objects", "history", "sql", "dashboard")) {
       Run run = cli(command, "--help");
 
       assertThat(run.code()).as(command).isZero();
       assertThat(run.out()).as(command).contains("Example: ./flowstate");
     }
     assertThat(cli("--help").out()).contains("Exit codes: 0 success");
+  }
+
+  /**
+   * {@code dashboard} serves the stored workflows, draws the definitions of the providers on its
+   * class path, takes a resume request with the token of --token-file, and stops when its thread is
+   * interrupted (as Ctrl-C's shutdown hook stops it), with exit code 0.
+   */
+  @Test
+  void dashboard_servesTheWorkflows_takesARequestWithTheToken_andStopsCleanly() throws Exception {
+    java.nio.file.Path tokenFile = java.nio.file.Files.createTempFile("flowstate-token", ".txt");
+    java.nio.file.Files.writeString(tokenFile, "cli-token-0123456789abcdef\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> args = new ArrayList<>(target());
+    args.addAll(
+        List.of(
+            "dashboard",
+            "--port",
+            "0",
+            "--operator",
+            "dana",
+            "--token-file",
+            tokenFile.toString()));
+    int[] code = {-1};
+    Thread server =
+        new Thread(
+            () ->
+                code[0] =
+                    Main.run(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        args.toArray(String[]::new)));
+    server.start();
+    try {
+      java.util.regex.Matcher url = null;
+      for (int i = 0; i < 300 && (url == null || !url.find()); i++) {
+        Thread.sleep(100);
+        url =
+            java.util.regex.Pattern.compile("dashboard at (http://\\S+/) over")
+                .matcher(out.toString(StandardCharsets.UTF_8));
+      }
+      assertThat(url.find(0)).as(out + " / " + err).isTrue();
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("(operator: dana)");
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String base = url.group(1);
+      String list =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(base + "api/workflows?status=HALTED"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(list).contains(halted.toString()).doesNotContain(completed.toString());
+      String detail =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(base + "api/workflows/" + halted))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(detail).contains("\"known\":true").contains("\"tree\":[");
+      java.net.http.HttpResponse<String> asked =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(base + "api/workflows/" + halted + "/resume"))
+                  .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer cli-token-0123456789abcdef")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+      assertThat(asked.body()).contains("\"requestedBy\":\"dana\"");
+    } finally {
+      server.interrupt();
+      server.join(20_000);
+      java.nio.file.Files.deleteIfExists(tokenFile);
+    }
+    assertThat(server.isAlive()).isFalse();
+    assertThat(code[0]).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(flowstate.workflow(halted).orElseThrow().resumeAt()).isNotNull();
   }
 
   @Test
