@@ -110,6 +110,36 @@ public class FlowstateAutoConfiguration {
     return new FlowstateWorkers(flowstate, properties.getWorkers());
   }
 
+  /**
+   * The dashboard over the application's database ({@code flowstate.dashboard.enabled=true}, with
+   * flowstate-dashboard on the class path), drawing the registered definitions; stopped with the
+   * context.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "dev.flowstate.dashboard.Dashboard")
+  @ConditionalOnProperty(prefix = "flowstate.dashboard", name = "enabled", havingValue = "true")
+  static class DashboardConfiguration {
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    dev.flowstate.dashboard.Dashboard flowstateDashboard(
+        DataSource dataSource, Flowstate flowstate, FlowstateProperties properties) {
+      FlowstateProperties.Dashboard settings = properties.getDashboard();
+      String schema = properties.getSchema();
+      return dev.flowstate.dashboard.Dashboard.builder(dataSource)
+          .schema(schema == null || schema.isBlank() ? null : schema)
+          .port(settings.getPort())
+          .bind(settings.getBind())
+          .refresh(settings.getRefresh())
+          .operator(
+              settings.getOperator(),
+              settings.getToken() == null || settings.getToken().isBlank()
+                  ? null
+                  : settings.getToken())
+          .definitions(flowstate)
+          .start();
+    }
+  }
+
   /** flowstate.* meters, bound by Boot to the application's registry, with Micrometer present. */
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(

@@ -47,6 +47,84 @@ public class FlowstateProperties {
 
   private final Workers workers = new Workers();
 
+  private final Dashboard dashboard = new Dashboard();
+
+  /**
+   * {@code flowstate.dashboard.*}: the operations dashboard and HTTP API (module
+   * flowstate-dashboard), served by the JDK's own HTTP server beside the application's.
+   */
+  public static class Dashboard {
+
+    /** Whether this instance serves the dashboard. */
+    private boolean enabled = false;
+
+    /** Its port; 0 for any free one. */
+    private int port = 8080;
+
+    /** The address it listens on: this machine only unless told otherwise. */
+    private String bind = "127.0.0.1";
+
+    /**
+     * The operator token that allows actions (resume requests); none: read-only. Set it from the
+     * environment (FLOWSTATE_DASHBOARD_TOKEN binds here), not in a file under version control.
+     */
+    private String token;
+
+    /** Who acts with the token, as the workflow's history shows it. */
+    private String operator = "operator";
+
+    /** How often open pages read again. */
+    private Duration refresh = Duration.ofSeconds(2);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public int getPort() {
+      return port;
+    }
+
+    public void setPort(int port) {
+      this.port = port;
+    }
+
+    public String getBind() {
+      return bind;
+    }
+
+    public void setBind(String bind) {
+      this.bind = bind;
+    }
+
+    public String getToken() {
+      return token;
+    }
+
+    public void setToken(String token) {
+      this.token = token;
+    }
+
+    public String getOperator() {
+      return operator;
+    }
+
+    public void setOperator(String operator) {
+      this.operator = operator;
+    }
+
+    public Duration getRefresh() {
+      return refresh;
+    }
+
+    public void setRefresh(Duration refresh) {
+      this.refresh = refresh;
+    }
+  }
+
   /** {@code flowstate.workers.*}: the worker pool of this instance. */
   public static class Workers {
 
@@ -157,6 +235,10 @@ public class FlowstateProperties {
 
   public void setJoinTransactions(boolean joinTransactions) {
     this.joinTransactions = joinTransactions;
+  }
+
+  public Dashboard getDashboard() {
+    return dashboard;
   }
 
   public Workers getWorkers() {

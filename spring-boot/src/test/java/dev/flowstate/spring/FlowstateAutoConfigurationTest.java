@@ -1,6 +1,7 @@
 package dev.flowstate.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flowstate.db.Flowstate;
 import dev.flowstate.db.WorkflowStatus;
@@ -85,6 +86,52 @@ class FlowstateAutoConfigurationTest {
               assertThat(context.getStartupFailure())
                   .rootCause()
                   .hasMessageContaining("lease (PT5S) must be at least three heartbeats");
+            });
+  }
+
+  @Test
+  void dashboard_isServedWhenEnabled_overTheApplicationsSchema_andStopsWithTheContext() {
+    runner.run(
+        context -> assertThat(context).doesNotHaveBean(dev.flowstate.dashboard.Dashboard.class));
+    runner
+        .withPropertyValues(
+            "flowstate.dashboard.enabled=true",
+            "flowstate.dashboard.port=0",
+            "flowstate.dashboard.token=boot-token-0123456789",
+            "flowstate.dashboard.operator=olga")
+        .run(
+            context -> {
+              Flowstate flowstate = context.getBean(Flowstate.class);
+              UUID id = flowstate.submit("orders", List.of(new Order("A")));
+              var dashboard = context.getBean(dev.flowstate.dashboard.Dashboard.class);
+              var http = java.net.http.HttpClient.newHttpClient();
+              var detail =
+                  http.send(
+                      java.net.http.HttpRequest.newBuilder(
+                              dashboard.url().resolve("/api/workflows/" + id))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString());
+              assertThat(detail.statusCode()).isEqualTo(200);
+              assertThat(detail.body())
+                  .contains("\"definitionName\":\"orders\"")
+                  .contains("\"name\":\"price\"");
+              var session =
+                  http.send(
+                      java.net.http.HttpRequest.newBuilder(dashboard.url().resolve("/api/session"))
+                          .header("Authorization", "Bearer boot-token-0123456789")
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofString());
+              assertThat(session.body()).isEqualTo("{\"actions\":true,\"operator\":\"olga\"}");
+              int port = dashboard.port();
+              context.close();
+              assertThatThrownBy(
+                      () ->
+                          http.send(
+                              java.net.http.HttpRequest.newBuilder(
+                                      java.net.URI.create("http://127.0.0.1:" + port + "/"))
+                                  .build(),
+                              java.net.http.HttpResponse.BodyHandlers.ofString()))
+                  .isInstanceOf(java.net.ConnectException.class);
             });
   }
 
