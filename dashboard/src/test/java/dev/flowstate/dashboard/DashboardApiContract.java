@@ -86,6 +86,16 @@ abstract class DashboardApiContract {
     assertThat(overview.get("pools").isArray()).isTrue();
     assertThat(overview.get("schemaVersion").asText()).isNotBlank();
     assertThat(overview.get("database").get("url").asText()).doesNotContain("password");
+
+    // the rest is counted on every refresh, COMPLETED (most of a table) once a minute
+    fixture.halting.set(true);
+    fixture.halted("D");
+    fixture.halting.set(false);
+    fixture.halted("E"); // completes
+    JsonNode again = json(fixture.get("/api/overview?hours=1"));
+    assertThat(again.get("totals").get("Halted").asInt()).isEqualTo(3);
+    assertThat(again.get("totals").get("Completed").asInt()).isEqualTo(1);
+    assertThat(again.get("completedCountedAt")).isEqualTo(overview.get("completedCountedAt"));
   }
 
   @Test

@@ -18,7 +18,7 @@ final class OverviewRows {
     this.jdbc = jdbc;
   }
 
-  Map<String, Map<String, Long>> statusLabelCounts(Connection connection) {
+  Map<String, Map<String, Long>> statusLabelCounts(Connection connection, boolean completed) {
     Map<String, Map<String, Long>> counts = new TreeMap<>();
     JdbcRows.select(
         connection,
@@ -27,6 +27,7 @@ final class OverviewRows {
             + " WHEN status = 'RUNNING' AND stalled_since IS NOT NULL THEN 'Stalled'"
             + " ELSE status END AS s FROM "
             + jdbc.table(connection, "fs_workflow")
+            + (completed ? "" : " WHERE status <> 'COMPLETED'")
             + ") t GROUP BY d, s",
         List.of(),
         "workflow counts",

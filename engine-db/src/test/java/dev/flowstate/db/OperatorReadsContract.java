@@ -296,6 +296,10 @@ abstract class OperatorReadsContract extends DatabaseTest {
     assertThat(read(reader::statusLabelCounts))
         .isEqualTo(
             Map.of("gated", Map.of("Halted", 2L), "plain", Map.of("New", 1L, "Interrupted", 1L)));
+    update("UPDATE fs_workflow SET status = 'COMPLETED' WHERE definition_name = 'gated'");
+    assertThat(read(reader::activeLabelCounts))
+        .as("Completed left out")
+        .isEqualTo(Map.of("plain", Map.of("New", 1L, "Interrupted", 1L)));
   }
 
   @Test

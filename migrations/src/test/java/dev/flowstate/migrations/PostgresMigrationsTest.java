@@ -83,6 +83,8 @@ class PostgresMigrationsTest extends MigrationsContract {
               "fs_workflow_created_ix btree (created_at, id)",
               "fs_workflow_due_ix btree (resume_at) WHERE (resume_at IS NOT NULL)",
               "fs_workflow_owner_ix btree (owner) WHERE (owner IS NOT NULL)",
+              "fs_workflow_problem_ix btree (created_at, id) WHERE ((halt_message IS NOT NULL)"
+                  + " OR (last_error IS NOT NULL))",
               "fs_workflow_status_ix btree (status) WHERE ((status)::text <> 'COMPLETED'::text)");
     }
     try (Connection c = connect();

@@ -355,7 +355,8 @@ function overviewView() {
           h("tbody", {}, names.map((name) => h("tr", {},
             h("td", {}, link("/workflows?definition=" + encodeURIComponent(name), name)),
             labels.map((l) => h("td", { class: "num" }, (o.definitions[name][l] || 0).toLocaleString())))))));
-      database.textContent = (o.database.product || "") + " · " + (o.database.url || "") +
+      database.textContent = "Completed counted at " + time(o.completedCountedAt) + " (once a minute: a count of the whole table). " +
+        (o.database.product || "") + " · " + (o.database.url || "") +
         " · schema version " + (o.schemaVersion || "unknown") + " · database time " + time(o.databaseTime);
     },
   };
@@ -553,7 +554,7 @@ function workflowView(id) {
       document.title = w.definitionName + " " + w.statusLabel + " · flowstate";
       fill(head, 
         h("div", { class: "toolbar" }, badge(w.statusLabel), h("strong", {}, w.definitionName),
-          h("span", { class: "muted" }, d.objects + " objects"), h("span", { class: "grow" }),
+          h("span", { class: "muted" }, d.objects + (d.objects === 1 ? " object" : " objects")), h("span", { class: "grow" }),
           h("button", { type: "button", id: "resume-now", class: "primary",
             disabled: !resumable || !session.operator,
             title: session.operator ? "" : "needs an operator token",
