@@ -38,6 +38,12 @@ class ConfigurationMetadataTest {
             "flowstate.workers.enabled",
             "flowstate.workers.threads",
             "flowstate.workers.poll-interval",
-            "flowstate.workers.shutdown-timeout");
+            "flowstate.workers.shutdown-timeout",
+            "flowstate.dashboard.enabled",
+            "flowstate.dashboard.port",
+            "flowstate.dashboard.bind",
+            "flowstate.dashboard.token",
+            "flowstate.dashboard.operator",
+            "flowstate.dashboard.refresh");
   }
 }

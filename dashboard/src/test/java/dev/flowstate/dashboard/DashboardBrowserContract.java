@@ -34,11 +34,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in a real browser (issue 24): the machine's headless Chromium driven by its
  * ChromeDriver (Debian's chromium and chromium-driver, which .ci/run installs; nothing is
- * downloaded), over PostgreSQL. Without Chromium the tests are skipped, unless {@code
- * FLOWSTATE_REQUIRE_BROWSER=1} (CI), which makes that a failure. Screenshots of each page go to
- * {@code target/screenshots}.
+ * downloaded), on each database (one subclass each). Without Chromium the tests are skipped, unless
+ * {@code FLOWSTATE_REQUIRE_BROWSER=1} (CI), which makes that a failure. Screenshots of each page go
+ * to {@code target/screenshots} (PostgreSQL's without a prefix: the README shows one).
  */
-class DashboardBrowserTest {
+abstract class DashboardBrowserContract {
 
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -93,9 +93,11 @@ class DashboardBrowserTest {
     }
   }
 
+  abstract Fixture fixture();
+
   @BeforeEach
   void open() {
-    fixture = Fixture.postgres().start();
+    fixture = fixture().start();
   }
 
   /** The page of one test must not poll the dashboard of the next: leave it, forget its console. */
@@ -116,7 +118,12 @@ class DashboardBrowserTest {
 
   void shot(String name) throws Exception {
     File file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-    Files.copy(file.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    String prefix =
+        fixture.kind == Fixture.Kind.POSTGRESQL
+            ? ""
+            : fixture.kind.name().toLowerCase(java.util.Locale.ROOT) + "-";
+    Files.copy(
+        file.toPath(), SHOTS.resolve(prefix + name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** What the page's console said at level SEVERE since the last call: errors of any kind. */

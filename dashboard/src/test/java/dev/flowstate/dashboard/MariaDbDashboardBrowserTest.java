@@ -1,0 +1,8 @@
+package dev.flowstate.dashboard;
+
+class MariaDbDashboardBrowserTest extends DashboardBrowserContract {
+  @Override
+  Fixture fixture() {
+    return Fixture.mariadb();
+  }
+}

@@ -1,0 +1,8 @@
+package dev.flowstate.dashboard;
+
+class PostgresDashboardBrowserTest extends DashboardBrowserContract {
+  @Override
+  Fixture fixture() {
+    return Fixture.postgres();
+  }
+}
