@@ -49,8 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code deep}: 50 after a cursor 600,000 rows down
  *   <li>{@code halted}: status=HALTED
  *   <li>{@code definition}: one of the five definitions
- *   <li>{@code text}: a text in halt messages that 4 workflows match: the walk reads every
- *       workflow with a halt message or an error (50,000), by PostgreSQL's partial index of them
+ *   <li>{@code text}: a text in halt messages that 4 workflows match: the walk reads every workflow
+ *       with a halt message or an error (50,000), by PostgreSQL's partial index of them
  *   <li>{@code overview}: the overview as a page refreshes it (counts by label but Completed,
  *       objects per minute, pools)
  * </ul>
