@@ -91,7 +91,7 @@ final class DashboardCommand implements Callable<Integer> {
           Dashboard.builder(new OpenedConnections(database))
               .port(port)
               .bind(bind)
-              .operator(operator == null || operator.isBlank() ? "operator" : operator, token)
+              .operator(operatorName(), token)
               .definitions(definitions)
               .start();
     } catch (IllegalArgumentException | IllegalStateException | dev.flowstate.db.StoreException e) {
@@ -132,7 +132,7 @@ final class DashboardCommand implements Callable<Integer> {
 
   private String token() {
     if (tokenFile == null) {
-      return blankToNull(System.getenv("FLOWSTATE_DASHBOARD_TOKEN"));
+      return Main.blankToNull(System.getenv("FLOWSTATE_DASHBOARD_TOKEN"));
     }
     try {
       return Files.readAllLines(tokenFile).stream()
@@ -147,10 +147,6 @@ final class DashboardCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--token-file " + tokenFile + " cannot be read: " + e.getMessage());
     }
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value;
   }
 
   /**

@@ -112,7 +112,7 @@ public final class Main implements Callable<Integer> {
     return database;
   }
 
-  private static String blankToNull(String value) {
+  static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value;
   }
 

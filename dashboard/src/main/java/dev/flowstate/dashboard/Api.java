@@ -15,6 +15,7 @@ import dev.flowstate.db.WorkflowStatus;
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.Step;
 import dev.flowstate.engine.Task;
+import dev.flowstate.migrations.Columns;
 import dev.flowstate.migrations.DatabaseKind;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -99,9 +100,7 @@ final class Api {
       return read.on(c);
     } catch (SQLException e) {
       throw new dev.flowstate.db.StoreException(
-          "cannot reach the database: "
-              + dev.flowstate.migrations.Columns.firstLine(e.getMessage()),
-          e);
+          "cannot reach the database: " + Columns.firstLine(e.getMessage()), e);
     }
   }
 
@@ -217,7 +216,7 @@ final class Api {
     s.put("done", count(w, ObjectStatus.COMPLETED) + count(w, ObjectStatus.SKIPPED));
     s.put("stuck", count(w, ObjectStatus.HALTED) + count(w, ObjectStatus.ERROR));
     s.put("haltMessage", w.haltMessage());
-    s.put("lastError", firstLine(w.lastError()));
+    s.put("lastError", w.lastError() == null ? null : Columns.firstLine(w.lastError()));
     s.put("owner", w.owner());
     s.put("resumeAt", w.resumeAt());
     s.put("createdAt", w.createdAt());
@@ -227,14 +226,6 @@ final class Api {
 
   private static long count(StoredWorkflow w, ObjectStatus status) {
     return w.objectsByStatus().getOrDefault(status, 0L);
-  }
-
-  private static String firstLine(String text) {
-    if (text == null) {
-      return null;
-    }
-    int end = text.indexOf('\n');
-    return end < 0 ? text : text.substring(0, end);
   }
 
   Map<String, Object> workflow(UUID id) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import dev.flowstate.db.StoreException;
 import dev.flowstate.db.WorkflowQuery;
+import dev.flowstate.migrations.Columns;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -298,7 +299,7 @@ final class Routes {
     try {
       body = json.readTree(bytes);
     } catch (IOException e) {
-      throw new HttpError(400, "the request is not JSON: " + firstLine(e.getMessage()));
+      throw new HttpError(400, "the request is not JSON: " + Columns.firstLine(e.getMessage()));
     }
     if (body == null || !body.isObject()) {
       throw new HttpError(400, "the request must be a JSON object");
@@ -349,7 +350,7 @@ final class Routes {
   private void error(HttpExchange exchange, int status, String message) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", status);
-    body.put("error", firstLine(message));
+    body.put("error", Columns.firstLine(message));
     try {
       sendJson(exchange, status, body);
     } catch (IOException e) {
@@ -366,14 +367,6 @@ final class Routes {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
     }
-  }
-
-  static String firstLine(String text) {
-    if (text == null) {
-      return "";
-    }
-    int end = text.indexOf('\n');
-    return end < 0 ? text : text.substring(0, end);
   }
 
   /** A request's query parameters, each given at most once, none unknown. */

@@ -307,27 +307,10 @@ public final class Flowstate implements AutoCloseable {
       throw new IllegalArgumentException(
           "resumeAt needs a workflow id and an instant, got " + id + ", " + at);
     }
-    java.time.Instant latest = machinery.tables.sessions().kind().latestInstant();
-    if (at.isAfter(latest)) {
-      throw new IllegalArgumentException(
-          "resumeAt "
-              + at
-              + " is after "
-              + latest
-              + ", the last instant this database's TIMESTAMP columns hold; choose an earlier"
-              + " time");
-    }
+    WorkflowActions.requireHeld(at, machinery.tables.sessions().kind());
     WorkflowStatus refused = machinery.tables.workflows().requestResume(id, at);
     if (refused != null) {
-      throw new IllegalStateException(
-          "workflow "
-              + id
-              + " is "
-              + refused
-              + ": "
-              + (refused == WorkflowStatus.RUNNING
-                  ? "it is running (a worker pool takes an interrupted one over without a request)"
-                  : "every object was processed, there is nothing to resume"));
+      throw WorkflowActions.refusal(id, refused.name());
     }
     if (!at.isAfter(machinery.leases.now())) {
       machinery.workAvailable();

@@ -2,6 +2,7 @@ package dev.flowstate.db;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flowstate.migrations.Columns;
+import dev.flowstate.migrations.DatabaseKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -56,14 +57,8 @@ public final class WorkflowActions {
       throw new IllegalArgumentException(
           "who asked must be a name of 1 to " + MAX_NAME + " characters, got " + requestedBy);
     }
-    if (at != null && at.isAfter(JdbcRows.kind(connection).latestInstant())) {
-      throw new IllegalArgumentException(
-          "resumeAt "
-              + at
-              + " is after "
-              + JdbcRows.kind(connection).latestInstant()
-              + ", the last instant this database's TIMESTAMP columns hold; choose an earlier"
-              + " time");
+    if (at != null) {
+      requireHeld(at, JdbcRows.kind(connection));
     }
     String from =
         requestedFrom == null || requestedFrom.length() <= MAX_NAME
@@ -114,15 +109,7 @@ public final class WorkflowActions {
         throw new IllegalArgumentException(
             "no workflow with id " + id + "; check the id (flowstate list)");
       }
-      throw new IllegalStateException(
-          "workflow "
-              + id
-              + " is "
-              + status.get(0)
-              + ": "
-              + ("RUNNING".equals(status.get(0))
-                  ? "it is running (a worker pool takes an interrupted one over without a request)"
-                  : "every object was processed, there is nothing to resume"));
+      throw refusal(id, status.get(0));
     }
     update(
         connection,
@@ -132,6 +119,32 @@ public final class WorkflowActions {
             + " VALUES (?, 'RESUME', ?, ?, ?, ?)",
         new ArrayList<>(java.util.Arrays.asList(id, due, requestedBy, from, now)));
     return new WorkflowAction(now, "RESUME", due, requestedBy, from);
+  }
+
+  /** A due time the database's TIMESTAMP columns cannot hold is refused, not cut. */
+  static void requireHeld(Instant at, DatabaseKind kind) {
+    if (at.isAfter(kind.latestInstant())) {
+      throw new IllegalArgumentException(
+          "resumeAt "
+              + at
+              + " is after "
+              + kind.latestInstant()
+              + ", the last instant this database's TIMESTAMP columns hold; choose an earlier"
+              + " time");
+    }
+  }
+
+  /** Why a workflow of this status cannot be asked to resume. */
+  static IllegalStateException refusal(UUID id, String status) {
+    return new IllegalStateException(
+        "workflow "
+            + id
+            + " is "
+            + status
+            + ": "
+            + ("RUNNING".equals(status)
+                ? "it is running (a worker pool takes an interrupted one over without a request)"
+                : "every object was processed, there is nothing to resume"));
   }
 
   private static int update(Connection connection, String sql, List<Object> params)
