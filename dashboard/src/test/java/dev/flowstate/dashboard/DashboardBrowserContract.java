@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -134,10 +136,19 @@ abstract class DashboardBrowserContract {
         .toList();
   }
 
+  /**
+   * The text of the first visible element that matches, read in one step: pages that refresh
+   * replace their elements when what they show changes (a pool's heartbeat does every refresh), so
+   * an element found first and read later may be gone by then; a stale one is looked up again.
+   */
   String text(String css) {
     return waiting()
-        .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)))
-        .getText();
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              WebElement element = d.findElement(By.cssSelector(css));
+              return element.isDisplayed() ? element.getText() : null;
+            });
   }
 
   @Test
