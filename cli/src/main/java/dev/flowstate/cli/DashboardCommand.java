@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -184,7 +185,12 @@ final class DashboardCommand implements Callable<Integer> {
     return flowstate;
   }
 
-  /** The dashboard's connections: opened as every command opens them (schema, UTC session). */
+  /**
+   * The dashboard's connections: opened as every command opens them (schema, UTC session), one per
+   * request (an operator's pages ask a few times a second at most). A connection that cannot be
+   * opened is an {@link SQLException}, as from any DataSource, so that the dashboard answers 503
+   * with the reason while the database is away, not 500.
+   */
   private static final class OpenedConnections implements javax.sql.DataSource {
     private final Database database;
 
@@ -193,13 +199,17 @@ final class DashboardCommand implements Callable<Integer> {
     }
 
     @Override
-    public Connection getConnection() {
-      return database.open();
+    public Connection getConnection() throws SQLException {
+      try {
+        return database.open();
+      } catch (CliException e) {
+        throw new SQLException(e.getMessage(), e.getCause());
+      }
     }
 
     @Override
-    public Connection getConnection(String user, String password) {
-      return database.open();
+    public Connection getConnection(String user, String password) throws SQLException {
+      return getConnection();
     }
 
     @Override

@@ -431,37 +431,40 @@ abstract class CliContract {
   }
 
   /**
-   * {@code dashboard} serves the stored workflows, draws the definitions of the providers on its
-   * class path, takes a resume request with the token of --token-file, and stops when its thread is
-   * interrupted (as Ctrl-C's shutdown hook stops it), with exit code 0.
+   * A {@code ./flowstate dashboard} on a thread of its own, as from a terminal, with Dana's token
+   * in a file; closing it interrupts the thread as Ctrl-C's shutdown hook does and waits for it.
    */
-  @Test
-  void dashboard_servesTheWorkflows_takesARequestWithTheToken_andStopsCleanly() throws Exception {
-    java.nio.file.Path tokenFile = java.nio.file.Files.createTempFile("flowstate-token", ".txt");
-    java.nio.file.Files.writeString(tokenFile, "cli-token-0123456789abcdef\n");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> args = new ArrayList<>(target());
-    args.addAll(
-        List.of(
-            "dashboard",
-            "--port",
-            "0",
-            "--operator",
-            "dana",
-            "--token-file",
-            tokenFile.toString()));
-    int[] code = {-1};
-    Thread server =
-        new Thread(
-            () ->
-                code[0] =
-                    Main.run(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8),
-                        args.toArray(String[]::new)));
-    server.start();
-    try {
+  final class RunningDashboard implements AutoCloseable {
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    final java.nio.file.Path tokenFile;
+    final Thread server;
+    final int[] code = {-1};
+    final String base;
+
+    RunningDashboard(List<String> target) throws Exception {
+      tokenFile = java.nio.file.Files.createTempFile("flowstate-token", ".txt");
+      java.nio.file.Files.writeString(tokenFile, "cli-token-0123456789abcdef\n");
+      List<String> args = new ArrayList<>(target);
+      args.addAll(
+          List.of(
+              "dashboard",
+              "--port",
+              "0",
+              "--operator",
+              "dana",
+              "--token-file",
+              tokenFile.toString()));
+      server =
+          new Thread(
+              () ->
+                  code[0] =
+                      Main.run(
+                          new PrintStream(out, true, StandardCharsets.UTF_8),
+                          new PrintStream(err, true, StandardCharsets.UTF_8),
+                          args.toArray(String[]::new)));
+      server.start();
       java.util.regex.Matcher url = null;
       for (int i = 0; i < 300 && (url == null || !url.find()); i++) {
         Thread.sleep(100);
@@ -469,44 +472,60 @@ abstract class CliContract {
             java.util.regex.Pattern.compile("dashboard at (http://\\S+/) over")
                 .matcher(out.toString(StandardCharsets.UTF_8));
       }
-      assertThat(url.find(0)).as(out + " / " + err).isTrue();
-      assertThat(out.toString(StandardCharsets.UTF_8)).contains("(operator: dana)");
-      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-      String base = url.group(1);
-      String list =
-          http.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(base + "api/workflows?status=HALTED"))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .body();
-      assertThat(list).contains(halted.toString()).doesNotContain(completed.toString());
-      String detail =
-          http.send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(base + "api/workflows/" + halted))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .body();
-      assertThat(detail).contains("\"known\":true").contains("\"tree\":[");
-      java.net.http.HttpResponse<String> asked =
-          http.send(
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create(base + "api/workflows/" + halted + "/resume"))
-                  .header("Content-Type", "application/json")
-                  .header("Authorization", "Bearer cli-token-0123456789abcdef")
-                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
-                  .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
-      assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
-      assertThat(asked.body()).contains("\"requestedBy\":\"dana\"");
-    } finally {
+      if (!url.find(0)) {
+        close();
+        throw new AssertionError("the dashboard did not start: " + out + " / " + err);
+      }
+      base = url.group(1);
+    }
+
+    java.net.http.HttpResponse<String> get(String path) throws Exception {
+      return http.send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    java.net.http.HttpResponse<String> resume(UUID id) throws Exception {
+      return http.send(
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(base + "api/workflows/" + id + "/resume"))
+              .header("Content-Type", "application/json")
+              .header("Authorization", "Bearer cli-token-0123456789abcdef")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+              .build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() throws Exception {
       server.interrupt();
       server.join(20_000);
       java.nio.file.Files.deleteIfExists(tokenFile);
     }
-    assertThat(server.isAlive()).isFalse();
-    assertThat(code[0]).as(err.toString(StandardCharsets.UTF_8)).isZero();
+  }
+
+  /**
+   * {@code dashboard} serves the stored workflows, draws the definitions of the providers on its
+   * class path, takes a resume request with the token of --token-file, and stops when its thread is
+   * interrupted (as Ctrl-C's shutdown hook stops it), with exit code 0.
+   */
+  @Test
+  void dashboard_servesTheWorkflows_takesARequestWithTheToken_andStopsCleanly() throws Exception {
+    RunningDashboard dashboard = new RunningDashboard(target());
+    try (dashboard) {
+      assertThat(dashboard.out.toString(StandardCharsets.UTF_8)).contains("(operator: dana)");
+      assertThat(dashboard.get("api/workflows?status=HALTED").body())
+          .contains(halted.toString())
+          .doesNotContain(completed.toString());
+      assertThat(dashboard.get("api/workflows/" + halted).body())
+          .contains("\"known\":true")
+          .contains("\"tree\":[");
+      java.net.http.HttpResponse<String> asked = dashboard.resume(halted);
+      assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+      assertThat(asked.body()).contains("\"requestedBy\":\"dana\"");
+    }
+    assertThat(dashboard.server.isAlive()).isFalse();
+    assertThat(dashboard.code[0]).as(dashboard.err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(flowstate.workflow(halted).orElseThrow().resumeAt()).isNotNull();
   }
 

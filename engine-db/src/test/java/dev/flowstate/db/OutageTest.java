@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.FlowstateException;
 import dev.flowstate.engine.Task;
-import java.net.URI;
+import dev.flowstate.migrations.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,17 +29,12 @@ class OutageTest extends DatabaseTest {
       throws Exception {
     db = database();
     db.flowstate().build().close(); // migrate the schema directly
-    URI target = URI.create(db.jdbcUrl().substring("jdbc:".length()));
     List<String> seen = new ArrayList<>();
-    try (TcpProxy proxy =
-        new TcpProxy(target.getHost(), target.getPort() < 0 ? 5432 : target.getPort())) {
-      String viaProxy =
-          db.jdbcUrl()
-              .replace(target.getHost() + ":" + target.getPort(), "127.0.0.1:" + proxy.port());
+    try (TcpProxy proxy = TcpProxy.before(db.jdbcUrl())) {
       boolean[] cut = {false};
       flowstate =
           Flowstate.builder()
-              .jdbcUrl(viaProxy)
+              .jdbcUrl(proxy.jdbcUrl())
               .schema(db.schema())
               .connectionTimeout(Duration.ofSeconds(1))
               .build();

@@ -1,4 +1,4 @@
-package dev.flowstate.db;
+package dev.flowstate.migrations;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,35 +7,53 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy between the engine and PostgreSQL that a test can cut (every connection reset, new
- * ones refused: the database is gone) and restore, on the same local port.
+ * A TCP proxy in front of a test database (PostgreSQL or MariaDB) that a test can cut (every
+ * connection reset, new ones refused: the database is gone) and restore, on the same local port.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
+  private final String jdbcUrl;
   private final String targetHost;
   private final int targetPort;
   private final int port;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
 
-  TcpProxy(String targetHost, int targetPort) throws IOException {
+  private TcpProxy(String jdbcUrl, String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
     ServerSocket first = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.port = first.getLocalPort();
+    this.jdbcUrl = jdbcUrl.replace(targetHost + ":" + targetPort, "127.0.0.1:" + port);
     listen(first);
   }
 
-  int port() {
-    return port;
+  /**
+   * @param jdbcUrl a PostgreSQL or MariaDB URL that names its host and port
+   * @return a proxy, open, to that database
+   */
+  public static TcpProxy before(String jdbcUrl) throws IOException {
+    URI target = URI.create(jdbcUrl.substring("jdbc:".length()));
+    if (target.getHost() == null || target.getPort() < 0) {
+      throw new IllegalArgumentException("the test database's URL names no host:port: " + jdbcUrl);
+    }
+    return new TcpProxy(jdbcUrl, target.getHost(), target.getPort());
+  }
+
+  /**
+   * @return the database's URL with the proxy in its place
+   */
+  public String jdbcUrl() {
+    return jdbcUrl;
   }
 
   /** Every open connection is closed and new ones are refused, until {@link #restore()}. */
-  synchronized void cut() throws IOException {
+  public synchronized void cut() throws IOException {
     server.close();
     for (Socket socket : sockets) {
       socket.close();
@@ -43,7 +61,8 @@ final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  synchronized void restore() throws IOException {
+  /** New connections are accepted again, on the same port. */
+  public synchronized void restore() throws IOException {
     ServerSocket again = new ServerSocket();
     again.setReuseAddress(true);
     again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
