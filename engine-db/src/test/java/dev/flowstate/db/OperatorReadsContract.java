@@ -281,6 +281,27 @@ abstract class OperatorReadsContract extends DatabaseTest {
     assertThat(rows("SELECT COUNT(*) FROM fs_workflow_action")).containsExactly("0");
   }
 
+  /**
+   * The request's second write fails after its first changed the workflow (the record of who asked
+   * cannot be written): the whole request is undone, so the workflow is not made due by a request
+   * nobody can see, and the connection is left as it was given.
+   */
+  @Test
+  void requestResume_whoseRecordCannotBeWritten_undoesTheDueTimeToo() throws SQLException {
+    UUID id = halted("A");
+    update("DROP TABLE fs_workflow_action");
+
+    try (Connection c = db.connect()) {
+      assertThatThrownBy(() -> actions.requestResume(c, id, null, "alice", null))
+          .isInstanceOf(StoreException.class)
+          .hasMessageStartingWith("could not request a resume of workflow " + id + ": ")
+          .hasCauseInstanceOf(SQLException.class);
+      assertThat(c.getAutoCommit()).as("restored").isTrue();
+    }
+    assertThat(rows("SELECT status, resume_at FROM fs_workflow WHERE id = '" + id + "'"))
+        .containsExactly("HALTED | null");
+  }
+
   @Test
   void statusLabelCounts_countAnExpiredRunningLeaseAsInterrupted() throws SQLException {
     halted("A");
