@@ -31,6 +31,8 @@ class EngineGuardsTest {
             e -> e.process(items("A", "B"), true, true),
             e -> e.process(items("A", "B"), false, true),
             e -> e.restart(RestartPosition.NEXT, RestartPosition.FIRST, items("A", "B")),
+            e ->
+                e.restart(RestartPosition.NEXT, RestartPosition.FIRST, items("A", "B"), true, true),
             e -> {
               try {
                 e.process(items("A", "B"));
@@ -302,5 +304,44 @@ class EngineGuardsTest {
 
     assertThat(events).containsExactly("halted B", "error C failed", "finished");
     assertThat(seen(objects)).isEqualTo("A:hx B:h C:hx D:hx");
+  }
+
+  @Test
+  void restart_withoutADefinition_isRefusedAsProcessIs() {
+    WorkflowEngine<Item> engine = new WorkflowEngine<>();
+
+    assertThatThrownBy(
+            () -> engine.restart(RestartPosition.FIRST, RestartPosition.FIRST, items("A")))
+        .isInstanceOf(WorkflowError.class)
+        .hasMessage(
+            "the callbacks are empty, did you set them? Register a definition with"
+                + " setDefinition(...)");
+  }
+
+  @Test
+  void setDefinition_fromAPlainList_returnsTheEngine_andRunsTheList() {
+    WorkflowEngine<Item> engine = new WorkflowEngine<>();
+    List<Item> items = items("A");
+
+    assertThat(engine.setDefinition(List.of(rec("a"), List.of(rec("b"))))).isSameAs(engine);
+    engine.process(items);
+    assertThat(items.get(0).seen).containsExactly("a", "b");
+  }
+
+  @Test
+  void aTasksOwnWorkflowError_reachesTheCaller_withItsPayload() {
+    Object payload = List.of("row 7", "row 9");
+    WorkflowEngine<Item> engine =
+        new WorkflowEngine<>(
+            Flow.of(
+                Task.<Item>named(
+                    "check",
+                    (o, e) -> {
+                      throw new WorkflowError("rows rejected", null, 0, payload, null);
+                    })));
+
+    assertThatThrownBy(() -> engine.process(items("A")))
+        .isInstanceOfSatisfying(WorkflowError.class, e -> assertThat(e.payload()).isSameAs(payload))
+        .hasMessage("rows rejected");
   }
 }

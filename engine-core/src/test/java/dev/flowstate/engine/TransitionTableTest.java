@@ -553,6 +553,29 @@ class TransitionTableTest {
   }
 
   @Test
+  void customTable_leavingSkipAndContinueToTheDefaults_goesOnWithTheNextObject() {
+    TransitionTable<Item> table =
+        new TransitionTable<>() {
+          @Override
+          public Next onHalt(WorkflowEngine<Item> e, Item obj, HaltProcessing halt) {
+            return Next.NEXT_OBJECT;
+          }
+        };
+    WorkflowEngine<Item> engine = new WorkflowEngine<>(null, table);
+    engine.setDefinition(
+        Flow.of(
+            on("A", "s", (o, e) -> e.skipToken()),
+            on("B", "c", (o, e) -> e.continueNextToken()),
+            rec("r")));
+    List<Item> objects = items("A", "B", "C");
+
+    engine.process(objects);
+
+    assertThat(seen(objects)).isEqualTo("A:s B:sc C:scr");
+    assertThat(engine.hasCompleted()).isTrue();
+  }
+
+  @Test
   void jumpCallOnReturn_andBreakOnReturn_actWhenTheTaskReturns_likeTheirThrowingTwins() {
     List<Item> objects = items("A");
     WorkflowEngine<Item> engine =

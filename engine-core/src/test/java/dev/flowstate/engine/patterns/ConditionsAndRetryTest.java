@@ -81,6 +81,23 @@ class ConditionsAndRetryTest {
   }
 
   @Test
+  void nullBranch_isADefinitionErrorNamingThePatternAndTheBranch() {
+    Task<Doc> task = Task.named("t", (o, e) -> {});
+    Map<String, Supplier<Object>> patterns =
+        Map.of(
+            "ifThen branch", () -> ifThen((o, e) -> true, null),
+            "ifNot branch", () -> ifNot((o, e) -> true, null),
+            "ifElse then-branch", () -> ifElse((o, e) -> true, null, task),
+            "ifElse else-branch", () -> ifElse((o, e) -> true, task, null));
+    patterns.forEach(
+        (what, build) ->
+            assertThatThrownBy(build::get)
+                .as(what)
+                .isInstanceOf(DefinitionError.class)
+                .hasMessageStartingWith(what + " is null; pass a task or a flow"));
+  }
+
+  @Test
   void nullCondition_isADefinitionErrorNamingThePattern() {
     Task<Doc> task = Task.named("t", (o, e) -> {});
     Map<String, Supplier<Object>> patterns =

@@ -46,6 +46,17 @@ class PatternEdgesTest {
   }
 
   @Test
+  void runWorkflow_fingerprint_saysWhetherTheChildIsMadeAfresh() {
+    Flow<Doc> child = Flow.of(rec("c"));
+    Value<Doc, List<Doc>> parts = (o, e) -> List.of();
+
+    assertThat(runWorkflow(child, parts, "k", true).signature())
+        .isEqualTo("runWorkflow(k)([c] over lambda in PatternEdgesTest, reinit)");
+    assertThat(runWorkflow(child, parts, "k", false).signature())
+        .isEqualTo("runWorkflow(k)([c] over lambda in PatternEdgesTest)");
+  }
+
+  @Test
   void simpleMerge_needsABranchAndTheLastStep_andNamesANullOne() {
     assertThatThrownBy(() -> simpleMerge(rec("only")))
         .isInstanceOf(DefinitionError.class)

@@ -486,6 +486,17 @@ class PatternsTest {
   }
 
   @Test
+  void halt_withoutAMessage_haltsAtItsTask_withAnEmptyMessage() {
+    WorkflowEngine<Doc> engine = new WorkflowEngine<>(Flow.of(rec("x"), halt(), rec("y")));
+    Doc doc = new Doc("d");
+
+    assertThatThrownBy(() -> engine.process(List.of(doc)))
+        .isInstanceOfSatisfying(HaltProcessing.class, halt -> assertThat(halt.message()).isEmpty());
+    assertThat(engine.state()).isEqualTo(EngineState.of(0, 1));
+    assertThat(doc.log()).isEqualTo("x");
+  }
+
+  @Test
   void haltAndStopWrappers_haltAndStop() {
     Doc a = new Doc("a");
     WorkflowEngine<Doc> halted = runUntilHalt(Flow.of(rec("x"), halt("wait")), a);
@@ -578,6 +589,17 @@ class PatternsTest {
 
     assertThat(block.size()).isEqualTo(7);
     assertThat(doc.log()).isEqualTo("b1,last");
+  }
+
+  @Test
+  void simpleMerge_aBranchEnteredInTheMiddle_fallsThroughToTheLast() {
+    // the first branch jumps over its own jump to the second, as a choice before the merge would
+    Flow<Doc> block = simpleMerge(taskJumpFwd(2), rec("b2"), rec("b3"), rec("last"));
+    Doc doc = new Doc("d");
+
+    run(Flow.of(block, rec("after")), doc);
+
+    assertThat(doc.log()).isEqualTo("b2,last,after");
   }
 
   // ------------------------------------------------------------------ parallel
