@@ -20,7 +20,6 @@ import org.hibernate.boot.model.naming.CamelCaseToUnderscoresNamingStrategy;
 import org.hibernate.boot.registry.StandardServiceRegistry;
 import org.hibernate.boot.registry.StandardServiceRegistryBuilder;
 import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.dialect.DatabaseVersion;
 import org.hibernate.type.SqlTypes;
 import org.hibernate.type.format.jackson.JacksonJsonFormatMapper;
 
@@ -333,20 +332,6 @@ public final class Store implements AutoCloseable {
       org.hibernate.engine.spi.SessionImplementor session, Class<?> entity) {
     return (org.hibernate.generator.BeforeExecutionGenerator)
         session.getFactory().getMappingMetamodel().getEntityDescriptor(entity).getGenerator();
-  }
-
-  /** "5.5.5-10.11.19-MariaDB-0+deb12u1" and "10.11.19-MariaDB" are both 10.11.19. */
-  static DatabaseVersion mariaDbVersion(String text) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile(
-                "(\\d+)\\.(\\d+)\\.(\\d+)-MariaDB", java.util.regex.Pattern.CASE_INSENSITIVE)
-            .matcher(String.valueOf(text));
-    return m.find()
-        ? DatabaseVersion.make(
-            Integer.parseInt(m.group(1)),
-            Integer.parseInt(m.group(2)),
-            Integer.parseInt(m.group(3)))
-        : DatabaseVersion.make(10, 6);
   }
 
   @Override

@@ -46,7 +46,7 @@ class StoreTest {
   }
 
   private static String version(String text) {
-    DatabaseVersion v = Store.mariaDbVersion(text);
+    DatabaseVersion v = MariaDbDialectResolver.mariaDbVersion(text);
     return v.getDatabaseMajorVersion()
         + "."
         + v.getDatabaseMinorVersion()
