@@ -39,7 +39,8 @@ public final class WorkflowActions {
    * (by the database's clock) when {@code at} is null, and records who asked. A later request
    * replaces an earlier one.
    *
-   * @param connection the database; its auto-commit setting is restored afterwards
+   * @param connection the database; the request is committed on it before this returns (and with it
+   *     anything the caller left uncommitted there), and its auto-commit setting is restored
    * @param id the workflow's id
    * @param at when it becomes due, or null for now
    * @param requestedBy who asked, 1 to {@value #MAX_NAME} characters

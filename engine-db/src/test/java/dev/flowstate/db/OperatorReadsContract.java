@@ -282,6 +282,24 @@ abstract class OperatorReadsContract extends DatabaseTest {
   }
 
   /**
+   * A caller's connection outside auto-commit: the request is still committed when it returns
+   * (another connection sees it), and the connection is left outside auto-commit as it came.
+   */
+  @Test
+  void requestResume_onAConnectionOutsideAutoCommit_isCommittedWhenItReturns() throws SQLException {
+    UUID id = halted("A");
+
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      actions.requestResume(c, id, null, "alice", null);
+      assertThat(c.getAutoCommit()).as("restored").isFalse();
+      assertThat(rows("SELECT requested_by FROM fs_workflow_action")).containsExactly("alice");
+      c.rollback(); // the caller's own rollback cannot undo a request already committed
+    }
+    assertThat(rows("SELECT requested_by FROM fs_workflow_action")).containsExactly("alice");
+  }
+
+  /**
    * The request's second write fails after its first changed the workflow (the record of who asked
    * cannot be written): the whole request is undone, so the workflow is not made due by a request
    * nobody can see, and the connection is left as it was given.
