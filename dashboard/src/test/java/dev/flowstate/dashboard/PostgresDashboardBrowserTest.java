@@ -34,7 +34,12 @@ class PostgresDashboardBrowserTest extends DashboardBrowserContract {
 
       proxy.cut();
 
-      assertThat(text("main .notice")).startsWith("cannot reach the database: ");
+      // a refresh in flight at the cut reads "cannot read ...: An I/O error occurred"; the next
+      // one cannot connect at all
+      waiting()
+          .until(
+              ExpectedConditions.textToBePresentInElementLocated(
+                  By.cssSelector("main .notice"), "cannot reach the database: "));
       assertThat(text("#halt-message")).contains("Payment declined");
       shot("database-gone");
 
