@@ -472,6 +472,46 @@ abstract class SavePointsContract extends DatabaseTest {
             "INITIAL | {\"n\":0,\"name\":\"A\",\"seen\":[]} | abortedbytaskabortonobject0");
   }
 
+  /**
+   * An object aborted in a later run goes back to the status it had before that run, also when it
+   * is not the run's first object (its status was read when the save point before it marked it
+   * RUNNING): here HALTED, not the COMPLETED of the object before it.
+   */
+  @Test
+  void abortOfAnObjectReachedMidRun_restoresItsOwnEarlierStatus() throws SQLException {
+    int[] gateRuns = {0};
+    flowstate.register(
+        "gated",
+        Doc.class,
+        Flow.of(
+            Task.named("inc", (d, e) -> d.n++),
+            on(
+                "B",
+                "gate",
+                (d, e) -> {
+                  if (gateRuns[0]++ == 0) {
+                    e.halt("needs review");
+                  } else {
+                    e.abort();
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("gated", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
+        .isInstanceOf(HaltProcessing.class);
+    assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+        .containsExactly("0 | COMPLETED", "1 | HALTED", "2 | INITIAL");
+
+    engine.restart(RestartPosition.FIRST, RestartPosition.FIRST);
+
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":2,\"name\":\"A\",\"seen\":[\"gate\",\"gate\"]}",
+            "1 | HALTED | {\"n\":1,\"name\":\"B\",\"seen\":[\"gate\"]}",
+            "2 | INITIAL | {\"n\":0,\"name\":\"C\",\"seen\":[]}");
+    assertThat(rows("SELECT status, halt_message FROM fs_workflow"))
+        .containsExactly("HALTED | abortedbytaskgateonobject1");
+  }
+
   @Test
   void load_unknownId_failsAndCreatesNothing() throws SQLException {
     UUID unknown = UUID.fromString("00000000-0000-0000-0000-000000000042");
@@ -722,6 +762,40 @@ abstract class SavePointsContract extends DatabaseTest {
                 + " java.util.ImmutableCollections$Set12, which cannot be stored as it is: it"
                 + " would come back as a List; store a List.");
     assertThat(rows("SELECT pos, status FROM fs_object")).containsExactly("0 | ERROR");
+  }
+
+  /**
+   * A map that would not come back as it was, a null key or a lone key that names a tagged type,
+   * fails the object's save, naming the property and the reason.
+   */
+  @Test
+  void objectData_mapsThatWouldComeBackOtherwise_failTheSave_namingWhy() throws SQLException {
+    java.util.Map<Object, Object> nullKey = new java.util.LinkedHashMap<>();
+    nullKey.put(null, 1);
+    java.util.Map<Object, Object> lookalike = new java.util.LinkedHashMap<>();
+    lookalike.put("@decimal", "1.10");
+    flowstate.register(
+        "loose",
+        Loose.class,
+        Flow.of(
+            Task.named(
+                "fill",
+                (o, e) -> o.attributes.put("odd", o.name.equals("A") ? nullKey : lookalike))));
+
+    for (String name : List.of("A", "B")) {
+      DbWorkflowEngine<Loose> engine = flowstate.newWorkflow("loose", Loose.class);
+      assertThatThrownBy(() -> engine.process(List.of(new Loose(name))))
+          .hasMessageContaining(
+              "object 0 of workflow "
+                  + engine.id()
+                  + " cannot be written as JSON: property 'attributes.odd' is a"
+                  + " java.util.LinkedHashMap, which cannot be stored as it is: "
+                  + (name.equals("A")
+                      ? "its key null is a null, which would come back as a String; use String"
+                          + " keys."
+                      : "a map whose only key is @decimal stands for a typed value."));
+    }
+    assertThat(rows("SELECT pos, status FROM fs_object")).containsExactly("0 | ERROR", "0 | ERROR");
   }
 
   /**
@@ -1050,6 +1124,35 @@ abstract class SavePointsContract extends DatabaseTest {
             "0 | COMPLETED | {\"n\":10,\"name\":\"A\",\"seen\":[\"h\"]}",
             "1 | COMPLETED | {\"n\":10,\"name\":\"B\",\"seen\":[\"h\"]}",
             "2 | COMPLETED | {\"n\":10,\"name\":\"C\",\"seen\":[\"h\"]}");
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+  }
+
+  /** A run that halted at the first object has processed one: its source data can be rerun. */
+  @Test
+  void restartFromSourceData_afterAHaltAtTheFirstObject_rerunsFromItsData() throws SQLException {
+    flowstate.register(
+        "review",
+        Doc.class,
+        Flow.of(
+            Task.named("inc", (d, e) -> d.n += 10),
+            on(
+                "A",
+                "h",
+                (d, e) -> {
+                  if (e.extraData().putIfAbsent("reviewed", true) == null) {
+                    e.halt("review A");
+                  }
+                })));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("review", Doc.class);
+    assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
+    assertThat(engine.state().tokenPos()).isZero();
+
+    engine.restartFromSourceData();
+
+    assertThat(rows("SELECT pos, status, data FROM fs_object ORDER BY pos"))
+        .containsExactly(
+            "0 | COMPLETED | {\"n\":10,\"name\":\"A\",\"seen\":[\"h\"]}",
+            "1 | COMPLETED | {\"n\":10,\"name\":\"B\",\"seen\":[\"h\"]}");
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
   }
 

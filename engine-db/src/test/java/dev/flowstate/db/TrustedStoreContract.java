@@ -718,6 +718,55 @@ abstract class TrustedStoreContract extends DatabaseTest {
             "1 | COMPLETED | {\"n\":0,\"name\":\"B\",\"seen\":[\"a\"]}");
   }
 
+  /**
+   * The engine newWorkflow returns holds the objects as stored (not the caller's instances), before
+   * its first object, and its own resume() runs them.
+   */
+  @Test
+  void newWorkflowWithObjects_returnsAnEngineHoldingThemAsStored_whichResumeRuns()
+      throws SQLException {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    List<Doc> docs = Doc.docs("A", "B");
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("plain", Doc.class, docs);
+
+    assertThat(engine.objects()).extracting(d -> d.name).containsExactly("A", "B");
+    assertThat(engine.objects().get(0)).isNotSameAs(docs.get(0));
+    assertThat(engine.state().tokenPos()).isEqualTo(-1);
+
+    engine.resume();
+
+    assertThat(engine.objects()).extracting(d -> d.seen).containsOnly(List.of("a"));
+    assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
+  }
+
+  /**
+   * A loaded workflow's objects are read a thousand at a time: reading across the pages, forwards
+   * and back, gives each object at its position, and a position past the end is refused by name.
+   */
+  @Test
+  void loadedObjects_areReadPageByPage_eachAtItsPosition() {
+    flowstate.register("plain", Doc.class, Flow.of(SavePointsContract.rec("a")));
+    List<Doc> docs = new java.util.ArrayList<>();
+    for (int i = 0; i < 2_001; i++) {
+      docs.add(new Doc("D" + i, i));
+    }
+    UUID id = flowstate.newWorkflow("plain", Doc.class, docs).id();
+
+    List<Doc> loaded = flowstate.load(id, Doc.class).objects();
+
+    assertThat(loaded).hasSize(2_001);
+    for (int i : new int[] {0, 999, 1_000, 1_999, 2_000, 1_500, 998, 1_000}) {
+      assertThat(loaded.get(i).name).as("object %d", i).isEqualTo("D" + i);
+      assertThat(loaded.get(i).n).isEqualTo(i);
+    }
+    assertThatThrownBy(() -> loaded.get(2_001))
+        .isExactlyInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessage("object 2001 of 2001");
+    assertThatThrownBy(() -> loaded.get(-1))
+        .isExactlyInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessage("object -1 of 2001");
+  }
+
   /** Issue 8, defect 6: process(List.of()) left the workflow HALTED. */
   @Test
   void processOfAnEmptyList_completes() throws SQLException {
@@ -989,6 +1038,15 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(sideRows(engine.id())).isEqualTo(EACH_ONCE);
   }
 
+  /** A Flowstate on this test's database whose runs tell {@code binding} of their transaction. */
+  private Flowstate boundTo(TransactionBinding binding) {
+    return Flowstate.builder()
+        .dataSource(db.dataSource())
+        .schema(db.schema())
+        .transactionBinding(binding)
+        .build();
+  }
+
   /** A binding that records what it hears, and fails task "veto" of object 1 when it returned. */
   static final class RecordingBinding implements TransactionBinding {
     final List<String> heard = new java.util.ArrayList<>();
@@ -1035,12 +1093,7 @@ abstract class TrustedStoreContract extends DatabaseTest {
       throws SQLException {
     createSideTable();
     RecordingBinding binding = new RecordingBinding();
-    try (Flowstate bound =
-        Flowstate.builder()
-            .dataSource(db.dataSource())
-            .schema(db.schema())
-            .transactionBinding(binding)
-            .build()) {
+    try (Flowstate bound = boundTo(binding)) {
       bound.register(
           "booking",
           Doc.class,
@@ -1076,6 +1129,101 @@ abstract class TrustedStoreContract extends DatabaseTest {
       assertThat(sideRows(engine.id())).containsExactly("0 | book", "1 | book");
       assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
           .containsExactly("0 | COMPLETED", "1 | ERROR");
+    }
+  }
+
+  /**
+   * A failed task that began the run's transaction itself has no savepoint before it: the whole
+   * transaction goes, and the binding hears it rolled back (nothing of it reaches the side table)
+   * before the ERROR save point commits.
+   */
+  @Test
+  void transactionBinding_hearsTheRollback_whenTheTaskThatBeganTheTransactionFails()
+      throws SQLException {
+    createSideTable();
+    RecordingBinding binding = new RecordingBinding();
+    try (Flowstate bound = boundTo(binding)) {
+      bound.register(
+          "booking",
+          Doc.class,
+          Flow.of(
+              Task.named(
+                  "book",
+                  (d, e) -> {
+                    sideWrite("book").run(d, e);
+                    if (d.name.equals("B")) {
+                      throw new IllegalStateException("no seats left");
+                    }
+                  })));
+      DbWorkflowEngine<Doc> engine = bound.newWorkflow("booking", Doc.class);
+
+      assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
+          .isInstanceOf(WorkflowError.class)
+          .hasRootCauseMessage("no seats left");
+
+      assertThat(binding.heard)
+          .containsExactly(
+              "scope",
+              "start book",
+              "end returned",
+              "committed",
+              "start book",
+              "end IllegalStateException",
+              "rolled back",
+              "committed"); // the ERROR save point's own commit
+      assertThat(sideRows(engine.id())).containsExactly("0 | book");
+      assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+          .containsExactly("0 | COMPLETED", "1 | ERROR");
+    }
+  }
+
+  /**
+   * A binding that fails at the end of a task that failed already does not hide the task's error:
+   * the caller gets the task's exception as the cause, with the binding's kept as suppressed.
+   */
+  @Test
+  void bindingFailingAfterAFailedTask_isKeptWithTheTasksError() throws SQLException {
+    TransactionBinding failing =
+        engine ->
+            new TransactionBinding.Scope() {
+              @Override
+              public void taskStarts() {}
+
+              @Override
+              public void taskEnds(Throwable thrown) {
+                throw new IllegalStateException("cannot unbind");
+              }
+
+              @Override
+              public void undone(boolean objectWide) {}
+
+              @Override
+              public void ended(boolean committed) {}
+            };
+    try (Flowstate bound = boundTo(failing)) {
+      bound.register(
+          "booking",
+          Doc.class,
+          Flow.of(
+              Task.named(
+                  "book",
+                  (d, e) -> {
+                    throw new IllegalArgumentException("no seats left");
+                  })));
+      DbWorkflowEngine<Doc> engine = bound.newWorkflow("booking", Doc.class);
+
+      assertThatThrownBy(() -> engine.process(Doc.docs("A")))
+          .isInstanceOf(WorkflowError.class)
+          .cause()
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("no seats left")
+          .satisfies(
+              cause ->
+                  assertThat(cause.getSuppressed())
+                      .singleElement()
+                      .satisfies(s -> assertThat(s).hasMessage("cannot unbind")));
+      assertThat(rows("SELECT pos, status FROM fs_object ORDER BY pos"))
+          .containsExactly("0 | ERROR");
     }
   }
 
