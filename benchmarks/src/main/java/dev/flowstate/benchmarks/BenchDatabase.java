@@ -101,12 +101,13 @@ final class BenchDatabase {
     try (Statement s = c.createStatement()) {
       if (mariadb()) { // one table per TRUNCATE, and not while a foreign key points at it
         s.execute("SET FOREIGN_KEY_CHECKS = 0");
-        for (String table : List.of("fs_object_run", "fs_object", "fs_workflow")) {
+        for (String table :
+            List.of("fs_workflow_action", "fs_object_run", "fs_object", "fs_workflow")) {
           s.execute("TRUNCATE " + table);
         }
         s.execute("SET FOREIGN_KEY_CHECKS = 1");
       } else {
-        s.execute("TRUNCATE fs_object_run, fs_object, fs_workflow");
+        s.execute("TRUNCATE fs_workflow_action, fs_object_run, fs_object, fs_workflow");
       }
     }
     if (!c.getAutoCommit()) {

@@ -420,6 +420,8 @@ public final class PeerBenchmark {
           pool,
           "TRUNCATE "
               + SCHEMA
+              + ".fs_workflow_action, "
+              + SCHEMA
               + ".fs_object_run, "
               + SCHEMA
               + ".fs_object, "
