@@ -76,6 +76,14 @@ public final class WorkerPool implements AutoCloseable {
   /** An idle pool's first wait; it doubles up to the poll interval. */
   private static final long FIRST_BACKOFF_MILLIS = 25;
 
+  /**
+   * After a claim that found some work but less than it asked for, the claimer lets work gather
+   * this long before it claims again, even when new work wakes it: under a steady stream of submits
+   * each one woke it to a claim of one workflow, a transaction and a commit per workflow where one
+   * can serve several. An idle pool (its last claim found nothing) still claims at once.
+   */
+  private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
+
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final Machinery machinery;
@@ -221,6 +229,24 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits {@link #GATHER_NANOS} whatever wakes it but closing; a wake-up meanwhile is kept, so the
+   * {@link #await} that follows returns at once.
+   */
+  private void gather() {
+    lock.lock();
+    try {
+      long nanos = GATHER_NANOS;
+      while (!stopping && nanos > 0) {
+        nanos = signal.awaitNanos(nanos);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   // ------------------------------------------------------------------ claiming
 
   private void claimLoop() {
@@ -281,6 +307,9 @@ public final class WorkerPool implements AutoCloseable {
       if (claims.size() == wanted) {
         backoff = FIRST_BACKOFF_MILLIS; // there may be more: claim again at once
         continue;
+      }
+      if (!claims.isEmpty()) {
+        gather();
       }
       await(claims.isEmpty() ? Math.min(backoff, poll) : FIRST_BACKOFF_MILLIS);
       backoff = claims.isEmpty() ? Math.min(backoff * 2, poll) : FIRST_BACKOFF_MILLIS;
