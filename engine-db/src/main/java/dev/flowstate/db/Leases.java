@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,6 +44,10 @@ final class Leases implements AutoCloseable {
   private final AtomicLong engines = new AtomicLong();
   private final Set<RunWatch> running = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService beats;
+  private boolean closed;
+
+  /** Ends a beat's pause between retries at once when this closes. */
+  private final CountDownLatch closing = new CountDownLatch(1);
 
   /**
    * @param clock the database's time ({@link DatabaseClock}, or a test's clock)
@@ -116,7 +121,7 @@ final class Leases implements AutoCloseable {
    * clock read; a Flowstate starts it when built.
    */
   synchronized void startBeating() {
-    if (beats == null) {
+    if (beats == null && !closed) {
       beats =
           Executors.newSingleThreadScheduledExecutor(
               runnable -> {
@@ -168,7 +173,9 @@ final class Leases implements AutoCloseable {
           return;
         }
         try {
-          Thread.sleep(pause);
+          if (closing.await(pause, TimeUnit.MILLISECONDS)) {
+            return;
+          }
         } catch (InterruptedException stop) {
           Thread.currentThread().interrupt();
           return;
@@ -253,10 +260,35 @@ final class Leases implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the heartbeat: a beat in flight ends its statement (its retries stop at once) and close
+   * waits for it, up to a heartbeat's period (a second at least). The heartbeat's thread is never
+   * interrupted: an interrupt that lands in the JDBC driver breaks its connection, and on an
+   * embedded H2 file database it closes the database for every connection of the process (H2 issue
+   * 227). One still running after the wait (a hung statement) is left to end on its own; it is a
+   * daemon thread and its connection fails once the store is closed.
+   */
   @Override
-  public synchronized void close() {
-    if (beats != null) {
-      beats.shutdownNow();
+  public void close() {
+    ScheduledExecutorService stopping;
+    synchronized (this) {
+      closed = true;
+      closing.countDown();
+      stopping = beats;
+    }
+    if (stopping == null) {
+      return;
+    }
+    stopping.shutdown();
+    try {
+      long wait = Math.max(1_000, heartbeat.toMillis());
+      if (!stopping.awaitTermination(wait, TimeUnit.MILLISECONDS)) {
+        LOG.warn(
+            "the heartbeat's statement has not ended {} ms after close; left to end on its own",
+            wait);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

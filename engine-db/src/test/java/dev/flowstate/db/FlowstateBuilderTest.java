@@ -421,6 +421,54 @@ class FlowstateBuilderTest {
     assertThat(sessions(url)).isOne();
   }
 
+  /**
+   * close() lets a beat in flight end instead of interrupting it: an interrupt inside H2's file
+   * access closes the whole embedded database ("The database has been closed"), for every
+   * connection of the process.
+   */
+  @Test
+  void close_waitsForABeatInFlight_withoutInterruptingIt() throws Exception {
+    String url = "jdbc:h2:file:" + folder.resolve("beat").toAbsolutePath();
+    java.util.concurrent.CountDownLatch inBeat = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean interrupted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean ended =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread[] beat = new Thread[1];
+    DatabaseClock clock =
+        new DatabaseClock(
+            () -> {
+              if (Thread.currentThread().getName().equals("flowstate-heartbeat")
+                  && inBeat.getCount() > 0) {
+                beat[0] = Thread.currentThread();
+                inBeat.countDown();
+                try {
+                  Thread.sleep(300); // the beat's statement, still on its way when close() comes
+                } catch (InterruptedException e) {
+                  interrupted.set(true);
+                }
+                ended.set(true);
+              }
+              return java.time.Instant.now();
+            });
+    Flowstate flowstate =
+        Flowstate.builder()
+            .jdbcUrl(url)
+            .lease(java.time.Duration.ofSeconds(3))
+            .heartbeat(java.time.Duration.ofMillis(100))
+            .databaseClock(clock)
+            .build();
+    assertThat(inBeat.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    flowstate.close();
+
+    assertThat(interrupted).isFalse();
+    assertThat(ended).isTrue();
+    beat[0].join(5_000);
+    assertThat(beat[0].isAlive()).isFalse();
+    assertThat(sessions(url)).isOne();
+  }
+
   /** How many sessions the embedded H2 database at {@code url} has, the one asking included. */
   static int sessions(String url) throws java.sql.SQLException {
     try (Connection c = java.sql.DriverManager.getConnection(url);
