@@ -466,7 +466,9 @@ public final class Patterns {
    * {@link InterruptedException} from a task that stopped at the interrupt). A task that ignores
    * the interrupt is reported once, a further limit later (at most 30 s), with a warning showing
    * where it is; it still fails when it returns. The interrupt is cleared before the failure is
-   * saved. Whatever the task did outside the run's transaction stays done.
+   * saved. Whatever the task did outside the run's transaction stays done. An interrupt that lands
+   * in a JDBC call breaks that connection, and on an embedded H2 file database it closes the
+   * database for the whole process: there, time-limit only tasks that do not use the database.
    *
    * @param limit how long the task may run, positive
    * @param task the task
