@@ -215,18 +215,7 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Waits until woken or {@code millis} passed. */
   private void await(long millis) {
-    lock.lock();
-    try {
-      long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
-      while (!signalled && !stopping && nanos > 0) {
-        nanos = signal.awaitNanos(nanos);
-      }
-      signalled = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      lock.unlock();
-    }
+    pause(TimeUnit.MILLISECONDS.toNanos(millis), true);
   }
 
   /**
@@ -234,11 +223,18 @@ public final class WorkerPool implements AutoCloseable {
    * {@link #await} that follows returns at once.
    */
   private void gather() {
+    pause(GATHER_NANOS, false);
+  }
+
+  /** Waits {@code nanos} or until closing; a wake-up ends it (and is used up) if it may. */
+  private void pause(long nanos, boolean endsAtWakeUp) {
     lock.lock();
     try {
-      long nanos = GATHER_NANOS;
-      while (!stopping && nanos > 0) {
+      while (!(endsAtWakeUp && signalled) && !stopping && nanos > 0) {
         nanos = signal.awaitNanos(nanos);
+      }
+      if (endsAtWakeUp) {
+        signalled = false;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
