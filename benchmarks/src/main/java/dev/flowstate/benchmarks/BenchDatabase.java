@@ -33,8 +33,13 @@ final class BenchDatabase {
     return mariadb() ? "UTC_TIMESTAMP(6)" : "CURRENT_TIMESTAMP";
   }
 
+  /**
+   * {@code FLOWSTATE_BENCH_JDBC_URL}, or the system property {@code flowstate.bench.url} (the smoke
+   * test's), else this machine's PostgreSQL.
+   */
   static String url() {
-    String url = System.getenv("FLOWSTATE_BENCH_JDBC_URL");
+    String url =
+        System.getProperty("flowstate.bench.url", System.getenv("FLOWSTATE_BENCH_JDBC_URL"));
     return url != null && !url.isBlank()
         ? url
         : "jdbc:postgresql://127.0.0.1:5432/test?user=postgres&reWriteBatchedInserts=true";

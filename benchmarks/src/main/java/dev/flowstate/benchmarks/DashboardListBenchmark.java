@@ -46,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code first}: the newest 50
- *   <li>{@code deep}: 50 after a cursor 600,000 rows down
+ *   <li>{@code deep}: 50 after a cursor 600,000 rows down (three fifths of the workflows)
  *   <li>{@code halted}: status=HALTED
  *   <li>{@code definition}: one of the five definitions
  *   <li>{@code text}: a text in halt messages that 4 workflows match: the walk reads every workflow
@@ -64,7 +64,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DashboardListBenchmark {
 
   static final String SCHEMA = "fs_bench_dash";
-  static final int WORKFLOWS = 1_000_000;
+
+  /** A million; fewer with {@code -Ddashboard.workflows=n} (the benchmarks' smoke test). */
+  static final int WORKFLOWS = Integer.getInteger("dashboard.workflows", 1_000_000);
+
   static final int PAGE = 50;
 
   static final String COLUMNS =
@@ -80,7 +83,7 @@ public class DashboardListBenchmark {
   HttpClient http;
   URI uri;
 
-  /** The deep page's cursor: the created time and id of row 600,000. */
+  /** The deep page's cursor: the created time and id of the row three fifths down. */
   Instant deepTime;
 
   UUID deepId;
@@ -102,7 +105,9 @@ public class DashboardListBenchmark {
             s.executeQuery(
                 "SELECT created_at, id FROM "
                     + SCHEMA
-                    + ".fs_workflow ORDER BY created_at DESC, id DESC OFFSET 600000 LIMIT 1")) {
+                    + ".fs_workflow ORDER BY created_at DESC, id DESC OFFSET "
+                    + WORKFLOWS * 3 / 5
+                    + " LIMIT 1")) {
       r.next();
       deepTime = r.getTimestamp(1).toInstant();
       deepId = (UUID) r.getObject(2);
@@ -136,8 +141,11 @@ public class DashboardListBenchmark {
               + ", 0, '[0]'::jsonb, CASE WHEN g % 100 < 3 THEN 'Payment declined for customer '"
               + " || g END, CASE WHEN g % 100 IN (3, 4) THEN 'import failed at line ' || g END,"
               + " CASE WHEN g % 100 < 3 THEN 'HALT' WHEN g % 100 < 5 THEN 'ERROR' END, 1,"
-              + " now() - (1000000 - g) * interval '1 second',"
-              + " now() - (1000000 - g) * interval '1 second' FROM generate_series(1, "
+              + " now() - ("
+              + WORKFLOWS
+              + " - g) * interval '1 second', now() - ("
+              + WORKFLOWS
+              + " - g) * interval '1 second' FROM generate_series(1, "
               + WORKFLOWS
               + ") g");
       s.execute(

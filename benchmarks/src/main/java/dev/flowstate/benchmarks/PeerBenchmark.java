@@ -132,7 +132,17 @@ public final class PeerBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
+    List<String> rows = rows(args.length > 0 ? Integer.parseInt(args[0]) : 2_000);
+    java.lang.System.out.println();
+    java.lang.System.out.println(
+        "| objects | mode | threads | flowstate | db-scheduler (lock-and-fetch) | raw JDBC"
+            + " | flowstate / db-scheduler | flowstate / raw |");
+    java.lang.System.out.println("|---|---|---|---|---|---|---|---|");
+    rows.forEach(java.lang.System.out::println);
+  }
+
+  /** Measures every case of the properties, each row printed as it is done; returns the rows. */
+  static List<String> rows(int jobs) throws Exception {
     int[] threadCounts = ints(java.lang.System.getProperty("threads", "1,4,8"));
     int[] objectCounts = ints(java.lang.System.getProperty("objects", "1,10"));
     List<String> modes =
@@ -218,27 +228,27 @@ public final class PeerBenchmark {
           String row =
               String.format(
                   Locale.ROOT,
-                  "| %d | %s | %d | %s | %s | %s | **%.2f×** | %.2f |",
+                  "| %d | %s | %d | %s | %s | %s | **%s×** | %s |",
                   objects,
                   mode,
                   threads,
                   details[0],
                   details[1],
                   details[2],
-                  rates[0] / rates[1],
-                  rates[0] / rates[2]);
+                  ratio(rates[0], rates[1]),
+                  ratio(rates[0], rates[2]));
           java.lang.System.out.println(row);
           rows.add(row);
         }
       }
     }
     systems.forEach(System::close);
-    java.lang.System.out.println();
-    java.lang.System.out.println(
-        "| objects | mode | threads | flowstate | db-scheduler (lock-and-fetch) | raw JDBC"
-            + " | flowstate / db-scheduler | flowstate / raw |");
-    java.lang.System.out.println("|---|---|---|---|---|---|---|---|");
-    rows.forEach(java.lang.System.out::println);
+    return rows;
+  }
+
+  /** {@code a / b}, or "-" where one of them was not measured. */
+  private static String ratio(double a, double b) {
+    return a > 0 && b > 0 ? String.format(Locale.ROOT, "%.2f", a / b) : "-";
   }
 
   /**
