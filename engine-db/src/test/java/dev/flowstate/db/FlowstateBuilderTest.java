@@ -395,6 +395,50 @@ class FlowstateBuilderTest {
         .isSameAs(b.clock(java.time.Clock.systemUTC()));
   }
 
+  /** A Flowstate built from a URL, a user and a password stores in that database, as that user. */
+  @Test
+  void jdbcUrlUserAndPassword_storeInThatDatabaseAsThatUser() throws Exception {
+    String url = "jdbc:h2:file:" + folder.resolve("secured").toAbsolutePath();
+    try (Connection created = java.sql.DriverManager.getConnection(url, "app", "s3cret")) {
+      assertThat(created.isValid(1)).isTrue(); // the database now exists, "app" its only user
+    }
+    java.util.UUID id;
+    try (Flowstate flowstate =
+        Flowstate.builder().jdbcUrl(url).user("app").password("s3cret").build()) {
+      flowstate.register("one", Doc.class, Flow.of(Task.named("a", (d, e) -> d.n++)));
+      id = flowstate.submit("one", Doc.docs("A"));
+    }
+
+    try (Connection c = java.sql.DriverManager.getConnection(url, "app", "s3cret");
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT status FROM fs_workflow WHERE id = '" + id + "'")) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getString(1)).isEqualTo("NEW");
+    }
+  }
+
+  /**
+   * A Flowstate's settings chain (register, checkpointEvery return it), and a definition's
+   * checkpoint runs from 1 (durable) up: 0 is refused naming the definition.
+   */
+  @Test
+  void registerAndCheckpointEvery_chain_andACheckpointOfOneIsDurable() {
+    String url = "jdbc:h2:file:" + folder.resolve("chain").toAbsolutePath();
+    try (Flowstate flowstate = Flowstate.builder().jdbcUrl(url).build()) {
+      assertThat(flowstate.register("one", Doc.class, Flow.of(Task.named("a", (d, e) -> d.n++))))
+          .isSameAs(flowstate);
+      assertThat(flowstate.checkpointEvery("one", 5)).isSameAs(flowstate);
+      assertThat(flowstate.newWorkflow("one", Doc.class).checkpointEvery()).isEqualTo(5);
+      flowstate.checkpointEvery("one", 1);
+      assertThatThrownBy(() -> flowstate.checkpointEvery("one", 0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("checkpointEvery of 'one' must be at least 1 (durable), got 0");
+
+      DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("one", Doc.class);
+      assertThat(engine.checkpointEvery()).isEqualTo(1);
+    }
+  }
+
   /**
    * close() stops the heartbeat, closes the store and the pool the builder made: no session stays
    * open on the database, and the closed Flowstate refuses work.

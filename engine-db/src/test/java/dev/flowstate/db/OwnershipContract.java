@@ -438,6 +438,26 @@ abstract class OwnershipContract extends DatabaseTest {
   }
 
   /**
+   * A heartbeat that finds one of its workflows taken over fences out that engine only: the other
+   * runs of the same beat go on, save and end.
+   */
+  @Test
+  void heartbeatThatFindsOneOfTwoWorkflowsTakenOver_fencesOutThatOneOnly() throws Exception {
+    Blocking runs = new Blocking("long", "long", 2);
+    UUID taken = runs.ids.get(0);
+    UUID kept = runs.ids.get(1);
+    update("UPDATE fs_workflow SET owner = 'elsewhere#1' WHERE id = '" + taken + "'");
+
+    flowstate.leases().beat();
+    runs.finish();
+
+    assertThat(rows("SELECT status, owner FROM fs_workflow WHERE id = '" + taken + "'"))
+        .containsExactly("RUNNING | elsewhere#1");
+    assertThat(rows("SELECT status, owner FROM fs_workflow WHERE id = '" + kept + "'"))
+        .containsExactly("COMPLETED | null");
+  }
+
+  /**
    * A heartbeat that cannot renew the leases, even after its retries, tells the Flowstate's
    * listeners (metrics count it); the run goes on once the database is back.
    */

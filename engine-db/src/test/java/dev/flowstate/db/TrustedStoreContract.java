@@ -1697,6 +1697,61 @@ abstract class TrustedStoreContract extends DatabaseTest {
   }
 
   /**
+   * While its tasks run, an object reads RUNNING on its row, committed before its first task: the
+   * first object by the commit that starts the run, the next ones by their own save points.
+   */
+  @Test
+  void eachObject_readsRunningOnItsRow_whileItsTasksRun() throws SQLException {
+    List<String> seen = new ArrayList<>();
+    flowstate.register(
+        "peek",
+        Doc.class,
+        Flow.of(
+            Task.named(
+                "peek",
+                (d, e) ->
+                    seen.add(
+                        d.name
+                            + " "
+                            + rows(
+                                "SELECT status FROM fs_object WHERE pos = "
+                                    + e.state().tokenPos())))));
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("peek", Doc.class);
+
+    engine.process(Doc.docs("A", "B"));
+
+    assertThat(seen).containsExactly("A [RUNNING]", "B [RUNNING]");
+    assertThat(rows("SELECT status FROM fs_object ORDER BY pos"))
+        .containsExactly("COMPLETED", "COMPLETED");
+  }
+
+  /**
+   * An object never run has no task position (null, not an empty list), and a page of objects may
+   * be anything from one object to the longest a query allows.
+   */
+  @Test
+  void objects_neverRunHaveNoPosition_andPagesRunFromOneToTheLongestAllowed() {
+    flowstate.register("halting", Doc.class, SavePointsContract.HALTING);
+    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("halting", Doc.class, Doc.docs("A", "B"));
+
+    List<StoredObject<Doc>> objects =
+        flowstate.objects(engine.id(), Doc.class, null, 0, WorkflowQuery.MAX_LIMIT);
+    assertThat(objects).extracting(StoredObject::status).containsOnly(ObjectStatus.INITIAL);
+    assertThat(objects).extracting(StoredObject::callbackPos).containsExactly(null, null);
+    assertThat(flowstate.objects(engine.id(), Doc.class, null, 1, 1))
+        .extracting(o -> o.data().name)
+        .containsExactly("B");
+    assertThatThrownBy(
+            () -> flowstate.objects(engine.id(), Doc.class, null, 0, WorkflowQuery.MAX_LIMIT + 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("limit must be 1 to 10000, got 10001");
+    assertThatThrownBy(() -> flowstate.objects(engine.id(), Doc.class, null, 0, 0))
+        .hasMessage("limit must be 1 to 10000, got 0");
+    assertThatThrownBy(() -> flowstate.objects(engine.id(), Doc.class, null, -1, 1))
+        .hasMessage("offset must be 0 or more, got -1");
+  }
+
+  /**
    * The read side on a connection the caller opens (as the command line reads): whether a workflow
    * exists, the counts by definition and status, and a clear refusal of a null id.
    */
