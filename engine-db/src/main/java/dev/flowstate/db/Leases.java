@@ -44,9 +44,8 @@ final class Leases implements AutoCloseable {
   private final AtomicLong engines = new AtomicLong();
   private final Set<RunWatch> running = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService beats;
-  private boolean closed;
 
-  /** Ends a beat's pause between retries at once when this closes. */
+  /** Counted down when this closes: ends a beat's pause between retries at once. */
   private final CountDownLatch closing = new CountDownLatch(1);
 
   /**
@@ -121,7 +120,7 @@ final class Leases implements AutoCloseable {
    * clock read; a Flowstate starts it when built.
    */
   synchronized void startBeating() {
-    if (beats == null && !closed) {
+    if (beats == null && closing.getCount() > 0) {
       beats =
           Executors.newSingleThreadScheduledExecutor(
               runnable -> {
@@ -272,7 +271,6 @@ final class Leases implements AutoCloseable {
   public void close() {
     ScheduledExecutorService stopping;
     synchronized (this) {
-      closed = true;
       closing.countDown();
       stopping = beats;
     }

@@ -1098,22 +1098,30 @@ abstract class SavePointsContract extends DatabaseTest {
     assertThat(rows("SELECT status FROM fs_workflow")).containsExactly("COMPLETED");
   }
 
-  @Test
-  void restartFromSourceData_rerunsEveryObjectFromItsDataAsFirstGiven() throws SQLException {
+  /**
+   * A workflow "review" that adds 10 to each object and halts once, the first time it reaches
+   * object {@code name} (the halt is remembered in the workflow's extra data).
+   */
+  private DbWorkflowEngine<Doc> reviewHaltingOnceAt(String name) {
     flowstate.register(
         "review",
         Doc.class,
         Flow.of(
             Task.named("inc", (d, e) -> d.n += 10),
             on(
-                "B",
+                name,
                 "h",
                 (d, e) -> {
                   if (e.extraData().putIfAbsent("reviewed", true) == null) {
-                    e.halt("review B");
+                    e.halt("review " + name);
                   }
                 })));
-    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("review", Doc.class);
+    return flowstate.newWorkflow("review", Doc.class);
+  }
+
+  @Test
+  void restartFromSourceData_rerunsEveryObjectFromItsDataAsFirstGiven() throws SQLException {
+    DbWorkflowEngine<Doc> engine = reviewHaltingOnceAt("B");
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C")))
         .isInstanceOf(HaltProcessing.class);
 
@@ -1130,20 +1138,7 @@ abstract class SavePointsContract extends DatabaseTest {
   /** A run that halted at the first object has processed one: its source data can be rerun. */
   @Test
   void restartFromSourceData_afterAHaltAtTheFirstObject_rerunsFromItsData() throws SQLException {
-    flowstate.register(
-        "review",
-        Doc.class,
-        Flow.of(
-            Task.named("inc", (d, e) -> d.n += 10),
-            on(
-                "A",
-                "h",
-                (d, e) -> {
-                  if (e.extraData().putIfAbsent("reviewed", true) == null) {
-                    e.halt("review A");
-                  }
-                })));
-    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("review", Doc.class);
+    DbWorkflowEngine<Doc> engine = reviewHaltingOnceAt("A");
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B"))).isInstanceOf(HaltProcessing.class);
     assertThat(engine.state().tokenPos()).isZero();
 

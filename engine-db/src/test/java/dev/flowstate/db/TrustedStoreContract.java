@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.flowstate.engine.Flow;
 import dev.flowstate.engine.FlowstateException;
 import dev.flowstate.engine.HaltProcessing;
+import dev.flowstate.engine.Step;
 import dev.flowstate.engine.Task;
 import dev.flowstate.engine.WorkflowError;
 import java.sql.SQLException;
@@ -1038,13 +1039,20 @@ abstract class TrustedStoreContract extends DatabaseTest {
     assertThat(sideRows(engine.id())).isEqualTo(EACH_ONCE);
   }
 
-  /** A Flowstate on this test's database whose runs tell {@code binding} of their transaction. */
-  private Flowstate boundTo(TransactionBinding binding) {
-    return Flowstate.builder()
-        .dataSource(db.dataSource())
-        .schema(db.schema())
-        .transactionBinding(binding)
-        .build();
+  /**
+   * A Flowstate on this test's database whose runs tell {@code binding} of their transaction, with
+   * workflow "booking" registered as {@code steps}.
+   */
+  @SafeVarargs
+  private Flowstate bookingBoundTo(TransactionBinding binding, Step<Doc>... steps) {
+    Flowstate bound =
+        Flowstate.builder()
+            .dataSource(db.dataSource())
+            .schema(db.schema())
+            .transactionBinding(binding)
+            .build();
+    bound.register("booking", Doc.class, Flow.of(steps));
+    return bound;
   }
 
   /** A binding that records what it hears, and fails task "veto" of object 1 when it returned. */
@@ -1093,19 +1101,17 @@ abstract class TrustedStoreContract extends DatabaseTest {
       throws SQLException {
     createSideTable();
     RecordingBinding binding = new RecordingBinding();
-    try (Flowstate bound = boundTo(binding)) {
-      bound.register(
-          "booking",
-          Doc.class,
-          Flow.of(
-              sideWrite("book"),
-              Task.named(
-                  "veto",
-                  (d, e) -> {
-                    if (d.name.equals("B")) {
-                      sideWrite("veto").run(d, e);
-                    }
-                  })));
+    try (Flowstate bound =
+        bookingBoundTo(
+            binding,
+            sideWrite("book"),
+            Task.named(
+                "veto",
+                (d, e) -> {
+                  if (d.name.equals("B")) {
+                    sideWrite("veto").run(d, e);
+                  }
+                }))) {
       DbWorkflowEngine<Doc> engine = bound.newWorkflow("booking", Doc.class);
 
       assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
@@ -1142,19 +1148,17 @@ abstract class TrustedStoreContract extends DatabaseTest {
       throws SQLException {
     createSideTable();
     RecordingBinding binding = new RecordingBinding();
-    try (Flowstate bound = boundTo(binding)) {
-      bound.register(
-          "booking",
-          Doc.class,
-          Flow.of(
-              Task.named(
-                  "book",
-                  (d, e) -> {
-                    sideWrite("book").run(d, e);
-                    if (d.name.equals("B")) {
-                      throw new IllegalStateException("no seats left");
-                    }
-                  })));
+    try (Flowstate bound =
+        bookingBoundTo(
+            binding,
+            Task.named(
+                "book",
+                (d, e) -> {
+                  sideWrite("book").run(d, e);
+                  if (d.name.equals("B")) {
+                    throw new IllegalStateException("no seats left");
+                  }
+                }))) {
       DbWorkflowEngine<Doc> engine = bound.newWorkflow("booking", Doc.class);
 
       assertThatThrownBy(() -> engine.process(Doc.docs("A", "B")))
@@ -1200,16 +1204,14 @@ abstract class TrustedStoreContract extends DatabaseTest {
               @Override
               public void ended(boolean committed) {}
             };
-    try (Flowstate bound = boundTo(failing)) {
-      bound.register(
-          "booking",
-          Doc.class,
-          Flow.of(
-              Task.named(
-                  "book",
-                  (d, e) -> {
-                    throw new IllegalArgumentException("no seats left");
-                  })));
+    try (Flowstate bound =
+        bookingBoundTo(
+            failing,
+            Task.named(
+                "book",
+                (d, e) -> {
+                  throw new IllegalArgumentException("no seats left");
+                }))) {
       DbWorkflowEngine<Doc> engine = bound.newWorkflow("booking", Doc.class);
 
       assertThatThrownBy(() -> engine.process(Doc.docs("A")))
