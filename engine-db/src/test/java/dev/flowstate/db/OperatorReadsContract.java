@@ -135,6 +135,13 @@ abstract class OperatorReadsContract extends DatabaseTest {
     assertThatThrownBy(() -> WorkflowQuery.all().after("not-a-cursor"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("cursor not-a-cursor is not one a page gave; start again from the first page");
+    String sixty = "c".repeat(60);
+    assertThatThrownBy(() -> WorkflowQuery.all().after(sixty))
+        .as("a cursor of 60 characters is shown whole, a longer one cut there")
+        .hasMessage("cursor " + sixty + " is not one a page gave; start again from the first page");
+    assertThatThrownBy(() -> WorkflowQuery.all().after(sixty + "d"))
+        .hasMessage(
+            "cursor " + sixty + "... is not one a page gave; start again from the first page");
     assertThatThrownBy(() -> WorkflowQuery.all().offset(5).after(cursorOf(UUID.randomUUID())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a page is chosen by a cursor or by an offset, not both; drop the offset");
@@ -318,6 +325,66 @@ abstract class OperatorReadsContract extends DatabaseTest {
     }
     assertThat(rows("SELECT status, resume_at FROM fs_workflow WHERE id = '" + id + "'"))
         .containsExactly("HALTED | null");
+  }
+
+  /**
+   * The labels of the Java statuses are the ones the status views show: a workflow and its object
+   * set to each status read, in the views, the label its enum constant gives.
+   */
+  @Test
+  void statusLabels_areTheLabelsTheStatusViewsShow() throws SQLException {
+    UUID id = flowstate.submit("plain", Doc.docs("A"));
+    String where = " WHERE workflow_id = '" + id + "'";
+    for (WorkflowStatus status : WorkflowStatus.values()) {
+      update(
+          "UPDATE fs_workflow SET status = '"
+              + status
+              + "', owner = 'pool', lease_until = TIMESTAMP '2037-01-01 00:00:00' WHERE id = '"
+              + id
+              + "'");
+      assertThat(rows("SELECT status_label FROM fs_workflow_status" + where))
+          .as(status.name())
+          .containsExactly(status.label());
+    }
+    for (ObjectStatus status : ObjectStatus.values()) {
+      update("UPDATE fs_object SET status = '" + status + "'" + where);
+      assertThat(rows("SELECT status_label FROM fs_object_status" + where))
+          .as(status.name())
+          .containsExactly(status.label().replace(" ", ""));
+    }
+  }
+
+  /**
+   * A missing workflow id is refused by each read and request that takes one, with its own message;
+   * names of the longest length are kept whole, a longer address is cut to that length and a longer
+   * name refused.
+   */
+  @Test
+  void missingIds_areRefused_andNamesOfTheLongestLengthAreKeptWhole() throws SQLException {
+    UUID id = halted("A");
+    String longest = "a".repeat(WorkflowActions.MAX_NAME);
+    try (Connection c = db.connect()) {
+      assertThatThrownBy(() -> reader.workflow(c, null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("workflow id must not be null");
+      assertThatThrownBy(() -> reader.actions(c, null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("workflow id must not be null");
+      assertThatThrownBy(() -> actions.requestResume(c, null, null, "alice", null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("workflow id must not be null");
+      assertThatThrownBy(() -> actions.requestResume(c, id, null, longest + "b", null))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("who asked must be a name of 1 to 200 characters, got " + longest + "b");
+
+      WorkflowAction whole = actions.requestResume(c, id, null, longest, "f".repeat(200));
+      WorkflowAction cut = actions.requestResume(c, id, null, "bob", "g".repeat(201));
+
+      assertThat(whole.requestedBy()).isEqualTo(longest);
+      assertThat(whole.requestedFrom()).isEqualTo("f".repeat(200));
+      assertThat(cut.requestedFrom()).isEqualTo("g".repeat(200));
+      assertThat(reader.actions(c, id)).containsExactly(whole, cut);
+    }
   }
 
   @Test

@@ -700,6 +700,26 @@ abstract class WorkerPoolContract extends DatabaseTest {
   }
 
   /**
+   * Without prefetch a one-thread pool claims one workflow at a time (each claim asks for one, the
+   * least a claim may ask) and runs every workflow once.
+   */
+  @Test
+  void aPoolWithoutPrefetch_claimsOneWorkflowAtATime_andRunsEachOnce() throws Exception {
+    flowstate.register("one", Doc.class, Flow.of(recorded("a")));
+    for (String name : List.of("A", "B", "C")) {
+      flowstate.submit("one", Doc.docs(name));
+    }
+    WorkerPool pool = start(flowstate.workers().threads(1).prefetch(0));
+
+    await("all completed", () -> pool.stats().completed() == 3);
+
+    assertThat(pool.stats().claimed()).isEqualTo(3);
+    assertThat(rows("SELECT status FROM fs_workflow"))
+        .containsExactly("COMPLETED", "COMPLETED", "COMPLETED");
+    assertThat(ran.values()).hasSize(3).allSatisfy(n -> assertThat(n.get()).isOne());
+  }
+
+  /**
    * A claimed workflow that waited half its lease for a thread is handed back unstarted rather than
    * run on a lease at risk, and claimed again: every workflow still runs once.
    */
