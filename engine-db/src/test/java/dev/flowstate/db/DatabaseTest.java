@@ -1,5 +1,9 @@
 package dev.flowstate.db;
 
+import dev.flowstate.engine.Flow;
+import dev.flowstate.engine.Step;
+import dev.flowstate.engine.Task;
+import dev.flowstate.engine.WorkflowEngine;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,5 +57,23 @@ abstract class DatabaseTest {
       }
     }
     return rows;
+  }
+
+  /** What a "peek" task reads while its run is under way, through another connection. */
+  interface Look<R> {
+    R read(Doc doc, WorkflowEngine<Doc> engine) throws Exception;
+  }
+
+  /**
+   * A new workflow of definition "peek": its task "peek" adds what {@code look} reads to {@code
+   * seen}, then {@code after} run.
+   */
+  @SafeVarargs
+  final <R> DbWorkflowEngine<Doc> peeking(List<R> seen, Look<R> look, Step<Doc>... after) {
+    List<Step<Doc>> steps = new ArrayList<>();
+    steps.add(Task.named("peek", (d, e) -> seen.add(look.read(d, e))));
+    steps.addAll(List.of(after));
+    flowstate.register("peek", Doc.class, Flow.of(steps));
+    return flowstate.newWorkflow("peek", Doc.class);
   }
 }

@@ -958,18 +958,13 @@ abstract class SavePointsContract extends DatabaseTest {
   void durableRun_whileATaskRuns_earlierObjectsAreCommittedAndTheCurrentOneIsRunning()
       throws SQLException {
     List<List<String>> seenByTask = new ArrayList<>();
-    flowstate.register(
-        "peek",
-        Doc.class,
-        Flow.of(
-            Task.named(
-                "peek",
-                (d, e) ->
-                    seenByTask.add(
-                        rows(
-                            "SELECT w.token_pos, o.pos, o.status FROM fs_object o JOIN fs_workflow w ON w.id = o.workflow_id"
-                                + " ORDER BY o.pos")))));
-    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("peek", Doc.class);
+    DbWorkflowEngine<Doc> engine =
+        peeking(
+            seenByTask,
+            (d, e) ->
+                rows(
+                    "SELECT w.token_pos, o.pos, o.status FROM fs_object o JOIN fs_workflow w ON w.id = o.workflow_id"
+                        + " ORDER BY o.pos"));
 
     engine.process(Doc.docs("A", "B", "C"));
 
@@ -1051,18 +1046,13 @@ abstract class SavePointsContract extends DatabaseTest {
   void checkpointEvery_commitsEveryNObjectsAndAtTheHalt_markingOnlyTheRunsFirstObject()
       throws SQLException {
     List<String> seenByTask = new ArrayList<>();
-    flowstate.register(
-        "peek",
-        Doc.class,
-        Flow.of(
-            Task.named(
-                "peek",
-                (d, e) ->
-                    seenByTask.add(
-                        d.name
-                            + ": "
-                            + String.join(
-                                ", ", rows("SELECT o.status FROM fs_object o ORDER BY o.pos")))),
+    DbWorkflowEngine<Doc> engine =
+        peeking(
+            seenByTask,
+            (d, e) ->
+                d.name
+                    + ": "
+                    + String.join(", ", rows("SELECT o.status FROM fs_object o ORDER BY o.pos")),
             on(
                 "D",
                 "h",
@@ -1070,8 +1060,7 @@ abstract class SavePointsContract extends DatabaseTest {
                   if (d.n++ == 0) {
                     e.halt("check D");
                   }
-                })));
-    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("peek", Doc.class);
+                }));
     engine.setCheckpointEvery(2);
 
     assertThatThrownBy(() -> engine.process(Doc.docs("A", "B", "C", "D", "E")))

@@ -1705,20 +1705,13 @@ abstract class TrustedStoreContract extends DatabaseTest {
   @Test
   void eachObject_readsRunningOnItsRow_whileItsTasksRun() throws SQLException {
     List<String> seen = new ArrayList<>();
-    flowstate.register(
-        "peek",
-        Doc.class,
-        Flow.of(
-            Task.named(
-                "peek",
-                (d, e) ->
-                    seen.add(
-                        d.name
-                            + " "
-                            + rows(
-                                "SELECT status FROM fs_object WHERE pos = "
-                                    + e.state().tokenPos())))));
-    DbWorkflowEngine<Doc> engine = flowstate.newWorkflow("peek", Doc.class);
+    DbWorkflowEngine<Doc> engine =
+        peeking(
+            seen,
+            (d, e) ->
+                d.name
+                    + " "
+                    + rows("SELECT status FROM fs_object WHERE pos = " + e.state().tokenPos()));
 
     engine.process(Doc.docs("A", "B"));
 
