@@ -18,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,17 +71,6 @@ public final class WorkerPool implements AutoCloseable {
   /** The default of {@link WorkerPoolBuilder#shutdownTimeout}. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
-  /** An idle pool's first wait; it doubles up to the poll interval. */
-  private static final long FIRST_BACKOFF_MILLIS = 25;
-
-  /**
-   * After a claim that found some work but less than it asked for, the claimer lets work gather
-   * this long before it claims again, even when new work wakes it: under a steady stream of submits
-   * each one woke it to a claim of one workflow, a transaction and a commit per workflow where one
-   * can serve several. An idle pool (its last claim found nothing) still claims at once.
-   */
-  private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(4);
-
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final Machinery machinery;
@@ -114,9 +101,7 @@ public final class WorkerPool implements AutoCloseable {
   private final ExecutorService workers;
   private final Thread claimer;
   private final Set<RunWatch> running = ConcurrentHashMap.newKeySet();
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition signal = lock.newCondition();
-  private boolean signalled;
+  private final ClaimPacing pacing;
   private volatile boolean stopping;
   private boolean closed;
 
@@ -140,6 +125,7 @@ public final class WorkerPool implements AutoCloseable {
     this.lowWater = Math.min(prefetch, Math.max(threads / 2, prefetch / 4));
     this.shutdownTimeout = shutdownTimeout;
     this.idle = new Semaphore(threads + prefetch);
+    this.pacing = new ClaimPacing(pollInterval.toMillis());
     int pool = POOLS.incrementAndGet();
     AtomicInteger worker = new AtomicInteger();
     this.workers =
@@ -204,49 +190,12 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Work may be waiting: look now instead of at the end of the back-off. */
   void wake() {
-    lock.lock();
-    try {
-      signalled = true;
-      signal.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Waits until woken or {@code millis} passed. */
-  private void await(long millis) {
-    pause(TimeUnit.MILLISECONDS.toNanos(millis), true);
-  }
-
-  /**
-   * Waits {@link #GATHER_NANOS} whatever wakes it but closing; a wake-up meanwhile is kept, so the
-   * {@link #await} that follows returns at once.
-   */
-  private void gather() {
-    pause(GATHER_NANOS, false);
-  }
-
-  /** Waits {@code nanos} or until closing; a wake-up ends it (and is used up) if it may. */
-  private void pause(long nanos, boolean endsAtWakeUp) {
-    lock.lock();
-    try {
-      while (!(endsAtWakeUp && signalled) && !stopping && nanos > 0) {
-        nanos = signal.awaitNanos(nanos);
-      }
-      if (endsAtWakeUp) {
-        signalled = false;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      lock.unlock();
-    }
+    pacing.wake();
   }
 
   // ------------------------------------------------------------------ claiming
 
   private void claimLoop() {
-    long backoff = FIRST_BACKOFF_MILLIS;
     long poll = pollInterval.toMillis();
     boolean warned = false;
     while (!stopping && !Thread.currentThread().isInterrupted()) {
@@ -256,7 +205,7 @@ public final class WorkerPool implements AutoCloseable {
       if (free == 0 || waiting() > lowWater) {
         // full, or enough claimed work still waits for a thread: claim later and more at once,
         // so that a claim's commit is shared by a batch instead of spent on each workflow
-        await(Math.min(poll, leases.heartbeat().toMillis())); // a finishing run wakes us
+        pacing.await(Math.min(poll, leases.heartbeat().toMillis())); // a finishing run wakes us
         continue;
       }
       int wanted = Math.min(free, batchSize);
@@ -282,7 +231,7 @@ public final class WorkerPool implements AutoCloseable {
           LOG.warn("worker pool {} could not claim work, retrying: {}", name, e.toString());
           warned = true;
         }
-        await(poll);
+        pacing.await(poll);
         continue;
       }
       long claimedAt = System.nanoTime();
@@ -300,15 +249,7 @@ public final class WorkerPool implements AutoCloseable {
           handBack(claim); // close() shut the threads down while this claim was on its way
         }
       }
-      if (claims.size() == wanted) {
-        backoff = FIRST_BACKOFF_MILLIS; // there may be more: claim again at once
-        continue;
-      }
-      if (!claims.isEmpty()) {
-        gather();
-      }
-      await(claims.isEmpty() ? Math.min(backoff, poll) : FIRST_BACKOFF_MILLIS);
-      backoff = claims.isEmpty() ? Math.min(backoff * 2, poll) : FIRST_BACKOFF_MILLIS;
+      pacing.afterClaim(claims.size(), wanted);
     }
   }
 
@@ -475,7 +416,7 @@ public final class WorkerPool implements AutoCloseable {
       closed = true;
       stopping = true;
     }
-    wake();
+    pacing.stop();
     running.forEach(RunWatch::requestYield);
     workers.shutdown();
     releaseWaiting();
