@@ -1700,22 +1700,35 @@ abstract class TrustedStoreContract extends DatabaseTest {
 
   /**
    * While its tasks run, an object reads RUNNING on its row, committed before its first task: the
-   * first object by the commit that starts the run, the next ones by their own save points.
+   * first object by the commit that starts the run, the next one by its own save point, and an
+   * object run again after a jump back (already COMPLETED, nothing else ended since the jump's
+   * commit) by the save point before it.
    */
   @Test
-  void eachObject_readsRunningOnItsRow_whileItsTasksRun() throws SQLException {
+  void eachObject_readsRunningOnItsRow_whileItsTasksRun_alsoWhenAJumpBackRunsItAgain()
+      throws SQLException {
     List<String> seen = new ArrayList<>();
+    boolean[] jumped = {false};
     DbWorkflowEngine<Doc> engine =
         peeking(
             seen,
             (d, e) ->
                 d.name
                     + " "
-                    + rows("SELECT status FROM fs_object WHERE pos = " + e.state().tokenPos()));
+                    + rows("SELECT status FROM fs_object WHERE pos = " + e.state().tokenPos()),
+            SavePointsContract.on(
+                "B",
+                "back",
+                (d, e) -> {
+                  if (!jumped[0]) {
+                    jumped[0] = true;
+                    e.jumpToken(-1);
+                  }
+                }));
 
     engine.process(Doc.docs("A", "B"));
 
-    assertThat(seen).containsExactly("A [RUNNING]", "B [RUNNING]");
+    assertThat(seen).containsExactly("A [RUNNING]", "B [RUNNING]", "A [RUNNING]", "B [RUNNING]");
     assertThat(rows("SELECT status FROM fs_object ORDER BY pos"))
         .containsExactly("COMPLETED", "COMPLETED");
   }
