@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,7 +42,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pg_stat_user_tables}). {@code -Dthreads=1,4,8}, {@code -Dobjects=1,10}, {@code
  * -Dmodes=drain,sustained} and {@code -Dsystems=flowstate,db-scheduler,raw} narrow a run; {@code
  * -Dcheckpoint=true} lets flowstate commit a multi-object workflow's objects together ({@code
- * checkpointEvery}), as a db-scheduler job does.
+ * checkpointEvery}), as a db-scheduler job does. {@code raw-rows} in {@code -Dsystems} adds raw
+ * JDBC writing flowstate's own rows (two more columns): the floor for what the contract stores.
  */
 public final class PeerBenchmark {
 
@@ -134,10 +136,13 @@ public final class PeerBenchmark {
   public static void main(String[] args) throws Exception {
     List<String> rows = rows(args.length > 0 ? Integer.parseInt(args[0]) : 2_000);
     java.lang.System.out.println();
+    boolean withRows = java.lang.System.getProperty("systems", "").contains("raw-rows");
     java.lang.System.out.println(
         "| objects | mode | threads | flowstate | db-scheduler (lock-and-fetch) | raw JDBC"
-            + " | flowstate / db-scheduler | flowstate / raw |");
-    java.lang.System.out.println("|---|---|---|---|---|---|---|---|");
+            + " | flowstate / db-scheduler | flowstate / raw |"
+            + (withRows ? " raw JDBC, flowstate's rows | raw rows / db-scheduler |" : ""));
+    java.lang.System.out.println(
+        "|---|---|---|---|---|---|---|---|" + (withRows ? "---|---|" : ""));
     rows.forEach(java.lang.System.out::println);
   }
 
@@ -150,7 +155,8 @@ public final class PeerBenchmark {
     List<String> only =
         List.of(java.lang.System.getProperty("systems", "flowstate,db-scheduler,raw").split(","));
     List<System> systems =
-        java.util.stream.Stream.of(new Flowstates(), new DbScheduler(), new RawJdbc())
+        java.util.stream.Stream.of(
+                new Flowstates(), new DbScheduler(), new RawJdbc(), new RawRows())
             .filter(s -> only.contains(s.name().split(" ")[0]))
             .map(System.class::cast)
             .toList();
@@ -181,12 +187,13 @@ public final class PeerBenchmark {
     for (int objects : objectCounts) {
       for (String mode : modes) {
         for (int threads : threadCounts) {
-          double[] rates = new double[3];
-          String[] details = {"-", "-", "-"};
+          double[] rates = new double[4];
+          String[] details = {"-", "-", "-", "-"};
           for (int i = 0; i < systems.size(); i++) {
             System system = systems.get(i);
             int column =
-                List.of("flowstate", "db-scheduler", "raw").indexOf(system.name().split(" ")[0]);
+                List.of("flowstate", "db-scheduler", "raw", "raw-rows")
+                    .indexOf(system.name().split(" ")[0]);
             // a backend reports its counts when it disconnects (or after seconds idle): read
             // them with every connection of the case closed
             HikariDataSource pool = pool(threads);
@@ -237,6 +244,9 @@ public final class PeerBenchmark {
                   details[2],
                   ratio(rates[0], rates[1]),
                   ratio(rates[0], rates[2]));
+          if (only.contains("raw-rows")) {
+            row += String.format(Locale.ROOT, " %s | %s× |", details[3], ratio(rates[3], rates[1]));
+          }
           java.lang.System.out.println(row);
           rows.add(row);
         }
@@ -693,6 +703,158 @@ public final class PeerBenchmark {
           }
           c.commit();
           done.incrementAndGet();
+        }
+      } catch (Exception e) {
+        failures.add(e);
+      }
+    }
+  }
+
+  /**
+   * Raw JDBC writing what flowstate's contract stores (opt-in: {@code -Dsystems=...,raw-rows}): the
+   * floor for a runner that keeps per-object status, result and history in flowstate's own tables,
+   * with none of its machinery. Workflows are submitted by a Flowstate (the same rows, the same
+   * cost); each thread then claims up to four due workflows in one statement (owner and lease set,
+   * RUNNING, the first object RUNNING: the committed start of SEMANTICS §7) and commits, and runs
+   * each in one transaction: one side row per object, one statement each, as flowstate's tasks
+   * write them, then one statement that ends the workflow (fenced by its owner), stores every
+   * object COMPLETED with its data and inserts a history row per object; one commit. What it leaves
+   * out: savepoints (a failed object would lose the earlier ones' writes), JSON decoded into
+   * objects and back, events, leases renewed, any read beyond the claim. It models checkpoint mode
+   * (the run in one transaction after its claim); beside ten-object rows, read it with {@code
+   * -Dcheckpoint=true}.
+   */
+  private static final class RawRows implements System {
+    private final Flowstates submitter = new Flowstates();
+
+    private static final String CLAIM =
+        "WITH c AS (SELECT id FROM fs_workflow WHERE resume_at <= now() AND status = 'NEW'"
+            + " AND owner IS NULL ORDER BY resume_at LIMIT 4 FOR UPDATE SKIP LOCKED),"
+            + " s AS (UPDATE fs_object o SET status = 'RUNNING', modified_at = now(),"
+            + " version = o.version + 1 WHERE o.workflow_id = ANY (ARRAY(SELECT id FROM c))"
+            + " AND o.pos = 0)"
+            + " UPDATE fs_workflow w SET owner = ?, lease_until = now() + interval '30 seconds',"
+            + " status = 'RUNNING', token_pos = 0, resume_at = NULL, modified_at = now(),"
+            + " version = w.version + 1 WHERE w.id = ANY (ARRAY(SELECT id FROM c))"
+            + " RETURNING w.id, (SELECT array_agg(o.data::text ORDER BY o.pos) FROM fs_object o"
+            + " WHERE o.workflow_id = w.id)";
+
+    private static final String END =
+        "WITH w AS (UPDATE fs_workflow SET status = 'COMPLETED', owner = NULL,"
+            + " lease_until = NULL, token_pos = ?, modified_at = now(), version = version + 1"
+            + " WHERE id = ? AND owner = ? RETURNING id),"
+            + " o AS (UPDATE fs_object o SET status = 'COMPLETED', data = v.data::jsonb,"
+            + " modified_at = now(), version = o.version + 1"
+            + " FROM unnest(?::int[], ?::text[]) AS v(pos, data), w"
+            + " WHERE o.workflow_id = w.id AND o.pos = v.pos)"
+            + " INSERT INTO fs_object_run (id, workflow_id, pos, started_at, ended_at, outcome,"
+            + " callback_pos) SELECT nextval('fs_object_run_seq'), w.id, v.pos, ?, now(),"
+            + " 'COMPLETED', '[0]'::jsonb FROM unnest(?::int[]) AS v(pos), w";
+
+    @Override
+    public String name() {
+      return "raw-rows";
+    }
+
+    @Override
+    public List<String> tables() {
+      return submitter.tables();
+    }
+
+    @Override
+    public void prepare(HikariDataSource pool) throws Exception {
+      submitter.prepare(pool);
+    }
+
+    @Override
+    public void submitAll(HikariDataSource pool, int jobs, int objects) throws Exception {
+      submitter.submitAll(pool, jobs, objects);
+    }
+
+    @Override
+    public void close() {
+      submitter.close();
+    }
+
+    @Override
+    public double run(HikariDataSource pool, int threads, int jobs, int objects, boolean sustained)
+        throws Exception {
+      List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      AtomicInteger done = new AtomicInteger();
+      long started = java.lang.System.nanoTime();
+      List<Thread> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String owner = "raw-rows-" + t;
+        Thread worker = new Thread(() -> work(pool, owner, jobs, done, failures), owner);
+        worker.start();
+        workers.add(worker);
+      }
+      try {
+        if (sustained) {
+          Flowstate f = submitter.flowstate;
+          submitter(jobs, j -> f.submit("peer", BenchDatabase.items(objects)), failures).join();
+        }
+        for (Thread worker : workers) {
+          worker.join();
+        }
+      } finally {
+        submitter.source.endCase();
+      }
+      double seconds = (java.lang.System.nanoTime() - started) / 1e9;
+      if (!failures.isEmpty()) {
+        throw failures.get(0);
+      }
+      return seconds;
+    }
+
+    private static void work(
+        HikariDataSource pool,
+        String owner,
+        int jobs,
+        AtomicInteger done,
+        List<Exception> failures) {
+      try (Connection c = pool.getConnection();
+          PreparedStatement claim = c.prepareStatement(CLAIM);
+          PreparedStatement write = c.prepareStatement("INSERT INTO side VALUES (?, ?)");
+          PreparedStatement end = c.prepareStatement(END)) {
+        c.setAutoCommit(false);
+        claim.setString(1, owner);
+        while (done.get() < jobs) {
+          List<UUID> ids = new ArrayList<>();
+          List<String[]> data = new ArrayList<>();
+          try (ResultSet r = claim.executeQuery()) {
+            while (r.next()) {
+              ids.add(r.getObject(1, UUID.class));
+              data.add((String[]) r.getArray(2).getArray());
+            }
+          }
+          c.commit();
+          if (ids.isEmpty()) {
+            Thread.sleep(1); // nothing due yet (sustained mode)
+            continue;
+          }
+          for (int k = 0; k < ids.size(); k++) {
+            String[] objects = data.get(k);
+            java.time.OffsetDateTime at = java.time.OffsetDateTime.now();
+            Integer[] positions = new Integer[objects.length];
+            for (int pos = 0; pos < objects.length; pos++) {
+              positions[pos] = pos;
+              write.setString(1, ids.get(k).toString());
+              write.setInt(2, pos);
+              write.executeUpdate();
+            }
+            java.sql.Array pos = c.createArrayOf("int4", positions);
+            end.setInt(1, objects.length - 1);
+            end.setObject(2, ids.get(k));
+            end.setString(3, owner);
+            end.setArray(4, pos);
+            end.setArray(5, c.createArrayOf("text", objects));
+            end.setObject(6, at);
+            end.setArray(7, pos);
+            end.executeUpdate();
+            c.commit();
+            done.incrementAndGet();
+          }
         }
       } catch (Exception e) {
         failures.add(e);
