@@ -43,11 +43,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * -Dmodes=drain,sustained} and {@code -Dsystems=flowstate,db-scheduler,raw} narrow a run; {@code
  * -Dcheckpoint=true} lets flowstate commit a multi-object workflow's objects together ({@code
  * checkpointEvery}), as a db-scheduler job does. {@code raw-rows} in {@code -Dsystems} adds raw
- * JDBC writing flowstate's own rows (two more columns): the floor for what the contract stores.
+ * JDBC writing flowstate's own rows (two more columns): the floor for what the contract stores;
+ * {@code -Dhistory=false} runs flowstate and raw-rows without history rows.
  */
 public final class PeerBenchmark {
 
   private static final String SCHEMA = "fs_peer";
+
+  /** Whether flowstate (and raw-rows) keep a history row per object run: {@code -Dhistory}. */
+  private static final boolean HISTORY =
+      Boolean.parseBoolean(java.lang.System.getProperty("history", "true"));
 
   private PeerBenchmark() {}
 
@@ -430,6 +435,7 @@ public final class PeerBenchmark {
             Flowstate.builder()
                 .dataSource(source)
                 .schema(SCHEMA)
+                .history(HISTORY)
                 .build()
                 .register(
                     "peer",
@@ -739,6 +745,16 @@ public final class PeerBenchmark {
             + " RETURNING w.id, (SELECT array_agg(o.data::text ORDER BY o.pos) FROM fs_object o"
             + " WHERE o.workflow_id = w.id)";
 
+    private static final String END_WITHOUT_HISTORY =
+        "WITH w AS (UPDATE fs_workflow SET status = 'COMPLETED', owner = NULL,"
+            + " lease_until = NULL, token_pos = ?, modified_at = now(), version = version + 1"
+            + " WHERE id = ? AND owner = ? RETURNING id),"
+            + " o AS (UPDATE fs_object o SET status = 'COMPLETED', data = v.data::jsonb,"
+            + " modified_at = now(), version = o.version + 1"
+            + " FROM unnest(?::int[], ?::text[]) AS v(pos, data), w"
+            + " WHERE o.workflow_id = w.id AND o.pos = v.pos)"
+            + " SELECT count(*) FROM w, (SELECT ?::timestamptz, ?::int[]) AS unused";
+
     private static final String END =
         "WITH w AS (UPDATE fs_workflow SET status = 'COMPLETED', owner = NULL,"
             + " lease_until = NULL, token_pos = ?, modified_at = now(), version = version + 1"
@@ -816,7 +832,7 @@ public final class PeerBenchmark {
       try (Connection c = pool.getConnection();
           PreparedStatement claim = c.prepareStatement(CLAIM);
           PreparedStatement write = c.prepareStatement("INSERT INTO side VALUES (?, ?)");
-          PreparedStatement end = c.prepareStatement(END)) {
+          PreparedStatement end = c.prepareStatement(HISTORY ? END : END_WITHOUT_HISTORY)) {
         c.setAutoCommit(false);
         claim.setString(1, owner);
         while (done.get() < jobs) {
@@ -851,7 +867,7 @@ public final class PeerBenchmark {
             end.setArray(5, c.createArrayOf("text", objects));
             end.setObject(6, at);
             end.setArray(7, pos);
-            end.executeUpdate();
+            end.execute();
             c.commit();
             done.incrementAndGet();
           }
