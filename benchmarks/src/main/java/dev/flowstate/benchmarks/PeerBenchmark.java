@@ -745,27 +745,26 @@ public final class PeerBenchmark {
             + " RETURNING w.id, (SELECT array_agg(o.data::text ORDER BY o.pos) FROM fs_object o"
             + " WHERE o.workflow_id = w.id)";
 
-    private static final String END_WITHOUT_HISTORY =
+    /** The workflow ended (fenced by its owner) and its objects stored COMPLETED. */
+    private static final String ENDED =
         "WITH w AS (UPDATE fs_workflow SET status = 'COMPLETED', owner = NULL,"
             + " lease_until = NULL, token_pos = ?, modified_at = now(), version = version + 1"
             + " WHERE id = ? AND owner = ? RETURNING id),"
             + " o AS (UPDATE fs_object o SET status = 'COMPLETED', data = v.data::jsonb,"
             + " modified_at = now(), version = o.version + 1"
             + " FROM unnest(?::int[], ?::text[]) AS v(pos, data), w"
-            + " WHERE o.workflow_id = w.id AND o.pos = v.pos)"
-            + " SELECT count(*) FROM w, (SELECT ?::timestamptz, ?::int[]) AS unused";
+            + " WHERE o.workflow_id = w.id AND o.pos = v.pos)";
 
+    /** With a history row per object. */
     private static final String END =
-        "WITH w AS (UPDATE fs_workflow SET status = 'COMPLETED', owner = NULL,"
-            + " lease_until = NULL, token_pos = ?, modified_at = now(), version = version + 1"
-            + " WHERE id = ? AND owner = ? RETURNING id),"
-            + " o AS (UPDATE fs_object o SET status = 'COMPLETED', data = v.data::jsonb,"
-            + " modified_at = now(), version = o.version + 1"
-            + " FROM unnest(?::int[], ?::text[]) AS v(pos, data), w"
-            + " WHERE o.workflow_id = w.id AND o.pos = v.pos)"
+        ENDED
             + " INSERT INTO fs_object_run (id, workflow_id, pos, started_at, ended_at, outcome,"
             + " callback_pos) SELECT nextval('fs_object_run_seq'), w.id, v.pos, ?, now(),"
             + " 'COMPLETED', '[0]'::jsonb FROM unnest(?::int[]) AS v(pos), w";
+
+    /** Without history rows; the last two parameters are bound, and unused, all the same. */
+    private static final String END_WITHOUT_HISTORY =
+        ENDED + " SELECT count(*) FROM w, (SELECT ?::timestamptz, ?::int[]) AS unused";
 
     @Override
     public String name() {
