@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * -Dcheckpoint=true} lets flowstate commit a multi-object workflow's objects together ({@code
  * checkpointEvery}), as a db-scheduler job does. {@code raw-rows} in {@code -Dsystems} adds raw
  * JDBC writing flowstate's own rows (two more columns): the floor for what the contract stores;
- * {@code -Dhistory=false} runs flowstate and raw-rows without history rows.
+ * {@code -Dhistory=false} runs flowstate and raw-rows without history rows; {@code raw-queue}, the
+ * same over a layout with a claim table of its own (see {@code RawQueue}).
  */
 public final class PeerBenchmark {
 
@@ -142,12 +143,16 @@ public final class PeerBenchmark {
     List<String> rows = rows(args.length > 0 ? Integer.parseInt(args[0]) : 2_000);
     java.lang.System.out.println();
     boolean withRows = java.lang.System.getProperty("systems", "").contains("raw-rows");
+    boolean withQueue = java.lang.System.getProperty("systems", "").contains("raw-queue");
     java.lang.System.out.println(
         "| objects | mode | threads | flowstate | db-scheduler (lock-and-fetch) | raw JDBC"
             + " | flowstate / db-scheduler | flowstate / raw |"
-            + (withRows ? " raw JDBC, flowstate's rows | raw rows / db-scheduler |" : ""));
+            + (withRows ? " raw JDBC, flowstate's rows | raw rows / db-scheduler |" : "")
+            + (withQueue ? " raw JDBC, a claim table | raw queue / db-scheduler |" : ""));
     java.lang.System.out.println(
-        "|---|---|---|---|---|---|---|---|" + (withRows ? "---|---|" : ""));
+        "|---|---|---|---|---|---|---|---|"
+            + (withRows ? "---|---|" : "")
+            + (withQueue ? "---|---|" : ""));
     rows.forEach(java.lang.System.out::println);
   }
 
@@ -161,7 +166,7 @@ public final class PeerBenchmark {
         List.of(java.lang.System.getProperty("systems", "flowstate,db-scheduler,raw").split(","));
     List<System> systems =
         java.util.stream.Stream.of(
-                new Flowstates(), new DbScheduler(), new RawJdbc(), new RawRows())
+                new Flowstates(), new DbScheduler(), new RawJdbc(), new RawRows(), new RawQueue())
             .filter(s -> only.contains(s.name().split(" ")[0]))
             .map(System.class::cast)
             .toList();
@@ -192,12 +197,12 @@ public final class PeerBenchmark {
     for (int objects : objectCounts) {
       for (String mode : modes) {
         for (int threads : threadCounts) {
-          double[] rates = new double[4];
-          String[] details = {"-", "-", "-", "-"};
+          double[] rates = new double[5];
+          String[] details = {"-", "-", "-", "-", "-"};
           for (int i = 0; i < systems.size(); i++) {
             System system = systems.get(i);
             int column =
-                List.of("flowstate", "db-scheduler", "raw", "raw-rows")
+                List.of("flowstate", "db-scheduler", "raw", "raw-rows", "raw-queue")
                     .indexOf(system.name().split(" ")[0]);
             // a backend reports its counts when it disconnects (or after seconds idle): read
             // them with every connection of the case closed
@@ -249,8 +254,12 @@ public final class PeerBenchmark {
                   details[2],
                   ratio(rates[0], rates[1]),
                   ratio(rates[0], rates[2]));
-          if (only.contains("raw-rows")) {
-            row += String.format(Locale.ROOT, " %s | %s× |", details[3], ratio(rates[3], rates[1]));
+          for (int extra = 3; extra < 5; extra++) {
+            if (only.contains(List.of("", "", "", "raw-rows", "raw-queue").get(extra))) {
+              row +=
+                  String.format(
+                      Locale.ROOT, " %s | %s× |", details[extra], ratio(rates[extra], rates[1]));
+            }
           }
           java.lang.System.out.println(row);
           rows.add(row);
@@ -386,6 +395,13 @@ public final class PeerBenchmark {
 
   private interface SubmitOne {
     void submit(int job) throws Exception;
+  }
+
+  /** Submits jobs {@code 0..jobs-1} one after another. */
+  private static void submitEach(SubmitOne submit, int jobs) throws Exception {
+    for (int j = 0; j < jobs; j++) {
+      submit.submit(j);
+    }
   }
 
   /** Flowstate: one workflow per job, its objects each one task writing one side row. */
@@ -636,10 +652,7 @@ public final class PeerBenchmark {
 
     @Override
     public void submitAll(HikariDataSource pool, int jobs, int objects) throws Exception {
-      SubmitOne submit = submitOne(pool, objects);
-      for (int j = 0; j < jobs; j++) {
-        submit.submit(j);
-      }
+      submitEach(submitOne(pool, objects), jobs);
     }
 
     private static SubmitOne submitOne(HikariDataSource pool, int objects) {
@@ -730,8 +743,8 @@ public final class PeerBenchmark {
    * (the run in one transaction after its claim); beside ten-object rows, read it with {@code
    * -Dcheckpoint=true}.
    */
-  private static final class RawRows implements System {
-    private final Flowstates submitter = new Flowstates();
+  private static class RawRows implements System {
+    final Flowstates submitter = new Flowstates();
 
     private static final String CLAIM =
         "WITH c AS (SELECT id FROM fs_workflow WHERE resume_at <= now() AND status = 'NEW'"
@@ -745,26 +758,52 @@ public final class PeerBenchmark {
             + " RETURNING w.id, (SELECT array_agg(o.data::text ORDER BY o.pos) FROM fs_object o"
             + " WHERE o.workflow_id = w.id)";
 
+    /** The end's parameters: id, owner, last position, then the objects' (see {@link #end}). */
+    static final String KEYS = "WITH k AS (SELECT ?::uuid AS id, ?::text AS owner, ?::int AS p),";
+
     /** The workflow ended (fenced by its owner) and its objects stored COMPLETED. */
     private static final String ENDED =
-        "WITH w AS (UPDATE fs_workflow SET status = 'COMPLETED', owner = NULL,"
-            + " lease_until = NULL, token_pos = ?, modified_at = now(), version = version + 1"
-            + " WHERE id = ? AND owner = ? RETURNING id),"
-            + " o AS (UPDATE fs_object o SET status = 'COMPLETED', data = v.data::jsonb,"
-            + " modified_at = now(), version = o.version + 1"
-            + " FROM unnest(?::int[], ?::text[]) AS v(pos, data), w"
-            + " WHERE o.workflow_id = w.id AND o.pos = v.pos)";
+        KEYS
+            + " w AS (UPDATE fs_workflow SET status = 'COMPLETED', owner = NULL,"
+            + " lease_until = NULL, token_pos = k.p, modified_at = now(), version = version + 1"
+            + " FROM k WHERE fs_workflow.id = k.id AND fs_workflow.owner = k.owner"
+            + " RETURNING fs_workflow.id),"
+            + objectsEnded("fs_object");
 
-    /** With a history row per object. */
-    private static final String END =
-        ENDED
-            + " INSERT INTO fs_object_run (id, workflow_id, pos, started_at, ended_at, outcome,"
-            + " callback_pos) SELECT nextval('fs_object_run_seq'), w.id, v.pos, ?, now(),"
-            + " 'COMPLETED', '[0]'::jsonb FROM unnest(?::int[]) AS v(pos), w";
+    /** The objects of {@code w} stored COMPLETED with their data, from two arrays. */
+    static String objectsEnded(String table) {
+      return " o AS (UPDATE "
+          + table
+          + " o SET status = 'COMPLETED', data = v.data::jsonb,"
+          + " modified_at = now(), version = o.version + 1"
+          + " FROM unnest(?::int[], ?::text[]) AS v(pos, data), w"
+          + " WHERE o.workflow_id = w.id AND o.pos = v.pos)";
+    }
 
-    /** Without history rows; the last two parameters are bound, and unused, all the same. */
-    private static final String END_WITHOUT_HISTORY =
-        ENDED + " SELECT count(*) FROM w, (SELECT ?::timestamptz, ?::int[]) AS unused";
+    /**
+     * What ends a run after {@code ended}: a history row per object, or (without history) nothing,
+     * its two parameters bound and unused all the same.
+     */
+    static String end(String ended, String history, String sequence) {
+      return HISTORY
+          ? ended
+              + " INSERT INTO "
+              + history
+              + " (id, workflow_id, pos, started_at, ended_at, outcome,"
+              + " callback_pos) SELECT nextval('"
+              + sequence
+              + "'), w.id, v.pos, ?, now(),"
+              + " 'COMPLETED', '[0]'::jsonb FROM unnest(?::int[]) AS v(pos), w"
+          : ended + " SELECT count(*) FROM w, (SELECT ?::timestamptz, ?::int[]) AS unused";
+    }
+
+    String claimSql() {
+      return CLAIM;
+    }
+
+    String endSql() {
+      return end(ENDED, "fs_object_run", "fs_object_run_seq");
+    }
 
     @Override
     public String name() {
@@ -786,6 +825,12 @@ public final class PeerBenchmark {
       submitter.submitAll(pool, jobs, objects);
     }
 
+    /** One submit while the workers run (sustained mode). */
+    SubmitOne submitOne(HikariDataSource pool, int objects) {
+      Flowstate f = submitter.flowstate;
+      return j -> f.submit("peer", BenchDatabase.items(objects));
+    }
+
     @Override
     public void close() {
       submitter.close();
@@ -799,15 +844,14 @@ public final class PeerBenchmark {
       long started = java.lang.System.nanoTime();
       List<Thread> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        String owner = "raw-rows-" + t;
-        Thread worker = new Thread(() -> work(pool, owner, jobs, done, failures), owner);
+        String owner = name() + "-" + t;
+        Thread worker = new Thread(() -> work(pool, owner, jobs, done, failures), name() + t);
         worker.start();
         workers.add(worker);
       }
       try {
         if (sustained) {
-          Flowstate f = submitter.flowstate;
-          submitter(jobs, j -> f.submit("peer", BenchDatabase.items(objects)), failures).join();
+          submitter(jobs, submitOne(pool, objects), failures).join();
         }
         for (Thread worker : workers) {
           worker.join();
@@ -822,16 +866,16 @@ public final class PeerBenchmark {
       return seconds;
     }
 
-    private static void work(
+    private void work(
         HikariDataSource pool,
         String owner,
         int jobs,
         AtomicInteger done,
         List<Exception> failures) {
       try (Connection c = pool.getConnection();
-          PreparedStatement claim = c.prepareStatement(CLAIM);
+          PreparedStatement claim = c.prepareStatement(claimSql());
           PreparedStatement write = c.prepareStatement("INSERT INTO side VALUES (?, ?)");
-          PreparedStatement end = c.prepareStatement(HISTORY ? END : END_WITHOUT_HISTORY)) {
+          PreparedStatement end = c.prepareStatement(endSql())) {
         c.setAutoCommit(false);
         claim.setString(1, owner);
         while (done.get() < jobs) {
@@ -859,9 +903,9 @@ public final class PeerBenchmark {
               write.executeUpdate();
             }
             java.sql.Array pos = c.createArrayOf("int4", positions);
-            end.setInt(1, objects.length - 1);
-            end.setObject(2, ids.get(k));
-            end.setString(3, owner);
+            end.setObject(1, ids.get(k));
+            end.setString(2, owner);
+            end.setInt(3, objects.length - 1);
             end.setArray(4, pos);
             end.setArray(5, c.createArrayOf("text", objects));
             end.setObject(6, at);
@@ -874,6 +918,114 @@ public final class PeerBenchmark {
       } catch (Exception e) {
         failures.add(e);
       }
+    }
+  }
+
+  /**
+   * raw-rows over a different layout (opt-in: {@code -Dsystems=...,raw-queue}): the claim's columns
+   * in a narrow table of their own, db-scheduler's shape, a row inserted at submit, updated by the
+   * claim and deleted at the end, beside copies of flowstate's tables that keep only the indexes
+   * nothing but the claim needed (the workflow's primary key and creation time; the objects' and
+   * history's as they are). The wide workflow row is then written at submit, claim and end as now,
+   * but no longer changes an indexed column, so the claim and the end can be HOT. What a schema
+   * change for issue 21 could gain, measured before it is built. Submits are raw too: one statement
+   * a workflow (its row, its objects, its claim row).
+   */
+  private static final class RawQueue extends RawRows {
+
+    private static final String SUBMIT =
+        "WITH w AS (INSERT INTO q_workflow (id, definition_name, definition_fingerprint, status,"
+            + " token_pos, callback_pos, version, created_at, modified_at) VALUES (?, 'peer',"
+            + " 'raw', 'NEW', -1, '[0]'::jsonb, 0, now(), now()) RETURNING id),"
+            + " o AS (INSERT INTO q_object (id, workflow_id, pos, status, data, source_data,"
+            + " version, created_at, modified_at) SELECT nextval('fs_object_seq'), w.id, g,"
+            + " 'INITIAL', d, d, 0, now(), now() FROM w, generate_series(0, ? - 1) AS g,"
+            + " LATERAL (SELECT jsonb_build_object('name', 'item-' || g, 'value', g) AS d) AS x)"
+            + " INSERT INTO q_claim (workflow_id, due_at) SELECT id, now() FROM w";
+
+    private static final String CLAIM =
+        "WITH c AS (SELECT workflow_id AS id FROM q_claim WHERE due_at <= now()"
+            + " AND (owner IS NULL OR lease_until < now()) ORDER BY due_at LIMIT 4"
+            + " FOR UPDATE SKIP LOCKED),"
+            + " l AS (UPDATE q_claim SET owner = ?, lease_until = now() + interval '30 seconds'"
+            + " WHERE workflow_id = ANY (ARRAY(SELECT id FROM c)) RETURNING workflow_id),"
+            + " s AS (UPDATE q_object o SET status = 'RUNNING', modified_at = now(),"
+            + " version = o.version + 1 WHERE o.workflow_id = ANY (ARRAY(SELECT id FROM c))"
+            + " AND o.pos = 0)"
+            + " UPDATE q_workflow w SET status = 'RUNNING', token_pos = 0, modified_at = now(),"
+            + " version = w.version + 1 WHERE w.id = ANY (ARRAY(SELECT workflow_id FROM l))"
+            + " RETURNING w.id, (SELECT array_agg(o.data::text ORDER BY o.pos) FROM q_object o"
+            + " WHERE o.workflow_id = w.id)";
+
+    private static final String ENDED =
+        KEYS
+            + " d AS (DELETE FROM q_claim USING k WHERE q_claim.workflow_id = k.id"
+            + " AND q_claim.owner = k.owner RETURNING q_claim.workflow_id),"
+            + " w AS (UPDATE q_workflow SET status = 'COMPLETED', token_pos = k.p,"
+            + " modified_at = now(), version = version + 1 FROM k, d"
+            + " WHERE q_workflow.id = d.workflow_id RETURNING q_workflow.id),"
+            + objectsEnded("q_object");
+
+    @Override
+    public String name() {
+      return "raw-queue";
+    }
+
+    @Override
+    public List<String> tables() {
+      return List.of("q_workflow", "q_object", "q_run", "q_claim");
+    }
+
+    @Override
+    String claimSql() {
+      return CLAIM;
+    }
+
+    @Override
+    String endSql() {
+      return end(ENDED, "q_run", "fs_object_run_seq");
+    }
+
+    @Override
+    public void prepare(HikariDataSource pool) throws Exception {
+      submitter.prepare(pool); // the side table, and flowstate's tables to copy the shapes of
+      execute(
+          pool,
+          "DROP TABLE IF EXISTS q_claim, q_run, q_object, q_workflow",
+          "CREATE TABLE q_workflow (LIKE fs_workflow INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+              + " WITH (fillfactor = 80)",
+          "ALTER TABLE q_workflow ADD PRIMARY KEY (id)",
+          "CREATE INDEX q_workflow_created_ix ON q_workflow (created_at, id)",
+          "CREATE TABLE q_object (LIKE fs_object INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+              + " WITH (fillfactor = 80)",
+          "ALTER TABLE q_object ADD PRIMARY KEY (id), ADD UNIQUE (workflow_id, pos),"
+              + " ADD FOREIGN KEY (workflow_id) REFERENCES q_workflow (id) ON DELETE CASCADE",
+          "CREATE TABLE q_run (LIKE fs_object_run INCLUDING DEFAULTS INCLUDING CONSTRAINTS)",
+          "ALTER TABLE q_run ADD PRIMARY KEY (id),"
+              + " ADD FOREIGN KEY (workflow_id) REFERENCES q_workflow (id) ON DELETE CASCADE",
+          "CREATE INDEX q_run_workflow_ix ON q_run (workflow_id, pos)",
+          "CREATE INDEX q_run_ended_ix ON q_run (ended_at)",
+          "CREATE TABLE q_claim (workflow_id UUID PRIMARY KEY REFERENCES q_workflow (id)"
+              + " ON DELETE CASCADE, due_at TIMESTAMPTZ NOT NULL, owner TEXT,"
+              + " lease_until TIMESTAMPTZ) WITH (fillfactor = 80)",
+          "CREATE INDEX q_claim_due_ix ON q_claim (due_at)");
+    }
+
+    @Override
+    public void submitAll(HikariDataSource pool, int jobs, int objects) throws Exception {
+      submitEach(submitOne(pool, objects), jobs);
+    }
+
+    @Override
+    SubmitOne submitOne(HikariDataSource pool, int objects) {
+      return j -> {
+        try (Connection c = pool.getConnection();
+            PreparedStatement insert = c.prepareStatement(SUBMIT)) {
+          insert.setObject(1, UUID.randomUUID());
+          insert.setInt(2, objects);
+          insert.executeUpdate();
+        }
+      };
     }
   }
 }

@@ -70,17 +70,17 @@ class BenchmarksSmokeTest {
     System.setProperty("objects", "1,10");
     System.setProperty("modes", "drain,sustained");
     System.setProperty("warmup", "0");
-    System.setProperty("systems", "flowstate,db-scheduler,raw,raw-rows");
+    System.setProperty("systems", "flowstate,db-scheduler,raw,raw-rows,raw-queue");
 
     List<String> rows = PeerBenchmark.rows(40);
 
     assertThat(rows).hasSize(4);
-    // every system measured: the three ratios are figures, not "-"
+    // every system measured: the four ratios are figures, not "-"
     assertThat(rows)
         .allMatch(
             row ->
                 row.matches(
-                    ".*\\*\\*\\d+\\.\\d\\d×\\*\\* \\| \\d+\\.\\d\\d \\| .* \\| \\d+\\.\\d\\d× \\|$"),
-            "three ratios");
+                    ".*\\*\\*\\d+\\.\\d\\d×\\*\\* \\| \\d+\\.\\d\\d \\| .* \\| \\d+\\.\\d\\d× \\| .* \\| \\d+\\.\\d\\d× \\|$"),
+            "four ratios");
   }
 }
